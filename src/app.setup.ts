@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
+import { AppModule } from './app.module';
+import { PinoNestLogger, createLogger } from './common/logging/logger';
+import { requestIdFor } from './common/http/request-id';
+import { type AppConfig, parseAppConfig } from './config/app.config';
+import { setupSwagger } from './swagger';
+
+export const JSON_BODY_LIMIT = 100 * 1024;
+
+/** Routes outside the /api prefix. */
+const UNPREFIXED = [
+  { path: '.well-known/jwks.json', method: RequestMethod.GET },
+  { path: 'verify-email', method: RequestMethod.GET },
+  { path: 'revert-email', method: RequestMethod.GET },
+];
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
+function createAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    loggerInstance: createLogger(config.logLevel),
+    bodyLimit: JSON_BODY_LIMIT,
+    // A hop count is given to Fastify as the function it would build from it.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    // One line per request only when debugging: at info level, logs are events, not traffic.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+  });
+}
+
+/** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    frameguard: { action: 'deny' },
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  app.setGlobalPrefix('api', { exclude: UNPREFIXED });
+  setupSwagger(app);
+  app.enableShutdownHooks();
+}
+
+/** Builds the application on the environment's configuration; the caller listens or injects. */
+export async function createApp(): Promise<NestFastifyApplication> {
+  const config = parseAppConfig(process.env);
+  mkdirSync(config.dataDir, { recursive: true });
+  const adapter = createAdapter(config);
+  const logger = new PinoNestLogger(adapter.getInstance().log as never);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bodyParser: true });
+  await configureApp(app, config);
+  return app;
+}

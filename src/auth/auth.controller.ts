@@ -1,0 +1,103 @@
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { Public } from '../common/decorators/public.decorator';
+import { clientIp, userAgent } from '../common/http/client-ip';
+import { ProfileResponseDto } from '../users/dto/profile-response.dto';
+import { toProfileResponse } from '../users/profile.mapper';
+import { EmailTokenDto } from './dto/email-token.dto';
+import { LoginDto, TokenResponseDto } from './dto/login.dto';
+import { RefreshTokenDto } from './dto/refresh.dto';
+import { RegisterDto, SuccessResponseDto } from './dto/register.dto';
+import { LoginService } from './login.service';
+import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
+import { RegistrationService } from './registration.service';
+import type { SessionTokens } from './session-tokens';
+import { AuthCookies } from './tokens/auth-cookies';
+import { readRefreshToken } from './tokens/token-transport';
+
+/** The credential routes that need no access token: each is rate-limited per IP except logout. */
+@ApiTags('auth')
+@Public()
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly registration: RegistrationService,
+    private readonly login: LoginService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
+  @ApiOperation({
+    summary: 'Create an account',
+    description:
+      'Sends a verification mail. When the address is already registered the answer is the same and the owner is mailed instead, so the route cannot be used to find accounts.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN', 'PASSWORD_POLICY_VIOLATION', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('register')
+  @HttpCode(HttpStatus.CREATED)
+  async register(@Body() dto: RegisterDto): Promise<SuccessResponseDto> {
+    await this.registration.register(dto);
+    return { success: true };
+  }
+
+  @ApiOperation({
+    summary: 'Sign in with email and password',
+    description: 'Returns the tokens in the body and sets the `access_token` and `refresh_token` cookies. Unknown email and wrong password answer alike.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('login')
+  @HttpCode(HttpStatus.OK)
+  async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
+    const tokens = await this.login.login(dto.email, dto.password, { ip: clientIp(request), userAgent: userAgent(request) });
+    return this.respondWithSession(reply, tokens);
+  }
+
+  @ApiOperation({
+    summary: 'Rotate the refresh token',
+    description:
+      'Takes the refresh token from the body or the `refresh_token` cookie and returns a new pair. Presenting a rotated-out token again answers REFRESH_TOKEN_REUSED and ends that session (also when two refreshes race with one token).',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('refresh')
+  @HttpCode(HttpStatus.OK)
+  async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
+    const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken));
+    return this.respondWithSession(reply, tokens);
+  }
+
+  @ApiOperation({
+    summary: 'Sign out',
+    description: 'Ends the session named by the access token or the refresh token (body or cookie) and clears the three token cookies. Always 204.',
+  })
+  @ApiErrors('VALIDATION_FAILED')
+  @Post('logout')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.login.logout(request, dto.refreshToken);
+    this.cookies.clearAll(reply);
+  }
+
+  @ApiOperation({ summary: 'Confirm an email address with the token from the mailed link' })
+  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('email/verify')
+  @HttpCode(HttpStatus.OK)
+  async verifyEmail(@Body() dto: EmailTokenDto): Promise<ProfileResponseDto> {
+    return toProfileResponse(await this.registration.verifyAddress(dto.token));
+  }
+
+  private respondWithSession(reply: FastifyReply, tokens: SessionTokens): TokenResponseDto {
+    this.cookies.setSession(reply, tokens);
+    return {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: tokens.accessTtl,
+      user: toProfileResponse(tokens.user),
+    };
+  }
+}

@@ -1,0 +1,74 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { authConfig } from '../config/auth.config';
+import { MailModule } from '../mail/mail.module';
+import { UsersModule } from '../users/users.module';
+import { AuthController } from './auth.controller';
+import { EmailTokenEntity } from './email-tokens/email-token.entity';
+import { EmailTokensService } from './email-tokens/email-tokens.service';
+import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
+import { AccessGuard } from './guards/access.guard';
+import { AccessStrategy } from './guards/access.strategy';
+import { StepUpGuard } from './guards/step-up.guard';
+import { JwksController } from './jwks.controller';
+import { SigningKeysService } from './keys/signing-keys.service';
+import { LoginService } from './login.service';
+import { EmailLinkPagesController } from './pages/email-link-pages.controller';
+import { PasswordHasher } from './password/password-hasher.service';
+import { PasswordPolicy } from './password/password-policy.service';
+import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
+import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit.store';
+import { RateLimitStore } from './rate-limit/rate-limit.store';
+import { RateLimiter } from './rate-limit/rate-limiter.service';
+import { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store';
+import { RegistrationService } from './registration.service';
+import { SessionEntity } from './sessions/session.entity';
+import { SessionsService } from './sessions/sessions.service';
+import { StepUpController } from './step-up.controller';
+import { StepUpService } from './step-up.service';
+import { AuthCookies } from './tokens/auth-cookies';
+import { TokenService } from './tokens/token.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity]), PassportModule, UsersModule, MailModule],
+  controllers: [AuthController, StepUpController, JwksController, EmailLinkPagesController],
+  providers: [
+    SigningKeysService,
+    TokenService,
+    SessionsService,
+    EmailTokensService,
+    PasswordHasher,
+    PasswordPolicy,
+    {
+      provide: RateLimitStore,
+      inject: [authConfig.KEY],
+      useFactory: (config: ConfigType<typeof authConfig>): RateLimitStore =>
+        config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new MemoryRateLimitStore(),
+    },
+    RateLimiter,
+    AuthIpRateLimitGuard,
+    AccessTokenAuthenticator,
+    AccessStrategy,
+    AccessGuard,
+    StepUpGuard,
+    AuthCookies,
+    LoginService,
+    StepUpService,
+    RegistrationService,
+  ],
+  exports: [
+    AccessGuard,
+    StepUpGuard,
+    AccessStrategy,
+    SessionsService,
+    TokenService,
+    PasswordHasher,
+    PasswordPolicy,
+    RateLimiter,
+    EmailTokensService,
+    AuthCookies,
+  ],
+})
+export class AuthModule {}

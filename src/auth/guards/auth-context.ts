@@ -1,0 +1,17 @@
+import type { FastifyRequest } from 'fastify';
+import type { UserEntity } from '../../users/user.entity';
+import type { StepUpClaims } from '../tokens/token.service';
+
+/** What authentication established about the request, put on it once by the access strategy. */
+export interface AuthContext {
+  userId: string;
+  sessionId: string;
+  /** The user row, loaded with the session check in the same query. */
+  user: UserEntity;
+  /** A valid step-up token of the same user and session, or null. */
+  stepUp: StepUpClaims | null;
+}
+
+export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
+
+export const AUTH_PROPERTY = 'auth';

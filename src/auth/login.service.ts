@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors/app-error';
+import { authConfig } from '../config/auth.config';
+import type { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { accountAttemptKey } from './account-rate-limit';
+import { PasswordHasher } from './password/password-hasher.service';
+import { RateLimiter } from './rate-limit/rate-limiter.service';
+import type { SessionTokens } from './session-tokens';
+import { type ClientInfo, SessionsService } from './sessions/sessions.service';
+import { TokenRejected, TokenService } from './tokens/token.service';
+import { readAccessToken, readRefreshToken } from './tokens/token-transport';
+
+/** Password sign-in, refresh-token rotation and sign-out. */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokenService,
+    private readonly hasher: PasswordHasher,
+    private readonly limiter: RateLimiter,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  /**
+   * Unknown email and wrong password give the same answer after the same work (one bcrypt comparison,
+   * against a dummy hash when there is no account). While the account+IP counter is full, even the
+   * right password is refused.
+   */
+  async login(email: string, password: string, client: ClientInfo & { ip: string }): Promise<SessionTokens> {
+    const attemptKey = accountAttemptKey(email, client.ip);
+    await this.limiter.assertAllowed(this.config.accountRateLimit, attemptKey);
+    const user = await this.users.findByEmailWithPassword(email);
+    const valid = await this.hasher.verify(password, user?.passwordHash);
+    if (!user || !valid) {
+      await this.limiter.recordFailure(this.config.accountRateLimit, attemptKey);
+      throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
+    }
+    await this.limiter.clear(attemptKey);
+    delete user.passwordHash;
+    return this.startSession(user, client);
+  }
+
+  async startSession(user: UserEntity, client: ClientInfo): Promise<SessionTokens> {
+    const { session, refreshToken } = await this.sessions.open(user.id, client);
+    return this.tokensFor(user, session.id, refreshToken);
+  }
+
+  async refresh(refreshToken: string | undefined): Promise<SessionTokens> {
+    if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
+    const { session, refreshToken: next } = await this.sessions.rotate(refreshToken);
+    const user = await this.users.findById(session.userId);
+    if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    return this.tokensFor(user, session.id, next);
+  }
+
+  /** Ends the session named by the access token or the refresh token, whichever is valid. Never fails. */
+  async logout(request: FastifyRequest, bodyRefreshToken: string | undefined): Promise<void> {
+    const sessionIds = new Set<string>();
+    const accessToken = safely(() => readAccessToken(request));
+    if (accessToken) {
+      const claims = await this.tokens.verifyAccessToken(accessToken).catch((error: unknown) => {
+        if (error instanceof TokenRejected) return undefined;
+        throw error;
+      });
+      if (claims) sessionIds.add(claims.sessionId);
+    }
+    const refreshToken = readRefreshToken(request, bodyRefreshToken);
+    if (refreshToken) {
+      const session = await this.sessions.findLiveByRefreshToken(refreshToken);
+      if (session) sessionIds.add(session.id);
+    }
+    for (const id of sessionIds) await this.sessions.revoke(id);
+  }
+
+  private async tokensFor(user: UserEntity, sessionId: string, refreshToken: string): Promise<SessionTokens> {
+    const access = await this.tokens.signAccessToken(user.id, sessionId);
+    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl: this.config.refreshTokenTtl, user };
+  }
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,36 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../../common/decorators/public.decorator';
+import { appConfig } from '../../config/app.config';
+import { TOKEN_PAGE_CSP, renderTokenPage } from './token-page';
+
+/**
+ * Landing pages for mailed links, outside /api. A GET never consumes a token (mail scanners prefetch
+ * links): the page's button POSTs it.
+ */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class EmailLinkPagesController {
+  private readonly verifyPage: string;
+
+  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+    this.verifyPage = renderTokenPage(config.productName, {
+      title: 'Verify your email address',
+      intro: 'Press the button to confirm this address for your account.',
+      button: 'Verify my address',
+      endpoint: '/api/auth/email/verify',
+      success: 'Thank you: your address is verified.',
+    });
+  }
+
+  @Get('verify-email')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  verifyEmailPage(): string {
+    return this.verifyPage;
+  }
+}

@@ -1,0 +1,52 @@
+import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppError } from '../../common/errors/app-error';
+import { RateLimitStore, type WindowCount } from './rate-limit.store';
+
+// Increment and start the window atomically, so parallel first hits on several instances agree.
+const INCREMENT = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { count, redis.call('PTTL', KEYS[1]) }`;
+
+const KEY_PREFIX = 'profile:rl:';
+
+/** Counters shared by every instance through Redis (REDIS_URL). */
+export class RedisRateLimitStore extends RateLimitStore implements OnModuleDestroy {
+  private readonly logger = new Logger(RedisRateLimitStore.name);
+  private readonly redis: Redis;
+
+  constructor(url: string) {
+    super();
+    // No offline queue: when Redis is away, a request fails fast with 503 instead of hanging.
+    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+  }
+
+  async increment(key: string, windowSeconds: number): Promise<WindowCount> {
+    const [count, ttl] = (await this.call(() => this.redis.eval(INCREMENT, 1, KEY_PREFIX + key, windowSeconds * 1000))) as [number, number];
+    return { count, resetInSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
+  }
+
+  async read(key: string): Promise<WindowCount> {
+    const [count, ttl] = await this.call(() => Promise.all([this.redis.get(KEY_PREFIX + key), this.redis.pttl(KEY_PREFIX + key)]));
+    return count === null || ttl <= 0 ? { count: 0, resetInSeconds: 0 } : { count: Number(count), resetInSeconds: Math.ceil(ttl / 1000) };
+  }
+
+  async reset(key: string): Promise<void> {
+    await this.call(() => this.redis.del(KEY_PREFIX + key));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit().catch(() => undefined);
+  }
+
+  private async call<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      this.logger.error(`Redis rate-limit store unavailable: ${(error as Error).message}`);
+      throw new AppError('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable.');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { AppError } from '../common/errors/app-error';
+import { authConfig } from '../config/auth.config';
+import { MailService } from '../mail/mail.service';
+import type { UserEntity } from '../users/user.entity';
+import { UniqueViolation, UsersService } from '../users/users.service';
+import type { RegisterDto } from './dto/register.dto';
+import { EmailTokensService } from './email-tokens/email-tokens.service';
+import { PasswordHasher } from './password/password-hasher.service';
+import { PasswordPolicy } from './password/password-policy.service';
+
+/** Creating accounts and confirming their addresses. */
+@Injectable()
+export class RegistrationService {
+  private readonly logger = new Logger(RegistrationService.name);
+  private readonly reserved: ReadonlySet<string>;
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly emailTokens: EmailTokensService,
+    private readonly mail: MailService,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {
+    this.reserved = new Set(config.reservedUsernames);
+  }
+
+  /**
+   * Creates the account and mails a verification link. An address that is already registered gets the
+   * same answer after the same work, and its owner is told by mail: no account enumeration.
+   */
+  async register(dto: RegisterDto): Promise<void> {
+    const username = dto.username ?? null;
+    if (username !== null && (this.reserved.has(username) || (await this.users.isUsernameTaken(username)))) {
+      throw new AppError('USERNAME_TAKEN', 'This username is not available.');
+    }
+    await this.policy.assertAcceptable(dto.password, { email: dto.email, username });
+    const passwordHash = await this.hasher.hash(dto.password);
+    let user: UserEntity;
+    try {
+      user = await this.users.create({ email: dto.email, passwordHash, username, displayName: dto.displayName ?? null });
+    } catch (error) {
+      if (!(error instanceof UniqueViolation)) throw error;
+      if (error.field === 'username') throw new AppError('USERNAME_TAKEN', 'This username is not available.');
+      await this.notifyExistingOwner(dto.email);
+      return;
+    }
+    await this.sendVerification(user);
+  }
+
+  /** Confirms the address a verification link was made for, if it is still the account's address. */
+  async verifyAddress(token: string): Promise<UserEntity> {
+    const used = await this.emailTokens.consume(token, 'verify');
+    const user = await this.users.markEmailVerified(used.userId, used.email);
+    if (!user) throw new AppError('EMAIL_TOKEN_INVALID', 'This link is not valid any more. Request a new one.');
+    return user;
+  }
+
+  // The account exists either way; a mail failure is logged, never turned into a failed registration.
+  private async sendVerification(user: UserEntity): Promise<void> {
+    const token = await this.emailTokens.issue(user.id, 'verify', user.email, this.config.emailTokenTtl);
+    await this.mail.sendAddressVerification(user.email, token).catch((error: Error) => this.logger.error(`verification mail failed: ${error.message}`));
+  }
+
+  private async notifyExistingOwner(email: string): Promise<void> {
+    const owner = await this.users.findByEmail(email);
+    if (!owner) return;
+    await this.mail.sendRegistrationAttempt(owner.email).catch((error: Error) => this.logger.error(`registration-attempt mail failed: ${error.message}`));
+  }
+}

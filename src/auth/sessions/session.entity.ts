@@ -1,0 +1,43 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_TYPE } from '../../database/column-types';
+import { UserEntity } from '../../users/user.entity';
+
+/** One signed-in device. Access tokens are valid only while their session row is live. */
+@Entity('sessions')
+export class SessionEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  /** SHA-256 of the current refresh token; the token itself is never stored. */
+  @Column({ name: 'refresh_token_hash', type: 'varchar', length: 64, select: false })
+  refreshTokenHash?: string;
+
+  /** SHA-256 of the token rotated out last: presenting it again is reuse, and ends the session. */
+  @Column({ name: 'previous_refresh_token_hash', type: 'varchar', length: 64, nullable: true, select: false })
+  previousRefreshTokenHash?: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip: string | null;
+
+  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  createdAt: Date;
+
+  @Column({ name: 'last_used_at', type: TIMESTAMP_TYPE })
+  lastUsedAt: Date;
+
+  @Column({ name: 'expires_at', type: TIMESTAMP_TYPE })
+  expiresAt: Date;
+
+  @Column({ name: 'revoked_at', type: TIMESTAMP_TYPE, nullable: true })
+  revokedAt: Date | null;
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { AppError } from '../../common/errors/app-error';
+import { authConfig } from '../../config/auth.config';
+import type { UserEntity } from '../../users/user.entity';
+import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
+import { SessionEntity } from './session.entity';
+
+export interface ClientInfo {
+  userAgent: string | null;
+  ip: string | null;
+}
+
+export interface OpenedSession {
+  session: SessionEntity;
+  refreshToken: string;
+}
+
+/** Sessions as rows: the single source of truth for whether a token may still be used, on every instance. */
+@Injectable()
+export class SessionsService {
+  constructor(
+    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  async open(userId: string, client: ClientInfo): Promise<OpenedSession> {
+    const now = new Date();
+    const refreshToken = newOpaqueToken();
+    const session = this.sessions.create({
+      id: randomUUID(),
+      userId,
+      refreshTokenHash: hashOpaqueToken(refreshToken),
+      previousRefreshTokenHash: null,
+      userAgent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+      createdAt: now,
+      lastUsedAt: now,
+      expiresAt: this.refreshExpiry(now),
+      revokedAt: null,
+    });
+    await this.sessions.insert(session);
+    delete session.refreshTokenHash;
+    delete session.previousRefreshTokenHash;
+    return { session, refreshToken };
+  }
+
+  /** The session's user when the session is live, in one round trip; null when it has ended. */
+  async findLiveUser(sessionId: string, userId: string): Promise<UserEntity | null> {
+    const session = await this.sessions
+      .createQueryBuilder('session')
+      .innerJoinAndSelect('session.user', 'user')
+      .where('session.id = :sessionId', { sessionId })
+      .andWhere('session.userId = :userId', { userId })
+      .andWhere('session.revokedAt IS NULL')
+      .andWhere('session.expiresAt > :now', { now: new Date() })
+      .getOne();
+    return session?.user ?? null;
+  }
+
+  /**
+   * Swaps a refresh token for a new one. The conditional update lets exactly one of several parallel
+   * calls with the same token win; the others, and any later replay, find the token rotated out, which
+   * counts as reuse and ends the session, so there is never a second live token chain.
+   */
+  async rotate(refreshToken: string): Promise<OpenedSession> {
+    const presented = hashOpaqueToken(refreshToken);
+    const next = newOpaqueToken();
+    const now = new Date();
+    const result = await this.sessions
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ refreshTokenHash: hashOpaqueToken(next), previousRefreshTokenHash: presented, lastUsedAt: now, expiresAt: this.refreshExpiry(now) })
+      .where('refresh_token_hash = :presented', { presented })
+      .andWhere('revoked_at IS NULL')
+      .andWhere('expires_at > :now', { now })
+      .execute();
+    if (result.affected === 1) {
+      const session = await this.sessions.findOneByOrFail({ refreshTokenHash: hashOpaqueToken(next) });
+      return { session, refreshToken: next };
+    }
+    const reused = await this.sessions.findOneBy({ previousRefreshTokenHash: presented, revokedAt: IsNull() });
+    if (reused) {
+      await this.revoke(reused.id);
+      throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
+    }
+    throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+  }
+
+  /** The live session a refresh token belongs to, if any (used by logout). */
+  findLiveByRefreshToken(refreshToken: string): Promise<SessionEntity | null> {
+    return this.sessions.findOneBy({ refreshTokenHash: hashOpaqueToken(refreshToken), revokedAt: IsNull() });
+  }
+
+  async revoke(sessionId: string): Promise<void> {
+    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  }
+
+  /** Revokes one of the user's sessions; false when the id is not a live session of this user. */
+  async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
+    const result = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return result.affected === 1;
+  }
+
+  async revokeAllExcept(userId: string, keepSessionId: string | null, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(SessionEntity) : this.sessions;
+    const where = keepSessionId ? { userId, revokedAt: IsNull(), id: Not(keepSessionId) } : { userId, revokedAt: IsNull() };
+    await repository.update(where, { revokedAt: new Date() });
+  }
+
+  listLive(userId: string): Promise<SessionEntity[]> {
+    return this.sessions.find({
+      where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  private refreshExpiry(from: Date): Date {
+    return new Date(from.getTime() + this.config.refreshTokenTtl * 1000);
+  }
+}

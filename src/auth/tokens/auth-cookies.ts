@@ -1,0 +1,31 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import type { FastifyReply } from 'fastify';
+import { appConfig } from '../../config/app.config';
+import { ACCESS_COOKIE, REFRESH_COOKIE, STEP_UP_COOKIE } from './token-transport';
+
+/** Sets and clears the three token cookies, always with the same attributes, so clearing really clears. */
+@Injectable()
+export class AuthCookies {
+  private readonly attributes: CookieSerializeOptions;
+
+  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+    this.attributes = { httpOnly: true, sameSite: 'strict', path: '/', secure: config.cookieSecure };
+  }
+
+  setSession(reply: FastifyReply, tokens: { accessToken: string; accessTtl: number; refreshToken: string; refreshTtl: number }): void {
+    void reply.setCookie(ACCESS_COOKIE, tokens.accessToken, { ...this.attributes, maxAge: tokens.accessTtl });
+    void reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { ...this.attributes, maxAge: tokens.refreshTtl });
+  }
+
+  setStepUp(reply: FastifyReply, token: string, ttl: number): void {
+    void reply.setCookie(STEP_UP_COOKIE, token, { ...this.attributes, maxAge: ttl });
+  }
+
+  clearAll(reply: FastifyReply): void {
+    for (const name of [ACCESS_COOKIE, REFRESH_COOKIE, STEP_UP_COOKIE]) {
+      void reply.setCookie(name, '', { ...this.attributes, maxAge: 0, expires: new Date(0) });
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../../common/errors/app-error';
+
+export const ACCESS_COOKIE = 'access_token';
+export const REFRESH_COOKIE = 'refresh_token';
+export const STEP_UP_COOKIE = 'step_up_token';
+export const STEP_UP_HEADER = 'x-step-up-token';
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
+
+/**
+ * The access token from `Authorization: Bearer` or the `access_token` cookie; the header wins. A present
+ * but malformed header is an error and never falls back to the cookie. Never read from the query string.
+ */
+export function readAccessToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const match = BEARER.exec(header.trim());
+    if (!match) throw new AppError('ACCESS_TOKEN_INVALID', 'The Authorization header must be "Bearer <token>".');
+    return match[1];
+  }
+  return nonEmpty(request.cookies?.[ACCESS_COOKIE]);
+}
+
+export function readStepUpToken(request: FastifyRequest): string | undefined {
+  const header = request.headers[STEP_UP_HEADER];
+  return nonEmpty(typeof header === 'string' ? header.trim() : undefined) ?? nonEmpty(request.cookies?.[STEP_UP_COOKIE]);
+}
+
+export function readRefreshToken(request: FastifyRequest, fromBody: string | undefined): string | undefined {
+  return nonEmpty(fromBody) ?? nonEmpty(request.cookies?.[REFRESH_COOKIE]);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value !== undefined && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,76 @@
+import { HttpException } from '@nestjs/common';
+import { AppError } from '../errors/app-error';
+import type { ErrorBody } from '../errors/error-body';
+import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes';
+
+export interface ErrorResponse {
+  status: number;
+  body: Omit<ErrorBody, 'requestId'>;
+  headers: Record<string, string>;
+  /** True for errors nobody anticipated: they are logged with their stack, and hidden from the client. */
+  unexpected: boolean;
+}
+
+const CODE_BY_STATUS: Record<number, ErrorCode> = {
+  400: 'VALIDATION_FAILED',
+  401: 'AUTHENTICATION_REQUIRED',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  NOT_FOUND: 'No such resource.',
+  METHOD_NOT_ALLOWED: 'Method not allowed on this resource.',
+  MALFORMED_JSON: 'The request body is not valid JSON.',
+  PAYLOAD_TOO_LARGE: 'The request body is too large.',
+  UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type.',
+  INTERNAL_ERROR: 'Something went wrong on our side.',
+};
+
+/** Fastify's own errors (body parsing, limits) by their code. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_MALFORMED_JSON_BODY: 'MALFORMED_JSON',
+  FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_PARSE_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function generic(code: ErrorCode, message?: string, unexpected = false): ErrorResponse {
+  return {
+    status: ERROR_STATUS[code],
+    body: { statusCode: ERROR_STATUS[code], code, message: message ?? MESSAGES[code] ?? code },
+    headers: {},
+    unexpected,
+  };
+}
+
+/** Turns anything thrown during a request into the contract's error response. */
+export function toErrorResponse(error: unknown): ErrorResponse {
+  if (error instanceof AppError) {
+    const body: ErrorResponse['body'] = { statusCode: error.status, code: error.code, message: error.message };
+    if (error.details) body.details = error.details;
+    return { status: error.status, body, headers: error.headers ?? {}, unexpected: false };
+  }
+  if (error instanceof HttpException) {
+    const code = CODE_BY_STATUS[error.getStatus()];
+    return code ? generic(code) : generic('INTERNAL_ERROR', undefined, true);
+  }
+  const fastifyError = error as { code?: unknown; statusCode?: unknown } | null;
+  if (fastifyError && typeof fastifyError.code === 'string') {
+    const code = FASTIFY_CODES[fastifyError.code];
+    if (code) return generic(code);
+  }
+  if (error instanceof SyntaxError && fastifyError?.statusCode === 400) return generic('MALFORMED_JSON');
+  const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
+  const code = status < 500 ? CODE_BY_STATUS[status] : undefined;
+  return code ? generic(code) : generic('INTERNAL_ERROR', undefined, true);
+}

@@ -1,0 +1,46 @@
+import { resolve } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { ConfigError, type Env, EnvReader } from './env-reader';
+
+export type TrustProxy = boolean | number | string[];
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  logLevel: string;
+  trustProxy: TrustProxy;
+  corsOrigins: string[];
+  cookieSecure: boolean;
+  productName: string;
+}
+
+function parseTrustProxy(reader: EnvReader): TrustProxy {
+  const value = reader.raw('TRUST_PROXY');
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = reader.list('TRUST_PROXY', []);
+  if (list.length === 0) throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count or a list of addresses');
+  return list;
+}
+
+export function parseAppConfig(env: Env): AppConfig {
+  const reader = new EnvReader(env);
+  const production = reader.string('NODE_ENV', 'development') === 'production';
+  const port = reader.int('PORT', 3000, { min: 0, max: 65535 });
+  return {
+    production,
+    port,
+    publicUrl: reader.url('PUBLIC_URL', `http://localhost:${port}`) as string,
+    dataDir: resolve(reader.string('DATA_DIR', './data')),
+    logLevel: reader.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
+    trustProxy: parseTrustProxy(reader),
+    corsOrigins: reader.list('CORS_ORIGINS', []),
+    cookieSecure: reader.bool('COOKIE_SECURE', production),
+    productName: reader.string('PRODUCT_NAME', 'Profile'),
+  };
+}
+
+export const appConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env));

@@ -1,0 +1,81 @@
+import { registerAs } from '@nestjs/config';
+import { parseAppConfig } from './app.config';
+import { ConfigError, type Env, EnvReader, type RateLimit } from './env-reader';
+
+export type SigningAlgorithm = 'ES256' | 'EdDSA';
+
+export interface PasswordPolicyConfig {
+  minLength: number;
+  maxLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireDigit: boolean;
+  requireSpecial: boolean;
+  rejectCommon: boolean;
+  rejectUserInfo: boolean;
+}
+
+export interface AuthConfig {
+  issuer: string;
+  audience: string;
+  algorithm: SigningAlgorithm;
+  keysDir: string;
+  /** PEM-encoded PKCS#8 private keys given by configuration; the first one signs. */
+  privateKeys: string[];
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  stepUpTtl: number;
+  emailTokenTtl: number;
+  bcryptCost: number;
+  passwordPolicy: PasswordPolicyConfig;
+  reservedUsernames: string[];
+  accountRateLimit: RateLimit;
+  ipRateLimit: RateLimit;
+  redisUrl?: string;
+}
+
+const DEFAULT_RESERVED = ['admin', 'administrator', 'root', 'support', 'security', 'system', 'api', 'me', 'null', 'undefined'];
+
+function parsePrivateKeys(reader: EnvReader): string[] {
+  const value = reader.raw('JWT_PRIVATE_KEYS');
+  if (value === undefined) return [];
+  const keys = value.replace(/\\n/g, '\n').match(/-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/g);
+  if (!keys) throw new ConfigError('JWT_PRIVATE_KEYS', 'must hold one or more PEM "BEGIN PRIVATE KEY" blocks');
+  return keys;
+}
+
+export function parseAuthConfig(env: Env): AuthConfig {
+  const reader = new EnvReader(env);
+  const app = parseAppConfig(env);
+  const bcryptCost = reader.int('BCRYPT_COST', 12, { min: 4, max: 16 });
+  if (app.production && bcryptCost < 10) throw new ConfigError('BCRYPT_COST', 'must be at least 10 when NODE_ENV=production');
+  const passwordMaxLength = reader.int('PASSWORD_MAX_LENGTH', 128, { min: 8, max: 1024 });
+  return {
+    issuer: reader.string('JWT_ISSUER', app.publicUrl),
+    audience: reader.string('JWT_AUDIENCE', 'profile-service'),
+    algorithm: reader.oneOf('JWT_ALGORITHM', ['ES256', 'EdDSA'] as const, 'ES256'),
+    keysDir: `${app.dataDir}/keys`,
+    privateKeys: parsePrivateKeys(reader),
+    accessTokenTtl: reader.durationSeconds('ACCESS_TOKEN_TTL', '15m'),
+    refreshTokenTtl: reader.durationSeconds('REFRESH_TOKEN_TTL', '30d'),
+    stepUpTtl: reader.durationSeconds('STEP_UP_TTL', '5m'),
+    emailTokenTtl: reader.durationSeconds('EMAIL_TOKEN_TTL', '24h'),
+    bcryptCost,
+    passwordPolicy: {
+      minLength: reader.int('PASSWORD_MIN_LENGTH', 8, { min: 1, max: passwordMaxLength }),
+      maxLength: passwordMaxLength,
+      requireLowercase: reader.bool('PASSWORD_REQUIRE_LOWERCASE', true),
+      requireUppercase: reader.bool('PASSWORD_REQUIRE_UPPERCASE', true),
+      requireDigit: reader.bool('PASSWORD_REQUIRE_DIGIT', true),
+      requireSpecial: reader.bool('PASSWORD_REQUIRE_SPECIAL', true),
+      rejectCommon: reader.bool('PASSWORD_REJECT_COMMON', true),
+      rejectUserInfo: reader.bool('PASSWORD_REJECT_USER_INFO', true),
+    },
+    reservedUsernames: reader.list('USERNAME_RESERVED', DEFAULT_RESERVED).map((name) => name.toLowerCase()),
+    accountRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_ACCOUNT', '10/15m'),
+    ipRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_IP', '100/15m'),
+    redisUrl: reader.url('REDIS_URL'),
+  };
+}
+
+export const authConfig = registerAs('auth', (): AuthConfig => parseAuthConfig(process.env));

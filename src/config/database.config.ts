@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import type { DataSourceOptions } from 'typeorm';
+import { parseAppConfig } from './app.config';
+import { type Env, EnvReader } from './env-reader';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+export interface DatabaseConfig {
+  kind: DatabaseKind;
+  url?: string;
+  sqlitePath: string;
+  migrate: boolean;
+}
+
+export function parseDatabaseConfig(env: Env): DatabaseConfig {
+  const reader = new EnvReader(env);
+  const url = reader.optionalString('DATABASE_URL');
+  return {
+    kind: url === undefined ? 'sqlite' : 'postgres',
+    url,
+    sqlitePath: join(parseAppConfig(env).dataDir, 'profile.sqlite'),
+    migrate: reader.bool('DB_MIGRATE', true),
+  };
+}
+
+/** Read once at load time: entity column types depend on it (see database/column-types.ts). */
+export const databaseKind: DatabaseKind = parseDatabaseConfig(process.env).kind;
+
+/** The TypeORM options shared by the application and the migration CLI (ormconfig.ts). */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  const migrations = [join(__dirname, '..', 'database', 'migrations', '*.{js,ts}')];
+  const common = { synchronize: false, migrations, migrationsRun: config.migrate, migrationsTransactionMode: 'each' as const };
+  if (config.kind === 'postgres') {
+    return { type: 'postgres', url: config.url, ...common, extra: { max: 10 } };
+  }
+  return {
+    type: 'better-sqlite3',
+    database: config.sqlitePath,
+    ...common,
+    // WAL lets readers proceed while one writer commits.
+    enableWAL: true,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
+
+export const databaseConfig = registerAs('database', (): DatabaseConfig => parseDatabaseConfig(process.env));

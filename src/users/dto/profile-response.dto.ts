@@ -1,0 +1,71 @@
+export class PendingEmailDto {
+  /** The address waiting for verification. */
+  email: string;
+
+  /** When the verification link stops working. */
+  expiresAt: string;
+}
+
+export class AvatarSizesDto {
+  '64': string;
+  '256': string;
+  '512': string;
+}
+
+export class AvatarDto {
+  /** The 512 px rendition. */
+  url: string;
+
+  sizes: AvatarSizesDto;
+
+  updatedAt: string;
+}
+
+export class IdentityProviderDto {
+  /**
+   * `password`, or the id of a configured OpenID Connect provider.
+   * @example "password"
+   */
+  provider: string;
+
+  connectedAt: string;
+
+  /** The provider's address for this identity (providers other than `password`). */
+  email?: string;
+}
+
+/** The signed-in user's own profile. Holds no secret. */
+export class ProfileResponseDto {
+  /** @example "0b0e5d8e-3c1d-4c8e-9f55-0d5a9f0e7f11" */
+  id: string;
+
+  /** @example "ada@example.com" */
+  email: string;
+
+  emailVerified: boolean;
+
+  /** Set while an email change waits for verification. */
+  pendingEmail: PendingEmailDto | null;
+
+  /** @example "ada" */
+  username: string | null;
+
+  /** @example "Ada Lovelace" */
+  displayName: string | null;
+
+  bio: string | null;
+
+  /** BCP 47 language tag. @example "en" */
+  locale: string;
+
+  /** IANA time zone. @example "Europe/London" */
+  timezone: string;
+
+  avatar: AvatarDto | null;
+
+  identityProviders: IdentityProviderDto[];
+
+  createdAt: string;
+
+  updatedAt: string;
+}

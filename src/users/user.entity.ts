@@ -1,0 +1,48 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_TYPE } from '../database/column-types';
+
+/** The account record. Never returned from a route: mappers build responses field by field. */
+@Entity('users')
+export class UserEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  /** As typed (trimmed, domain lower-cased): where mail is sent. */
+  @Column({ type: 'varchar', length: 254 })
+  email: string;
+
+  /** The case-insensitive lookup key, unique. */
+  @Column({ name: 'email_normalized', type: 'varchar', length: 254 })
+  emailNormalized: string;
+
+  @Column({ name: 'email_verified', type: 'boolean', default: false })
+  emailVerified: boolean;
+
+  @Column({ type: 'varchar', length: 32, nullable: true })
+  username: string | null;
+
+  @Column({ name: 'display_name', type: 'varchar', length: 256, nullable: true })
+  displayName: string | null;
+
+  @Column({ type: 'varchar', length: 1200, nullable: true })
+  bio: string | null;
+
+  @Column({ type: 'varchar', length: 35, default: 'en' })
+  locale: string;
+
+  @Column({ type: 'varchar', length: 64, default: 'UTC' })
+  timezone: string;
+
+  /** Secret: never selected unless asked for by name. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 100, nullable: true, select: false })
+  passwordHash?: string | null;
+
+  @Column({ name: 'password_changed_at', type: TIMESTAMP_TYPE, nullable: true })
+  passwordChangedAt: Date | null;
+
+  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  createdAt: Date;
+
+  @Column({ name: 'updated_at', type: TIMESTAMP_TYPE })
+  updatedAt: Date;
+}
