@@ -45,7 +45,7 @@ import { TokenService } from './tokens/token.service';
       provide: RateLimitStore,
       inject: [authConfig.KEY],
       useFactory: (config: ConfigType<typeof authConfig>): RateLimitStore =>
-        config.redisUrl ? new RedisRateLimitStore(config.redisUrl) : new MemoryRateLimitStore(),
+        config.redisUrl ? new RedisRateLimitStore(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimitStore(),
     },
     RateLimiter,
     AuthIpRateLimitGuard,

@@ -32,6 +32,8 @@ export interface AuthConfig {
   accountRateLimit: RateLimit;
   ipRateLimit: RateLimit;
   redisUrl?: string;
+  /** Namespaces this deployment's keys when several share one Redis. */
+  redisKeyPrefix: string;
 }
 
 const DEFAULT_RESERVED = ['admin', 'administrator', 'root', 'support', 'security', 'system', 'api', 'me', 'null', 'undefined'];
@@ -75,6 +77,7 @@ export function parseAuthConfig(env: Env): AuthConfig {
     accountRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_ACCOUNT', '10/15m'),
     ipRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_IP', '100/15m'),
     redisUrl: reader.url('REDIS_URL'),
+    redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'profile:'),
   };
 }
 

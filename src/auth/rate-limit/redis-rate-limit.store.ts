@@ -1,4 +1,4 @@
-import { Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppError } from '../../common/errors/app-error';
 import { RateLimitStore, type WindowCount } from './rate-limit.store';
@@ -9,32 +9,38 @@ local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return { count, redis.call('PTTL', KEYS[1]) }`;
 
-const KEY_PREFIX = 'profile:rl:';
-
 /** Counters shared by every instance through Redis (REDIS_URL). */
-export class RedisRateLimitStore extends RateLimitStore implements OnModuleDestroy {
+export class RedisRateLimitStore extends RateLimitStore implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RedisRateLimitStore.name);
   private readonly redis: Redis;
 
-  constructor(url: string) {
+  private readonly prefix: string;
+
+  constructor(url: string, keyPrefix: string) {
     super();
+    this.prefix = `${keyPrefix}rl:`;
     // No offline queue: when Redis is away, a request fails fast with 503 instead of hanging.
-    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    this.redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
   }
 
+  /** Connects before the first request, so a missing Redis stops the boot instead of failing logins. */
+  async onModuleInit(): Promise<void> {
+    await this.redis.connect();
+  }
+
   async increment(key: string, windowSeconds: number): Promise<WindowCount> {
-    const [count, ttl] = (await this.call(() => this.redis.eval(INCREMENT, 1, KEY_PREFIX + key, windowSeconds * 1000))) as [number, number];
+    const [count, ttl] = (await this.call(() => this.redis.eval(INCREMENT, 1, this.prefix + key, windowSeconds * 1000))) as [number, number];
     return { count, resetInSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 
   async read(key: string): Promise<WindowCount> {
-    const [count, ttl] = await this.call(() => Promise.all([this.redis.get(KEY_PREFIX + key), this.redis.pttl(KEY_PREFIX + key)]));
+    const [count, ttl] = await this.call(() => Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]));
     return count === null || ttl <= 0 ? { count: 0, resetInSeconds: 0 } : { count: Number(count), resetInSeconds: Math.ceil(ttl / 1000) };
   }
 
   async reset(key: string): Promise<void> {
-    await this.call(() => this.redis.del(KEY_PREFIX + key));
+    await this.call(() => this.redis.del(this.prefix + key));
   }
 
   async onModuleDestroy(): Promise<void> {

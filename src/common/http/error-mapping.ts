@@ -53,6 +53,11 @@ function generic(code: ErrorCode, message?: string, unexpected = false): ErrorRe
   };
 }
 
+function fastifyCode(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? FASTIFY_CODES[code] : undefined;
+}
+
 /** Turns anything thrown during a request into the contract's error response. */
 export function toErrorResponse(error: unknown): ErrorResponse {
   if (error instanceof AppError) {
@@ -61,15 +66,15 @@ export function toErrorResponse(error: unknown): ErrorResponse {
     return { status: error.status, body, headers: error.headers ?? {}, unexpected: false };
   }
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own errors (body parsing, limits) in an HttpException with the original as cause.
+    const cause = fastifyCode(error.cause);
+    if (cause) return generic(cause);
     const code = CODE_BY_STATUS[error.getStatus()];
     return code ? generic(code) : generic('INTERNAL_ERROR', undefined, true);
   }
-  const fastifyError = error as { code?: unknown; statusCode?: unknown } | null;
-  if (fastifyError && typeof fastifyError.code === 'string') {
-    const code = FASTIFY_CODES[fastifyError.code];
-    if (code) return generic(code);
-  }
-  if (error instanceof SyntaxError && fastifyError?.statusCode === 400) return generic('MALFORMED_JSON');
+  const known = fastifyCode(error);
+  if (known) return generic(known);
+  const fastifyError = error as { statusCode?: unknown } | null;
   const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
   const code = status < 500 ? CODE_BY_STATUS[status] : undefined;
   return code ? generic(code) : generic('INTERNAL_ERROR', undefined, true);

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { type Browser, chromium } from 'playwright-core';
+import { registerAndLogin } from '../helpers/factories';
+import { type TestApp, startTestApp } from '../helpers/test-app';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
+if (skip) console.log(`# skipping the Swagger UI browser test: ${skip}`);
+
+describe('Swagger UI in a real browser', { skip }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let baseUrl: string;
+  before(async () => {
+    t = await startTestApp();
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    baseUrl = await t.app.getUrl();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('authorizes with a bearer token and executes GET /api/auth/users/me', async () => {
+    const user = await registerAndLogin(t);
+    const page = await browser.newPage();
+    const blocked: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) blocked.push(message.text());
+    });
+    await page.goto(`${baseUrl.replace('[::1]', '127.0.0.1')}/api/docs`);
+    await page.locator('button.authorize').first().click();
+    await page.locator('.auth-container').first().locator('input').first().fill(user.accessToken);
+    await page.locator('.auth-container').first().locator('button.authorize').click();
+    await page.locator('.btn-done, button.close-modal').first().click();
+    const operation = page.locator('#operations-profile-ProfileController_getMyProfile');
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.try-out__btn').click();
+    await operation.locator('button.execute').click();
+    const status = operation.locator('.live-responses-table tr.response .response-col_status').first();
+    await status.waitFor({ timeout: 10_000 });
+    assert.equal((await status.textContent())?.trim(), '200');
+    assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', new RegExp(user.userId));
+    assert.deepEqual(blocked, [], 'Swagger UI runs under the Content-Security-Policy');
+  });
+});

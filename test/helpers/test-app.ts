@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { createApp } from '../../src/app.setup';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  http: ReturnType<typeof request>;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots the real AppModule over real HTTP with a fresh data directory (SQLite file, keys, outbox), or on
+ * the PostgreSQL of DATABASE_URL. Settings are environment variables, exactly as in production.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'profile-test-'));
+  // A Redis shared by several test apps (REDIS_URL in CI) must not mix their counters.
+  const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
+  Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
+  const app = await createApp();
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return {
+    app,
+    http: request(app.getHttpServer()),
+    dataDir,
+    close: () => app.close(),
+  };
+}
+
+export interface OutboxMail {
+  file: string;
+  raw: string;
+  to: string;
+  subject: string;
+}
+
+/** The .eml files the file transport wrote, oldest first. */
+export function readOutbox(dataDir: string): OutboxMail[] {
+  const dir = join(dataDir, 'outbox');
+  let files: string[];
+  try {
+    files = readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+  return files.map((file) => {
+    const raw = readFileSync(join(dir, file), 'utf8');
+    return { file, raw, to: /^To: (.*)$/m.exec(raw)?.[1] ?? '', subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '' };
+  });
+}
+
+/** The token of the last link in a mail (decoding quoted-printable soft breaks). */
+export function linkToken(mail: OutboxMail): string {
+  const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const matches = [...text.matchAll(/token=([A-Za-z0-9_-]+)/g)];
+  if (matches.length === 0) throw new Error(`no link token in mail "${mail.subject}"`);
+  return matches[matches.length - 1][1];
+}

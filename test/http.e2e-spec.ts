@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { assertError } from './helpers/factories';
+import { type TestApp, startTestApp } from './helpers/test-app';
+
+describe('HTTP surface', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it('answers unknown routes and wrong methods with NOT_FOUND in the error shape', async () => {
+    assertError(await t.http.get('/api/nope'), 404, 'NOT_FOUND');
+    assertError(await t.http.delete('/api/auth/login'), 404, 'NOT_FOUND');
+  });
+
+  it('answers malformed JSON with MALFORMED_JSON', async () => {
+    const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"email": ');
+    assertError(response, 400, 'MALFORMED_JSON');
+  });
+
+  it('answers JSON bodies over 100 kB with PAYLOAD_TOO_LARGE', async () => {
+    const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(110 * 1024) }));
+    assertError(response, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers an unsupported content type with UNSUPPORTED_MEDIA_TYPE', async () => {
+    const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/xml').send('<a/>');
+    assertError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('echoes a sane X-Request-Id and replaces any other', async () => {
+    const echoed = await t.http.get('/api/health').set('X-Request-Id', 'abc.DEF_1-2');
+    assert.equal(echoed.headers['x-request-id'], 'abc.DEF_1-2');
+    const replaced = await t.http.get('/api/nope').set('X-Request-Id', 'bad id <script>');
+    assert.notEqual(replaced.headers['x-request-id'], 'bad id <script>');
+    assert.match(replaced.headers['x-request-id'] as string, /^[A-Za-z0-9._-]{1,128}$/);
+    assert.equal(replaced.body.requestId, replaced.headers['x-request-id']);
+  });
+
+  it('sends nosniff, refuses framing and has no X-Powered-By, on success and error alike', async () => {
+    for (const response of [await t.http.get('/api/health'), await t.http.get('/api/nope'), await t.http.get('/.well-known/jwks.json')]) {
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.equal(response.headers['x-frame-options'], 'DENY');
+      assert.equal(response.headers['x-powered-by'], undefined);
+    }
+  });
+
+  it('reports the database in /api/health', async () => {
+    const response = await t.http.get('/api/health');
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body, { status: 'ok', checks: { database: 'up' } });
+  });
+
+  it('serves the link pages self-contained, with a strict CSP, and without consuming anything', async () => {
+    const page = await t.http.get('/verify-email?token=abc');
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-security-policy'] as string, /default-src 'none'/);
+    assert.doesNotMatch(page.text, /<(script|link|img)[^>]+(src|href)=/i, 'no external assets');
+  });
+
+  it('serves Swagger UI and the OpenAPI document', async () => {
+    const ui = await t.http.get('/api/docs/');
+    assert.equal(ui.status, 200);
+    assert.match(ui.text, /swagger/i);
+    const doc = await t.http.get('/api/docs-json');
+    assert.equal(doc.status, 200);
+    assert.ok(doc.body.paths['/api/auth/login']);
+    assert.deepEqual(Object.keys(doc.body.components.securitySchemes).sort(), ['access-cookie', 'bearer', 'step-up']);
+  });
+});

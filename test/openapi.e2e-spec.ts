@@ -1,0 +1,16 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { generateOpenApiJson } from '../src/openapi';
+
+describe('openapi.json', () => {
+  it('is what the code generates (after an API change: npm run openapi, and review the diff)', async () => {
+    process.env.LOG_LEVEL = 'silent';
+    const expected = readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8').split('\n');
+    const actual = (await generateOpenApiJson()).split('\n');
+    const line = actual.findIndex((text, i) => text !== expected[i]);
+    const firstDifference = line < 0 && actual.length === expected.length ? null : { line: line + 1, generated: actual[line], checkedIn: expected[line] };
+    assert.deepEqual(firstDifference, null, 'openapi.json is stale: run `npm run openapi`');
+  });
+});
