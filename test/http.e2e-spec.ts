@@ -21,7 +21,10 @@ describe('HTTP surface', () => {
   });
 
   it('answers JSON bodies over 100 kB with PAYLOAD_TOO_LARGE', async () => {
-    const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(110 * 1024) }));
+    const response = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(110 * 1024) }));
     assertError(response, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -35,7 +38,7 @@ describe('HTTP surface', () => {
     assert.equal(echoed.headers['x-request-id'], 'abc.DEF_1-2');
     const replaced = await t.http.get('/api/nope').set('X-Request-Id', 'bad id <script>');
     assert.notEqual(replaced.headers['x-request-id'], 'bad id <script>');
-    assert.match(replaced.headers['x-request-id'] as string, /^[A-Za-z0-9._-]{1,128}$/);
+    assert.match(replaced.headers['x-request-id'], /^[A-Za-z0-9._-]{1,128}$/);
     assert.equal(replaced.body.requestId, replaced.headers['x-request-id']);
   });
 
@@ -56,7 +59,7 @@ describe('HTTP surface', () => {
   it('serves the link pages self-contained, with a strict CSP, and without consuming anything', async () => {
     const page = await t.http.get('/verify-email?token=abc');
     assert.equal(page.status, 200);
-    assert.match(page.headers['content-security-policy'] as string, /default-src 'none'/);
+    assert.match(page.headers['content-security-policy'], /default-src 'none'/);
     assert.doesNotMatch(page.text, /<(script|link|img)[^>]+(src|href)=/i, 'no external assets');
   });
 

@@ -85,7 +85,7 @@ describe('every route has a deliberate auth posture', () => {
     for (const route of routes(t).filter((r) => r.stepUp)) {
       const response = await t.http[route.method.toLowerCase() as 'get'](route.path).set('Authorization', `Bearer ${user.accessToken}`);
       assertError(response, 401, 'STEP_UP_REQUIRED');
-      assert.match(response.headers['www-authenticate'] as string, /insufficient_user_authentication/);
+      assert.match(response.headers['www-authenticate'], /insufficient_user_authentication/);
     }
   });
 });

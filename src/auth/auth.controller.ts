@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
-import { clientIp, userAgent } from '../common/http/client-ip';
+import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { toProfileResponse } from '../users/profile.mapper';
 import { EmailTokenDto } from './dto/email-token.dto';
@@ -51,7 +51,7 @@ export class AuthController {
   @Post('login')
   @HttpCode(HttpStatus.OK)
   async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.login(dto.email, dto.password, { ip: clientIp(request), userAgent: userAgent(request) });
+    const tokens = await this.login.login(dto.email, dto.password, requestOrigin(request));
     return this.respondWithSession(reply, tokens);
   }
 
@@ -65,7 +65,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
   async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken));
+    const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken), requestOrigin(request));
     return this.respondWithSession(reply, tokens);
   }
 
@@ -77,7 +77,7 @@ export class AuthController {
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.login.logout(request, dto.refreshToken);
+    await this.login.logout(request, dto.refreshToken, requestOrigin(request));
     this.cookies.clearAll(reply);
   }
 
@@ -86,8 +86,8 @@ export class AuthController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('email/verify')
   @HttpCode(HttpStatus.OK)
-  async verifyEmail(@Body() dto: EmailTokenDto): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.registration.verifyAddress(dto.token));
+  async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
+    return toProfileResponse(await this.registration.verifyAddress(dto.token, requestOrigin(request)));
   }
 
   private respondWithSession(reply: FastifyReply, tokens: SessionTokens): TokenResponseDto {

@@ -3,13 +3,14 @@ import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { authConfig } from '../config/auth.config';
+import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { accountAttemptKey } from './account-rate-limit';
 import { PasswordHasher } from './password/password-hasher.service';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
 import type { SessionTokens } from './session-tokens';
-import { type ClientInfo, SessionsService } from './sessions/sessions.service';
+import { SessionsService } from './sessions/sessions.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
 import { readAccessToken, readRefreshToken } from './tokens/token-transport';
 
@@ -22,6 +23,7 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly hasher: PasswordHasher,
     private readonly limiter: RateLimiter,
+    private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
@@ -30,7 +32,7 @@ export class LoginService {
    * against a dummy hash when there is no account). While the account+IP counter is full, even the
    * right password is refused.
    */
-  async login(email: string, password: string, client: ClientInfo & { ip: string }): Promise<SessionTokens> {
+  async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     const attemptKey = accountAttemptKey(email, client.ip);
     await this.limiter.assertAllowed(this.config.accountRateLimit, attemptKey);
     const user = await this.users.findByEmailWithPassword(email);
@@ -41,39 +43,43 @@ export class LoginService {
     }
     await this.limiter.clear(attemptKey);
     delete user.passwordHash;
-    return this.startSession(user, client);
+    const tokens = await this.startSession(user, client);
+    await this.securityEvents.record(user.id, 'login', client);
+    return tokens;
   }
 
-  async startSession(user: UserEntity, client: ClientInfo): Promise<SessionTokens> {
+  async startSession(user: UserEntity, client: RequestOrigin): Promise<SessionTokens> {
     const { session, refreshToken } = await this.sessions.open(user.id, client);
     return this.tokensFor(user, session.id, refreshToken);
   }
 
-  async refresh(refreshToken: string | undefined): Promise<SessionTokens> {
+  async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
     if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
-    const { session, refreshToken: next } = await this.sessions.rotate(refreshToken);
+    const { session, refreshToken: next } = await this.sessions.rotate(refreshToken, origin);
     const user = await this.users.findById(session.userId);
     if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
     return this.tokensFor(user, session.id, next);
   }
 
   /** Ends the session named by the access token or the refresh token, whichever is valid. Never fails. */
-  async logout(request: FastifyRequest, bodyRefreshToken: string | undefined): Promise<void> {
-    const sessionIds = new Set<string>();
+  async logout(request: FastifyRequest, bodyRefreshToken: string | undefined, origin: RequestOrigin): Promise<void> {
+    const ended = new Map<string, string>();
     const accessToken = safely(() => readAccessToken(request));
     if (accessToken) {
       const claims = await this.tokens.verifyAccessToken(accessToken).catch((error: unknown) => {
         if (error instanceof TokenRejected) return undefined;
         throw error;
       });
-      if (claims) sessionIds.add(claims.sessionId);
+      if (claims) ended.set(claims.sessionId, claims.userId);
     }
     const refreshToken = readRefreshToken(request, bodyRefreshToken);
     if (refreshToken) {
       const session = await this.sessions.findLiveByRefreshToken(refreshToken);
-      if (session) sessionIds.add(session.id);
+      if (session) ended.set(session.id, session.userId);
     }
-    for (const id of sessionIds) await this.sessions.revoke(id);
+    for (const [sessionId, userId] of ended) {
+      if (await this.sessions.revoke(sessionId)) await this.securityEvents.record(userId, 'logout', origin);
+    }
   }
 
   private async tokensFor(user: UserEntity, sessionId: string, refreshToken: string): Promise<SessionTokens> {

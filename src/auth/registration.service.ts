@@ -4,6 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
 import type { UserEntity } from '../users/user.entity';
+import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import { UniqueViolation, UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
@@ -22,6 +23,7 @@ export class RegistrationService {
     private readonly policy: PasswordPolicy,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
+    private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     this.reserved = new Set(config.reservedUsernames);
@@ -51,10 +53,11 @@ export class RegistrationService {
   }
 
   /** Confirms the address a verification link was made for, if it is still the account's address. */
-  async verifyAddress(token: string): Promise<UserEntity> {
+  async verifyAddress(token: string, origin: RequestOrigin): Promise<UserEntity> {
     const used = await this.emailTokens.consume(token, 'verify');
     const user = await this.users.markEmailVerified(used.userId, used.email);
     if (!user) throw new AppError('EMAIL_TOKEN_INVALID', 'This link is not valid any more. Request a new one.');
+    await this.securityEvents.record(user.id, 'email_verified', origin);
     return user;
   }
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } fro
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { clientIp } from '../common/http/client-ip';
+import { requestOrigin } from '../common/http/client-ip';
 import { StepUpDto, StepUpResponseDto } from './dto/step-up.dto';
 import type { AuthContext } from './guards/auth-context';
 import { Authenticated } from './guards/authenticated.decorator';
@@ -34,7 +34,7 @@ export class StepUpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StepUpResponseDto> {
-    const issued = await this.stepUp.stepUpWithPassword(auth, dto.password, clientIp(request));
+    const issued = await this.stepUp.stepUpWithPassword(auth, dto.password, requestOrigin(request));
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
   }

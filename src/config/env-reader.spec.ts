@@ -36,7 +36,10 @@ describe('configuration', () => {
   });
 
   it('stops with a message naming the variable on a bad value', () => {
-    assert.throws(() => parseAppConfig({ PORT: 'eighty' }), (error: Error) => error instanceof ConfigError && /PORT/.test(error.message));
+    assert.throws(
+      () => parseAppConfig({ PORT: 'eighty' }),
+      (error: Error) => error instanceof ConfigError && /PORT/.test(error.message),
+    );
     assert.throws(() => parseAuthConfig({ ACCESS_TOKEN_TTL: '15 minutes' }), /ACCESS_TOKEN_TTL/);
     assert.throws(() => parseAuthConfig({ JWT_PRIVATE_KEYS: 'secret' }), /JWT_PRIVATE_KEYS/);
     assert.throws(() => parseAppConfig({ PUBLIC_URL: 'not a url' }), /PUBLIC_URL/);

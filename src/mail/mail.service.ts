@@ -47,6 +47,23 @@ export class MailService {
     });
   }
 
+  sendPasswordChanged(to: string): Promise<void> {
+    return this.send(to, `Your ${this.config.productName} password was changed`, {
+      title: 'Your password was changed',
+      paragraphs: [
+        'The password of your account was just changed, and every other signed-in device was signed out.',
+        'If you did not do this, your account may be compromised: contact support at once.',
+      ],
+    });
+  }
+
+  sendAccountDeleted(to: string): Promise<void> {
+    return this.send(to, `Your ${this.config.productName} account was deleted`, {
+      title: 'Goodbye',
+      paragraphs: ['Your account and everything stored with it have been deleted. This address can be used to register again.'],
+    });
+  }
+
   private async send(to: string, subject: string, content: MailContent, link?: string): Promise<void> {
     if (!this.config.enabled) return;
     const { text, html } = renderMail(this.config.productName, this.config.publicUrl, content);

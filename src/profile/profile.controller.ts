@@ -1,18 +1,70 @@
-import { Controller, Get } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
+import { AuthCookies } from '../auth/tokens/auth-cookies';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { toProfileResponse } from '../users/profile.mapper';
+import { AccountSecurityService } from './account-security.service';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { UpdateProfileDto } from './dto/update-profile.dto';
+import { ProfileService } from './profile.service';
 
 @ApiTags('profile')
 @Authenticated()
 @Controller('auth/users/me')
 export class ProfileController {
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly accountSecurity: AccountSecurityService,
+    private readonly cookies: AuthCookies,
+  ) {}
+
   @ApiOperation({ summary: 'Read my profile' })
   @Get()
   getMyProfile(@CurrentAuth() auth: AuthContext): ProfileResponseDto {
     return toProfileResponse(auth.user);
+  }
+
+  @ApiOperation({
+    summary: 'Change my profile fields',
+    description:
+      'Any subset of username, displayName, bio, locale, timezone. Absent fields stay unchanged; `null` clears username, displayName or bio. Unknown and forbidden fields (email, password, id, roles, …) answer 400 and change nothing.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN')
+  @Put()
+  async updateMyProfile(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateProfileDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
+    return toProfileResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)));
+  }
+
+  @ApiOperation({
+    summary: 'Set a new password (step-up)',
+    description:
+      'Every other session of the user is ended at once; this one continues. A "password changed" mail goes to the account address (a mail failure never fails the change).',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'PASSWORD_POLICY_VIOLATION')
+  @RequiresStepUp()
+  @Put('password')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async changeMyPassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.accountSecurity.changePassword(auth.user, auth.sessionId, dto.newPassword, requestOrigin(request));
+  }
+
+  @ApiOperation({
+    summary: 'Delete my account (step-up)',
+    description:
+      'Removes the user and every row of theirs, ends all sessions, clears the three token cookies; the email and username can be registered again. A goodbye mail is sent.',
+  })
+  @RequiresStepUp()
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async deleteMyAccount(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    await this.accountSecurity.deleteAccount(auth.user);
+    this.cookies.clearAll(reply);
   }
 }

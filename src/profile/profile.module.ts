@@ -1,9 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { MailModule } from '../mail/mail.module';
+import { UsersModule } from '../users/users.module';
+import { AccountSecurityService } from './account-security.service';
+import { MySessionsService } from './my-sessions.service';
 import { ProfileController } from './profile.controller';
+import { ProfileService } from './profile.service';
+import { SessionsController } from './sessions.controller';
 
 @Module({
-  imports: [AuthModule],
-  controllers: [ProfileController],
+  imports: [AuthModule, UsersModule, MailModule],
+  controllers: [ProfileController, SessionsController],
+  providers: [ProfileService, AccountSecurityService, MySessionsService],
 })
 export class ProfileModule {}

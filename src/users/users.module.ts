@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SecurityEventEntity } from './security-event.entity';
+import { SecurityEventsService } from './security-events.service';
 import { UserEntity } from './user.entity';
 import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
-  providers: [UsersService],
-  exports: [UsersService],
+  imports: [TypeOrmModule.forFeature([UserEntity, SecurityEventEntity])],
+  providers: [UsersService, SecurityEventsService],
+  exports: [UsersService, SecurityEventsService],
 })
 export class UsersModule {}

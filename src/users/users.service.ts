@@ -5,6 +5,14 @@ import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
 import { emailLookupKey } from '../common/validation/email';
 import { UserEntity } from './user.entity';
 
+export interface ProfileChanges {
+  username?: string | null;
+  displayName?: string | null;
+  bio?: string | null;
+  locale?: string;
+  timezone?: string;
+}
+
 export interface NewUser {
   email: string;
   passwordHash: string | null;
@@ -66,6 +74,26 @@ export class UsersService {
   async markEmailVerified(userId: string, email: string): Promise<UserEntity | null> {
     const result = await this.users.update({ id: userId, emailNormalized: emailLookupKey(email) }, { emailVerified: true, updatedAt: new Date() });
     return result.affected === 1 ? this.findById(userId) : null;
+  }
+
+  /** Applies the changes and returns the fresh row; throws UniqueViolation when the username is taken. */
+  async updateProfile(userId: string, changes: ProfileChanges): Promise<UserEntity> {
+    try {
+      await this.users.update({ id: userId }, { ...changes, updatedAt: new Date() });
+    } catch (error) {
+      throw asUniqueViolation(error);
+    }
+    return this.users.findOneByOrFail({ id: userId });
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string, manager: EntityManager): Promise<void> {
+    const now = new Date();
+    await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
+  }
+
+  /** Deletes the user; the database cascades to every row that belongs to them. */
+  async delete(userId: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(UserEntity).delete({ id: userId });
   }
 
   /** Inserts the user; throws UniqueViolation when the email or username is already taken. */

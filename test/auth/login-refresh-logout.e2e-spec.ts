@@ -1,6 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, assertError, cookieNamed, login, registerAndLogin, registerUser, setCookies, uniqueEmail } from '../helpers/factories';
+import {
+  OTHER_STRONG_PASSWORD,
+  STRONG_PASSWORD,
+  assertError,
+  cookieNamed,
+  login,
+  registerAndLogin,
+  registerUser,
+  setCookies,
+  uniqueEmail,
+} from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
@@ -20,7 +30,10 @@ describe('login, refresh and logout', () => {
     assert.equal(response.body.tokenType, 'Bearer');
     assert.equal(response.body.expiresIn, 900);
     assert.equal(response.body.user.email, email.replace(/@.*/, '@example.com'));
-    assert.deepEqual(response.body.user.identityProviders.map((p: { provider: string }) => p.provider), ['password']);
+    assert.deepEqual(
+      response.body.user.identityProviders.map((p: { provider: string }) => p.provider),
+      ['password'],
+    );
     const cookies = setCookies(response.headers);
     const access = cookieNamed(cookies, 'access_token');
     const refresh = cookieNamed(cookies, 'refresh_token');
@@ -139,7 +152,11 @@ describe('step-up', () => {
 
   it('answers INVALID_CREDENTIALS for a wrong password and AUTHENTICATION_REQUIRED without an access token', async () => {
     const user = await registerAndLogin(t);
-    assertError(await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${user.accessToken}`).send({ password: OTHER_STRONG_PASSWORD }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${user.accessToken}`).send({ password: OTHER_STRONG_PASSWORD }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     assertError(await t.http.post('/api/auth/step-up').send({ password: user.password }), 401, 'AUTHENTICATION_REQUIRED');
   });
 });

@@ -50,7 +50,11 @@ describe('POST /api/auth/register', () => {
   it('answers 409 USERNAME_TAKEN for a taken (case-insensitive) or reserved username', async () => {
     const username = uniqueUsername();
     await registerUser(t, { username });
-    assertError(await t.http.post('/api/auth/register').send({ email: uniqueEmail(), password: STRONG_PASSWORD, username: username.toUpperCase() }), 409, 'USERNAME_TAKEN');
+    assertError(
+      await t.http.post('/api/auth/register').send({ email: uniqueEmail(), password: STRONG_PASSWORD, username: username.toUpperCase() }),
+      409,
+      'USERNAME_TAKEN',
+    );
     assertError(await t.http.post('/api/auth/register').send({ email: uniqueEmail(), password: STRONG_PASSWORD, username: 'Admin' }), 409, 'USERNAME_TAKEN');
   });
 
@@ -81,7 +85,7 @@ describe('POST /api/auth/register', () => {
     const token = linkToken(mail);
     const page = await t.http.get(`/verify-email?token=${token}`);
     assert.equal(page.status, 200);
-    assert.match(page.headers['content-type'] as string, /text\/html/);
+    assert.match(page.headers['content-type'], /text\/html/);
     const verified = await t.http.post('/api/auth/email/verify').send({ token });
     assert.equal(verified.status, 200, 'the GET page consumed nothing');
     assert.equal(verified.body.emailVerified, true);

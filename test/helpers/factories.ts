@@ -27,7 +27,7 @@ export async function registerUser(t: TestApp, overrides: Record<string, unknown
   const body = { email: uniqueEmail(), password: STRONG_PASSWORD, ...overrides };
   const response = await t.http.post('/api/auth/register').send(body);
   assert.equal(response.status, 201, JSON.stringify(response.body));
-  return { email: body.email as string, password: body.password as string };
+  return { email: body.email, password: body.password };
 }
 
 export async function login(t: TestApp, email: string, password: string): Promise<SignedIn> {

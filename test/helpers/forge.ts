@@ -26,7 +26,14 @@ export async function forgeFrom(genuine: string, dataDir: string, change: ForgeO
   const header = decodeProtectedHeader(genuine);
   const claims = decodeJwt(genuine);
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ ...claims, sid: change.sid ?? claims.sid, iss: change.iss ?? claims.iss, aud: change.aud ?? claims.aud, sub: change.sub ?? claims.sub, jti: randomUUID() })
+  return new SignJWT({
+    ...claims,
+    sid: change.sid ?? claims.sid,
+    iss: change.iss ?? claims.iss,
+    aud: change.aud ?? claims.aud,
+    sub: change.sub ?? claims.sub,
+    jti: randomUUID(),
+  })
     .setProtectedHeader({ alg: 'ES256', kid: change.kid ?? header.kid, typ: change.typ ?? header.typ })
     .setIssuedAt(now - 60)
     .setExpirationTime(change.exp ?? (claims.exp as number))

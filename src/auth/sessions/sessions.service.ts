@@ -5,14 +5,10 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { authConfig } from '../../config/auth.config';
+import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
 import type { UserEntity } from '../../users/user.entity';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { SessionEntity } from './session.entity';
-
-export interface ClientInfo {
-  userAgent: string | null;
-  ip: string | null;
-}
 
 export interface OpenedSession {
   session: SessionEntity;
@@ -24,10 +20,11 @@ export interface OpenedSession {
 export class SessionsService {
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
-  async open(userId: string, client: ClientInfo): Promise<OpenedSession> {
+  async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
     const now = new Date();
     const refreshToken = newOpaqueToken();
     const session = this.sessions.create({
@@ -66,7 +63,7 @@ export class SessionsService {
    * calls with the same token win; the others, and any later replay, find the token rotated out, which
    * counts as reuse and ends the session, so there is never a second live token chain.
    */
-  async rotate(refreshToken: string): Promise<OpenedSession> {
+  async rotate(refreshToken: string, origin: RequestOrigin): Promise<OpenedSession> {
     const presented = hashOpaqueToken(refreshToken);
     const next = newOpaqueToken();
     const now = new Date();
@@ -85,6 +82,7 @@ export class SessionsService {
     const reused = await this.sessions.findOneBy({ previousRefreshTokenHash: presented, revokedAt: IsNull() });
     if (reused) {
       await this.revoke(reused.id);
+      await this.securityEvents.record(reused.userId, 'refresh_token_reused', origin);
       throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
     }
     throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
@@ -95,8 +93,10 @@ export class SessionsService {
     return this.sessions.findOneBy({ refreshTokenHash: hashOpaqueToken(refreshToken), revokedAt: IsNull() });
   }
 
-  async revoke(sessionId: string): Promise<void> {
-    await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+  /** Ends a live session; false when it had already ended. */
+  async revoke(sessionId: string): Promise<boolean> {
+    const result = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return result.affected === 1;
   }
 
   /** Revokes one of the user's sessions; false when the id is not a live session of this user. */

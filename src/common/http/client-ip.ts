@@ -10,3 +10,8 @@ export function userAgent(request: FastifyRequest): string | null {
   const value = request.headers['user-agent'];
   return typeof value === 'string' && value.length > 0 ? value : null;
 }
+
+/** Where a request came from, for sessions and the security log. */
+export function requestOrigin(request: FastifyRequest): { ip: string; userAgent: string | null } {
+  return { ip: clientIp(request), userAgent: userAgent(request) };
+}

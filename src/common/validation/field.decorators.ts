@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateIf, type ValidationArguments, registerDecorator } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateIf, registerDecorator } from 'class-validator';
 import { EMAIL_MAX_LENGTH, canonicalEmail } from './email';
 import { codePointLength, hasControlCharacters } from './text';
 
@@ -37,29 +37,11 @@ export function IsUsername(): PropertyDecorator {
 }
 
 function codePointRange(min: number, max: number, property: string): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'codePointRange',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => typeof value !== 'string' || (codePointLength(value) >= min && codePointLength(value) <= max),
-        defaultMessage: (_args?: ValidationArguments) => `${property} must be ${min}-${max} characters long`,
-      },
-    });
-}
-
-function noControlCharacters(property: string): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'noControlCharacters',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      validator: {
-        validate: (value: unknown) => typeof value !== 'string' || !hasControlCharacters(value),
-        defaultMessage: () => `${property} must not contain control characters`,
-      },
-    });
+  return satisfies(
+    property,
+    (value) => codePointLength(value) >= min && codePointLength(value) <= max,
+    min > 0 ? `${property} must be ${min}-${max} characters long` : `${property} must be at most ${max} characters long`,
+  );
 }
 
 /** 1–64 characters after trimming, no control characters; `null` passes (clears it). */
@@ -70,7 +52,7 @@ export function IsDisplayName(): PropertyDecorator {
     ValidateIf((_object, value) => value !== null),
     IsString(),
     codePointRange(1, 64, 'displayName'),
-    noControlCharacters('displayName'),
+    satisfies('displayName', (value) => !hasControlCharacters(value), 'displayName must not contain control characters'),
   );
 }
 
@@ -83,4 +65,64 @@ export function IsPasswordInput(): PropertyDecorator {
     MinLength(1),
     MaxLength(1024),
   );
+}
+
+/** A BCP 47 language tag (`en-US`, not `en_US`), stored canonicalised (`EN-us` becomes `en-US`). */
+export function IsLocaleTag(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ example: 'en-GB', description: 'BCP 47 language tag, stored canonicalised.' }),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (canonicalLocale(value.trim()) ?? value) : value)),
+    IsString(),
+    satisfies('locale', (value) => canonicalLocale(value) === value, 'locale must be a valid BCP 47 language tag such as en-US'),
+  );
+}
+
+/** An IANA time zone name, stored as the runtime's canonical spelling. */
+export function IsTimeZone(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ example: 'Europe/London', description: 'IANA time zone name.' }),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (canonicalTimeZone(value.trim()) ?? value) : value)),
+    IsString(),
+    satisfies('timezone', (value) => canonicalTimeZone(value) === value, 'timezone must be a valid IANA time zone such as Europe/London'),
+  );
+}
+
+/** At most 280 characters; line breaks and tabs allowed, other control characters not; `null` passes (clears it). */
+export function IsBio(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({ maxLength: 280, nullable: true, required: false, example: 'Mathematician.' }),
+    Transform(trimIfString),
+    ValidateIf((_object, value) => value !== null),
+    IsString(),
+    codePointRange(0, 280, 'bio'),
+    satisfies('bio', (value) => !hasControlCharacters(value.replace(/[\n\t]/g, '')), 'bio must not contain control characters other than line breaks and tabs'),
+  );
+}
+
+function canonicalLocale(value: string): string | undefined {
+  if (!/^[A-Za-z0-9-]+$/.test(value)) return undefined;
+  try {
+    return Intl.getCanonicalLocales(value)[0];
+  } catch {
+    return undefined;
+  }
+}
+
+function canonicalTimeZone(value: string): string | undefined {
+  if (!/^[A-Za-z0-9_+\-/]+$/.test(value)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+function satisfies(property: string, test: (value: string) => boolean, message: string): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: `${property}Format`,
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: { validate: (value: unknown) => typeof value !== 'string' || test(value), defaultMessage: () => message },
+    });
 }

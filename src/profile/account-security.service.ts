@@ -1,0 +1,52 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource } from 'typeorm';
+import { PasswordHasher } from '../auth/password/password-hasher.service';
+import { PasswordPolicy } from '../auth/password/password-policy.service';
+import { SessionsService } from '../auth/sessions/sessions.service';
+import { MailService } from '../mail/mail.service';
+import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import type { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { ProfileEvents, type UserEventPayload } from './profile.events';
+
+/** The step-up-guarded account operations: a new password, and deleting the account. */
+@Injectable()
+export class AccountSecurityService {
+  private readonly logger = new Logger(AccountSecurityService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly mail: MailService,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /**
+   * Replaces the password and, in the same transaction, ends every other session of the user; the
+   * current one continues. The notice mail is best effort: a mail failure never undoes a completed change.
+   */
+  async changePassword(user: UserEntity, currentSessionId: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+    const currentHash = await this.users.getPasswordHash(user.id);
+    await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
+    const newHash = await this.hasher.hash(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      await this.users.setPasswordHash(user.id, newHash, manager);
+      await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
+      await this.securityEvents.record(user.id, 'password_changed', origin, manager);
+    });
+    await this.mail.sendPasswordChanged(user.email).catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
+    this.events.emit(ProfileEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+  }
+
+  /** Removes the user and, by cascade, every row of theirs in one transaction; then says goodbye. */
+  async deleteAccount(user: UserEntity): Promise<void> {
+    await this.dataSource.transaction((manager) => this.users.delete(user.id, manager));
+    await this.mail.sendAccountDeleted(user.email).catch((error: Error) => this.logger.error(`goodbye mail failed: ${error.message}`));
+    this.events.emit(ProfileEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+  }
+}

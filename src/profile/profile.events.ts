@@ -1,0 +1,17 @@
+/** Events of account changes, emitted in process after the change is committed. Ids and facts, never secrets. */
+export const ProfileEvents = {
+  updated: 'profile.updated',
+  passwordChanged: 'profile.password_changed',
+  userDeleted: 'user.deleted',
+} as const;
+
+export interface ProfileUpdatedEvent {
+  userId: string;
+  changed: string[];
+  at: string;
+}
+
+export interface UserEventPayload {
+  userId: string;
+  at: string;
+}

@@ -1,0 +1,38 @@
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { AuthContext } from '../auth/guards/auth-context';
+import { Authenticated } from '../auth/guards/authenticated.decorator';
+import { CurrentAuth } from '../auth/guards/current-auth.decorator';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../common/http/client-ip';
+import { SessionResponseDto } from './dto/session-response.dto';
+import { MySessionsService } from './my-sessions.service';
+
+@ApiTags('sessions')
+@Authenticated()
+@Controller('auth/users/me/sessions')
+export class SessionsController {
+  constructor(private readonly mySessions: MySessionsService) {}
+
+  @ApiOperation({ summary: 'List my live sessions, newest first' })
+  @Get()
+  listMySessions(@CurrentAuth() auth: AuthContext): Promise<SessionResponseDto[]> {
+    return this.mySessions.listSessions(auth.userId, auth.sessionId);
+  }
+
+  @ApiOperation({ summary: 'End every session except this one', description: 'Their access and refresh tokens fail at once.' })
+  @Delete()
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeMyOtherSessions(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
+    await this.mySessions.revokeOtherSessions(auth.userId, auth.sessionId, requestOrigin(request));
+  }
+
+  @ApiOperation({ summary: 'End one of my sessions', description: 'Its tokens fail at once. 404 for an unknown id or another user’s session.' })
+  @ApiErrors('NOT_FOUND')
+  @Delete(':id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async revokeMySession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.mySessions.revokeSession(auth.userId, id, requestOrigin(request));
+  }
+}

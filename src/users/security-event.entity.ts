@@ -1,0 +1,35 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_TYPE } from '../database/column-types';
+
+export type SecurityEventType =
+  | 'login'
+  | 'logout'
+  | 'step_up'
+  | 'refresh_token_reused'
+  | 'email_verified'
+  | 'profile_updated'
+  | 'password_changed'
+  | 'session_revoked'
+  | 'other_sessions_revoked';
+
+/** One account change, for the user's own security log. Holds no secret. */
+@Entity('security_events')
+export class SecurityEventEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @Column({ type: 'varchar', length: 48 })
+  type: SecurityEventType;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  ip: string | null;
+
+  @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
+  userAgent: string | null;
+
+  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  createdAt: Date;
+}
