@@ -69,7 +69,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   mkdirSync(config.dataDir, { recursive: true });
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bodyParser: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bodyParser: true, abortOnError: false });
   await configureApp(app, config);
   return app;
 }

@@ -7,6 +7,7 @@ import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { toProfileResponse } from '../users/profile.mapper';
 import { EmailTokenDto } from './dto/email-token.dto';
+import { EmailChangeService } from './email-change/email-change.service';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { RegisterDto, SuccessResponseDto } from './dto/register.dto';
@@ -25,6 +26,7 @@ export class AuthController {
   constructor(
     private readonly registration: RegistrationService,
     private readonly login: LoginService,
+    private readonly emailChange: EmailChangeService,
     private readonly cookies: AuthCookies,
   ) {}
 
@@ -81,13 +83,28 @@ export class AuthController {
     this.cookies.clearAll(reply);
   }
 
-  @ApiOperation({ summary: 'Confirm an email address with the token from the mailed link' })
+  @ApiOperation({
+    summary: 'Confirm an email address with the token from the mailed link',
+    description: 'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
+  })
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('email/verify')
   @HttpCode(HttpStatus.OK)
   async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.registration.verifyAddress(dto.token, requestOrigin(request)));
+    return toProfileResponse(await this.emailChange.verify(dto.token, requestOrigin(request)));
+  }
+
+  @ApiOperation({
+    summary: 'Undo an email change with the token mailed to the old address',
+    description: 'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('email/revert')
+  @HttpCode(HttpStatus.OK)
+  async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
+    return toProfileResponse(await this.emailChange.revert(dto.token, requestOrigin(request)));
   }
 
   private respondWithSession(reply: FastifyReply, tokens: SessionTokens): TokenResponseDto {

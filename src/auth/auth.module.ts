@@ -6,6 +6,7 @@ import { authConfig } from '../config/auth.config';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
+import { EmailChangeService } from './email-change/email-change.service';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
@@ -57,8 +58,10 @@ import { TokenService } from './tokens/token.service';
     LoginService,
     StepUpService,
     RegistrationService,
+    EmailChangeService,
   ],
   exports: [
+    EmailChangeService,
     AccessGuard,
     StepUpGuard,
     AccessStrategy,

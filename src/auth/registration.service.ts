@@ -4,7 +4,6 @@ import { AppError } from '../common/errors/app-error';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
 import type { UserEntity } from '../users/user.entity';
-import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import { UniqueViolation, UsersService } from '../users/users.service';
 import type { RegisterDto } from './dto/register.dto';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
@@ -23,7 +22,6 @@ export class RegistrationService {
     private readonly policy: PasswordPolicy,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
-    private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     this.reserved = new Set(config.reservedUsernames);
@@ -52,18 +50,9 @@ export class RegistrationService {
     await this.sendVerification(user);
   }
 
-  /** Confirms the address a verification link was made for, if it is still the account's address. */
-  async verifyAddress(token: string, origin: RequestOrigin): Promise<UserEntity> {
-    const used = await this.emailTokens.consume(token, 'verify');
-    const user = await this.users.markEmailVerified(used.userId, used.email);
-    if (!user) throw new AppError('EMAIL_TOKEN_INVALID', 'This link is not valid any more. Request a new one.');
-    await this.securityEvents.record(user.id, 'email_verified', origin);
-    return user;
-  }
-
   // The account exists either way; a mail failure is logged, never turned into a failed registration.
   private async sendVerification(user: UserEntity): Promise<void> {
-    const token = await this.emailTokens.issue(user.id, 'verify', user.email, this.config.emailTokenTtl);
+    const { token } = await this.emailTokens.issue(user.id, 'verify', user.email, this.config.emailTokenTtl);
     await this.mail.sendAddressVerification(user.email, token).catch((error: Error) => this.logger.error(`verification mail failed: ${error.message}`));
   }
 

@@ -26,6 +26,8 @@ export interface AuthConfig {
   refreshTokenTtl: number;
   stepUpTtl: number;
   emailTokenTtl: number;
+  revertTokenTtl: number;
+  emailRateLimit: RateLimit;
   bcryptCost: number;
   passwordPolicy: PasswordPolicyConfig;
   reservedUsernames: string[];
@@ -62,6 +64,8 @@ export function parseAuthConfig(env: Env): AuthConfig {
     refreshTokenTtl: reader.durationSeconds('REFRESH_TOKEN_TTL', '30d'),
     stepUpTtl: reader.durationSeconds('STEP_UP_TTL', '5m'),
     emailTokenTtl: reader.durationSeconds('EMAIL_TOKEN_TTL', '24h'),
+    revertTokenTtl: reader.durationSeconds('EMAIL_REVERT_TOKEN_TTL', '7d'),
+    emailRateLimit: reader.rateLimit('EMAIL_RATE_LIMIT', '5/1h'),
     bcryptCost,
     passwordPolicy: {
       minLength: reader.int('PASSWORD_MIN_LENGTH', 8, { min: 1, max: passwordMaxLength }),

@@ -1,12 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
 import type { ConfigType } from '@nestjs/config';
 import { mailConfig } from '../config/mail.config';
 import { type MailContent, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
 
+/** The mail could not be handed to the transport; callers decide whether that fails their operation. */
+export class MailUnavailableError extends AppError {
+  constructor() {
+    super('MAIL_UNAVAILABLE', 'Mail cannot be sent right now; nothing was changed. Try again later.');
+  }
+}
+
 /** One method per mail. Nothing is sent when MAIL_ENABLED=false. */
 @Injectable()
 export class MailService {
+  private readonly logger = new Logger(MailService.name);
+
   constructor(
     private readonly transport: MailTransport,
     @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
@@ -64,9 +74,68 @@ export class MailService {
     });
   }
 
+  sendEmailChangeVerification(to: string, token: string): Promise<void> {
+    const url = this.link('verify-email', { token });
+    return this.send(
+      to,
+      `Confirm your new ${this.config.productName} address`,
+      {
+        title: 'Confirm your new email address',
+        paragraphs: [
+          'You asked to use this address for your account. It takes effect when you confirm it; the link works once.',
+          'If you did not ask for this, ignore this mail: nothing changes.',
+        ],
+        action: { label: 'Confirm my new address', url },
+      },
+      url,
+    );
+  }
+
+  sendAddressInUseNotice(to: string): Promise<void> {
+    return this.send(to, `Someone tried to use your ${this.config.productName} address`, {
+      title: 'Your address was offered for another account',
+      paragraphs: [
+        'Someone signed in to another account asked to change its email address to this one. Nothing was changed: this address stays with your account.',
+        'If this was you, there is nothing to do.',
+      ],
+    });
+  }
+
+  sendEmailChangedNotice(to: string, newAddress: string, revertToken: string): Promise<void> {
+    const url = this.link('revert-email', { token: revertToken });
+    return this.send(
+      to,
+      `Your ${this.config.productName} address was changed`,
+      {
+        title: 'Your email address was changed',
+        paragraphs: [
+          `Your account now uses ${newAddress} instead of this address.`,
+          'If you did not do this, undo it with the link below: this address comes back, every device is signed out, and you should then choose a new password.',
+        ],
+        action: { label: 'This was not me: undo the change', url },
+      },
+      url,
+    );
+  }
+
+  sendEmailRevertedNotice(to: string): Promise<void> {
+    return this.send(to, `Your ${this.config.productName} address was restored`, {
+      title: 'Your email address is back',
+      paragraphs: [
+        'The recent change of your email address was undone and every device was signed out.',
+        'Sign in again and choose a new password now: whoever changed your address may know the old one.',
+      ],
+    });
+  }
+
   private async send(to: string, subject: string, content: MailContent, link?: string): Promise<void> {
     if (!this.config.enabled) return;
     const { text, html } = renderMail(this.config.productName, this.config.publicUrl, content);
-    await this.transport.deliver({ to, subject, text, html, link }, this.config.from);
+    try {
+      await this.transport.deliver({ to, subject, text, html, link }, this.config.from);
+    } catch (error) {
+      this.logger.error(`mail "${subject}" could not be sent: ${(error as Error).message}`);
+      throw new MailUnavailableError();
+    }
   }
 }

@@ -8,7 +8,7 @@ import { MailService } from '../mail/mail.service';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { ProfileEvents, type UserEventPayload } from './profile.events';
+import { AccountEvents, type UserEventPayload } from '../users/account-events';
 
 /** The step-up-guarded account operations: a new password, and deleting the account. */
 @Injectable()
@@ -40,13 +40,13 @@ export class AccountSecurityService {
       await this.securityEvents.record(user.id, 'password_changed', origin, manager);
     });
     await this.mail.sendPasswordChanged(user.email).catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
-    this.events.emit(ProfileEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 
   /** Removes the user and, by cascade, every row of theirs in one transaction; then says goodbye. */
   async deleteAccount(user: UserEntity): Promise<void> {
     await this.dataSource.transaction((manager) => this.users.delete(user.id, manager));
     await this.mail.sendAccountDeleted(user.email).catch((error: Error) => this.logger.error(`goodbye mail failed: ${error.message}`));
-    this.events.emit(ProfileEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    this.events.emit(AccountEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 }

@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AccountSecurityService } from './account-security.service';
+import { EmailController } from './email.controller';
 import { MySessionsService } from './my-sessions.service';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
@@ -10,7 +11,7 @@ import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [AuthModule, UsersModule, MailModule],
-  controllers: [ProfileController, SessionsController],
+  controllers: [ProfileController, EmailController, SessionsController],
   providers: [ProfileService, AccountSecurityService, MySessionsService],
 })
 export class ProfileModule {}

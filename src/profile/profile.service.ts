@@ -7,7 +7,7 @@ import { type RequestOrigin, SecurityEventsService } from '../users/security-eve
 import type { UserEntity } from '../users/user.entity';
 import { type ProfileChanges, UniqueViolation, UsersService } from '../users/users.service';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
-import { ProfileEvents, type ProfileUpdatedEvent } from './profile.events';
+import { AccountEvents, type ProfileUpdatedEvent } from '../users/account-events';
 
 const EDITABLE = ['username', 'displayName', 'bio', 'locale', 'timezone'] as const;
 
@@ -43,7 +43,7 @@ export class ProfileService {
       throw error;
     }
     await this.securityEvents.record(user.id, 'profile_updated', origin);
-    this.events.emit(ProfileEvents.updated, { userId: user.id, changed, at: updated.updatedAt.toISOString() } satisfies ProfileUpdatedEvent);
+    this.events.emit(AccountEvents.profileUpdated, { userId: user.id, changed, at: updated.updatedAt.toISOString() } satisfies ProfileUpdatedEvent);
     return updated;
   }
 }

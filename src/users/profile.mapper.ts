@@ -7,7 +7,10 @@ export function toProfileResponse(user: UserEntity): ProfileResponseDto {
     id: user.id,
     email: user.email,
     emailVerified: user.emailVerified,
-    pendingEmail: null,
+    pendingEmail:
+      user.pendingEmail && user.pendingEmailExpiresAt && user.pendingEmailExpiresAt > new Date()
+        ? { email: user.pendingEmail, expiresAt: user.pendingEmailExpiresAt.toISOString() }
+        : null,
     username: user.username,
     displayName: user.displayName,
     bio: user.bio,

@@ -18,6 +18,13 @@ export class UserEntity {
   @Column({ name: 'email_verified', type: 'boolean', default: false })
   emailVerified: boolean;
 
+  /** The address an email change waits to verify, and until when. */
+  @Column({ name: 'pending_email', type: 'varchar', length: 254, nullable: true })
+  pendingEmail: string | null;
+
+  @Column({ name: 'pending_email_expires_at', type: TIMESTAMP_TYPE, nullable: true })
+  pendingEmailExpiresAt: Date | null;
+
   @Column({ type: 'varchar', length: 32, nullable: true })
   username: string | null;
 

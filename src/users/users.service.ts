@@ -44,8 +44,8 @@ export function asUniqueViolation(error: unknown): UniqueViolation {
 export class UsersService {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
-  findById(id: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ id });
+  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
+    return (manager ? manager.getRepository(UserEntity) : this.users).findOneBy({ id });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
@@ -70,10 +70,11 @@ export class UsersService {
     return (await this.users.countBy({ username: username.toLowerCase() })) > 0;
   }
 
-  /** Marks the address verified if it is still the account's address; returns the fresh row or null. */
-  async markEmailVerified(userId: string, email: string): Promise<UserEntity | null> {
-    const result = await this.users.update({ id: userId, emailNormalized: emailLookupKey(email) }, { emailVerified: true, updatedAt: new Date() });
-    return result.affected === 1 ? this.findById(userId) : null;
+  /** Marks the address verified if it is still the account's address; false when it no longer is. */
+  async markEmailVerified(userId: string, email: string, manager?: EntityManager): Promise<boolean> {
+    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+    const result = await repository.update({ id: userId, emailNormalized: emailLookupKey(email) }, { emailVerified: true, updatedAt: new Date() });
+    return result.affected === 1;
   }
 
   /** Applies the changes and returns the fresh row; throws UniqueViolation when the username is taken. */
@@ -91,6 +92,27 @@ export class UsersService {
     await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
   }
 
+  async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+    await repository.update({ id: userId }, { pendingEmail: pending?.email ?? null, pendingEmailExpiresAt: pending?.expiresAt ?? null });
+  }
+
+  /**
+   * Makes `email` the account's address and clears any pending change. The unique index is the final word on
+   * who owns an address: a collision throws UniqueViolation('email').
+   */
+  async replaceEmail(userId: string, email: string, verified: boolean, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+    try {
+      await repository.update(
+        { id: userId },
+        { email, emailNormalized: emailLookupKey(email), emailVerified: verified, pendingEmail: null, pendingEmailExpiresAt: null, updatedAt: new Date() },
+      );
+    } catch (error) {
+      throw asUniqueViolation(error);
+    }
+  }
+
   /** Deletes the user; the database cascades to every row that belongs to them. */
   async delete(userId: string, manager: EntityManager): Promise<void> {
     await manager.getRepository(UserEntity).delete({ id: userId });
@@ -105,6 +127,8 @@ export class UsersService {
       email: data.email,
       emailNormalized: emailLookupKey(data.email),
       emailVerified: false,
+      pendingEmail: null,
+      pendingEmailExpiresAt: null,
       username: data.username ?? null,
       displayName: data.displayName ?? null,
       bio: null,

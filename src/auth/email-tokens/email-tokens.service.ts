@@ -1,48 +1,71 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, MoreThan, Repository } from 'typeorm';
+import { type EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
+
+export interface StoredEmailToken {
+  token: string;
+  expiresAt: Date;
+}
+
+export function invalidEmailToken(): AppError {
+  return new AppError('EMAIL_TOKEN_INVALID', 'This link is not valid any more. Request a new one.');
+}
 
 /** Single-use, expiring, hashed link tokens. A new token for the same user and purpose supersedes the old one. */
 @Injectable()
 export class EmailTokensService {
   constructor(@InjectRepository(EmailTokenEntity) private readonly tokens: Repository<EmailTokenEntity>) {}
 
-  async issue(userId: string, purpose: EmailTokenPurpose, email: string, ttlSeconds: number): Promise<string> {
-    const token = newOpaqueToken();
+  /** A fresh token value: made before it is stored, so that mail can be sent first. */
+  newToken(): string {
+    return newOpaqueToken();
+  }
+
+  /** Stores the token's hash, superseding the user's earlier tokens of this purpose. */
+  async store(
+    token: string,
+    userId: string,
+    purpose: EmailTokenPurpose,
+    email: string,
+    ttlSeconds: number,
+    manager?: EntityManager,
+  ): Promise<StoredEmailToken> {
     const now = new Date();
-    await this.tokens.manager.transaction(async (manager) => {
-      const repository = manager.getRepository(EmailTokenEntity);
+    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
+    const write = async (m: EntityManager) => {
+      const repository = m.getRepository(EmailTokenEntity);
       await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
-      await repository.insert({
-        id: randomUUID(),
-        userId,
-        purpose,
-        tokenHash: hashOpaqueToken(token),
-        email,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
-        usedAt: null,
-      });
-    });
-    return token;
+      await repository.insert({ id: randomUUID(), userId, purpose, tokenHash: hashOpaqueToken(token), email, createdAt: now, expiresAt, usedAt: null });
+    };
+    await (manager ? write(manager) : this.tokens.manager.transaction(write));
+    return { token, expiresAt };
+  }
+
+  issue(userId: string, purpose: EmailTokenPurpose, email: string, ttlSeconds: number): Promise<StoredEmailToken> {
+    return this.store(this.newToken(), userId, purpose, email, ttlSeconds);
   }
 
   /**
-   * Marks the token used and returns it. The conditional update makes it single-use even when two
-   * requests race. Unknown, used, expired, superseded and wrong-purpose tokens all fail alike.
+   * Marks the token used and returns it. The conditional update makes it single-use even when two requests
+   * race; inside a transaction that later fails, the mark rolls back with it. Unknown, used, expired,
+   * superseded and wrong-purpose tokens all fail alike.
    */
-  async consume(token: string, purpose: EmailTokenPurpose): Promise<EmailTokenEntity> {
-    const tokenHash = hashOpaqueToken(token);
+  async consume(token: string, purposes: EmailTokenPurpose[], manager?: EntityManager): Promise<EmailTokenEntity> {
+    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
     const now = new Date();
-    const row = await this.tokens.findOneBy({ tokenHash, purpose, usedAt: IsNull(), expiresAt: MoreThan(now) });
-    const claimed = row ? await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: now }) : undefined;
-    if (!row || claimed?.affected !== 1) {
-      throw new AppError('EMAIL_TOKEN_INVALID', 'This link is not valid any more. Request a new one.');
-    }
+    const row = await repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(now) });
+    const claimed = row ? await repository.update({ id: row.id, usedAt: IsNull() }, { usedAt: now }) : undefined;
+    if (!row || claimed?.affected !== 1) throw invalidEmailToken();
     return row;
+  }
+
+  /** Makes the user's open tokens of this purpose stop working. */
+  async cancel(userId: string, purpose: EmailTokenPurpose, manager?: EntityManager): Promise<void> {
+    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
+    await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
   }
 }

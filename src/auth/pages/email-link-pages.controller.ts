@@ -14,6 +14,7 @@ import { TOKEN_PAGE_CSP, renderTokenPage } from './token-page';
 @Controller()
 export class EmailLinkPagesController {
   private readonly verifyPage: string;
+  private readonly revertPage: string;
 
   constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
     this.verifyPage = renderTokenPage(config.productName, {
@@ -22,6 +23,13 @@ export class EmailLinkPagesController {
       button: 'Verify my address',
       endpoint: '/api/auth/email/verify',
       success: 'Thank you: your address is verified.',
+    });
+    this.revertPage = renderTokenPage(config.productName, {
+      title: 'Undo the change of your email address',
+      intro: 'Press the button to bring back this address. Every device will be signed out; then choose a new password.',
+      button: 'Undo the change',
+      endpoint: '/api/auth/email/revert',
+      success: 'Done: your old address is back and every device was signed out. Sign in and choose a new password.',
     });
   }
 
@@ -32,5 +40,14 @@ export class EmailLinkPagesController {
   @Header('Referrer-Policy', 'no-referrer')
   verifyEmailPage(): string {
     return this.verifyPage;
+  }
+
+  @Get('revert-email')
+  @Header('Content-Type', 'text/html; charset=utf-8')
+  @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
+  @Header('Cache-Control', 'no-store')
+  @Header('Referrer-Policy', 'no-referrer')
+  revertEmailPage(): string {
+    return this.revertPage;
   }
 }

@@ -1,6 +1,7 @@
 /** Events of account changes, emitted in process after the change is committed. Ids and facts, never secrets. */
-export const ProfileEvents = {
-  updated: 'profile.updated',
+export const AccountEvents = {
+  profileUpdated: 'profile.updated',
+  emailChanged: 'profile.email_changed',
   passwordChanged: 'profile.password_changed',
   userDeleted: 'user.deleted',
 } as const;

@@ -1,0 +1,52 @@
+import { Body, Controller, Delete, HttpCode, HttpStatus, Put, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EmailChangeService } from '../auth/email-change/email-change.service';
+import type { AuthContext } from '../auth/guards/auth-context';
+import { Authenticated } from '../auth/guards/authenticated.decorator';
+import { CurrentAuth } from '../auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../common/http/client-ip';
+import { toProfileResponse } from '../users/profile.mapper';
+import { ChangeEmailDto, EmailChangeResponseDto } from './dto/change-email.dto';
+
+@ApiTags('profile')
+@Authenticated()
+@Controller('auth/users/me/email')
+export class EmailController {
+  constructor(private readonly emailChange: EmailChangeService) {}
+
+  @ApiOperation({
+    summary: 'Change my email address (step-up)',
+    description: [
+      'With mail enabled: 202, a single-use link goes to the new address and the address changes only when it is followed; a new request supersedes the previous one. An address that belongs to another account gets the same 202 (its owner is told by mail), so the answer reveals nothing.',
+      'If the mail cannot be sent: 503 MAIL_UNAVAILABLE and nothing is stored (an earlier pending change stays as it was); the request can simply be repeated.',
+      'With MAIL_ENABLED=false: 200 and the change applies at once (409 EMAIL_TAKEN when the address is taken).',
+      'Accepted requests are limited per account and per target address (EMAIL_RATE_LIMIT).',
+    ].join('\n\n'),
+  })
+  @ApiAcceptedResponse({ type: EmailChangeResponseDto, description: 'Verification mailed: `{ verificationRequired: true, pendingEmail }`.' })
+  @ApiOkResponse({ type: EmailChangeResponseDto, description: 'Mail disabled, applied: `{ verificationRequired: false, user }`.' })
+  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TAKEN', 'EMAIL_UNCHANGED', 'TOO_MANY_REQUESTS', 'MAIL_UNAVAILABLE')
+  @RequiresStepUp()
+  @Put()
+  async changeMyEmail(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: ChangeEmailDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EmailChangeResponseDto> {
+    const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request));
+    if (!result.verificationRequired) return { verificationRequired: false, user: toProfileResponse(result.user) };
+    void reply.status(HttpStatus.ACCEPTED);
+    return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };
+  }
+
+  @ApiOperation({ summary: 'Cancel my pending email change', description: 'The pending link stops working. 204 also when nothing is pending.' })
+  @Delete('pending')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async cancelMyPendingEmail(@CurrentAuth() auth: AuthContext): Promise<void> {
+    await this.emailChange.cancelPendingChange(auth.userId);
+  }
+}
