@@ -4,10 +4,12 @@ import { ConfigModule, type ConfigType } from '@nestjs/config';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from './auth/auth.module';
+import { AvatarModule } from './avatar/avatar.module';
 import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { createValidationPipe } from './common/validation/validation.pipe';
 import { appConfig } from './config/app.config';
 import { authConfig } from './config/auth.config';
+import { avatarConfig } from './config/avatar.config';
 import { databaseConfig, dataSourceOptions } from './config/database.config';
 import { mailConfig } from './config/mail.config';
 import { HealthModule } from './health/health.module';
@@ -15,13 +17,14 @@ import { ProfileModule } from './profile/profile.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, databaseConfig, mailConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, authConfig, avatarConfig, databaseConfig, mailConfig] }),
     TypeOrmModule.forRootAsync({
       inject: [databaseConfig.KEY],
       useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
     }),
     EventEmitterModule.forRoot(),
     AuthModule,
+    AvatarModule,
     ProfileModule,
     HealthModule,
   ],

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
+import fastifyMultipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -44,6 +45,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.header('x-request-id', request.id);
   });
   await app.register(fastifyCookie);
+  // Limits are set per request by the upload route (readAvatarUpload); nothing is attached to the body.
+  await app.register(fastifyMultipart, { attachFieldsToBody: false, limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
   await app.register(fastifyHelmet, {
     frameguard: { action: 'deny' },
     contentSecurityPolicy: {

@@ -5,7 +5,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { toProfileResponse } from '../users/profile.mapper';
+import { ProfileMapper } from '../users/profile.mapper';
 import { EmailTokenDto } from './dto/email-token.dto';
 import { EmailChangeService } from './email-change/email-change.service';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
@@ -28,6 +28,7 @@ export class AuthController {
     private readonly login: LoginService,
     private readonly emailChange: EmailChangeService,
     private readonly cookies: AuthCookies,
+    private readonly profiles: ProfileMapper,
   ) {}
 
   @ApiOperation({
@@ -92,7 +93,7 @@ export class AuthController {
   @Post('email/verify')
   @HttpCode(HttpStatus.OK)
   async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.emailChange.verify(dto.token, requestOrigin(request)));
+    return this.profiles.toResponse(await this.emailChange.verify(dto.token, requestOrigin(request)));
   }
 
   @ApiOperation({
@@ -104,7 +105,7 @@ export class AuthController {
   @Post('email/revert')
   @HttpCode(HttpStatus.OK)
   async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.emailChange.revert(dto.token, requestOrigin(request)));
+    return this.profiles.toResponse(await this.emailChange.revert(dto.token, requestOrigin(request)));
   }
 
   private respondWithSession(reply: FastifyReply, tokens: SessionTokens): TokenResponseDto {
@@ -114,7 +115,7 @@ export class AuthController {
       refreshToken: tokens.refreshToken,
       tokenType: 'Bearer',
       expiresIn: tokens.accessTtl,
-      user: toProfileResponse(tokens.user),
+      user: this.profiles.toResponse(tokens.user),
     };
   }
 }

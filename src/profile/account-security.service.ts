@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
+import { AvatarService } from '../avatar/avatar.service';
 import { PasswordHasher } from '../auth/password/password-hasher.service';
 import { PasswordPolicy } from '../auth/password/password-policy.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
@@ -23,6 +24,7 @@ export class AccountSecurityService {
     private readonly policy: PasswordPolicy,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
+    private readonly avatars: AvatarService,
     private readonly events: EventEmitter2,
   ) {}
 
@@ -43,9 +45,10 @@ export class AccountSecurityService {
     this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 
-  /** Removes the user and, by cascade, every row of theirs in one transaction; then says goodbye. */
+  /** Removes the user and, by cascade, every row of theirs in one transaction; then their avatar files; then says goodbye. */
   async deleteAccount(user: UserEntity): Promise<void> {
     await this.dataSource.transaction((manager) => this.users.delete(user.id, manager));
+    await this.avatars.removeAllFiles(user.id);
     await this.mail.sendAccountDeleted(user.email).catch((error: Error) => this.logger.error(`goodbye mail failed: ${error.message}`));
     this.events.emit(AccountEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }

@@ -8,14 +8,17 @@ import { CurrentAuth } from '../auth/guards/current-auth.decorator';
 import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
-import { toProfileResponse } from '../users/profile.mapper';
+import { ProfileMapper } from '../users/profile.mapper';
 import { ChangeEmailDto, EmailChangeResponseDto } from './dto/change-email.dto';
 
 @ApiTags('profile')
 @Authenticated()
 @Controller('auth/users/me/email')
 export class EmailController {
-  constructor(private readonly emailChange: EmailChangeService) {}
+  constructor(
+    private readonly emailChange: EmailChangeService,
+    private readonly profiles: ProfileMapper,
+  ) {}
 
   @ApiOperation({
     summary: 'Change my email address (step-up)',
@@ -38,7 +41,7 @@ export class EmailController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EmailChangeResponseDto> {
     const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request));
-    if (!result.verificationRequired) return { verificationRequired: false, user: toProfileResponse(result.user) };
+    if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user) };
     void reply.status(HttpStatus.ACCEPTED);
     return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };
   }

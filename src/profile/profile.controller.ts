@@ -9,7 +9,7 @@ import { AuthCookies } from '../auth/tokens/auth-cookies';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { toProfileResponse } from '../users/profile.mapper';
+import { ProfileMapper } from '../users/profile.mapper';
 import { AccountSecurityService } from './account-security.service';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
@@ -23,12 +23,13 @@ export class ProfileController {
     private readonly profiles: ProfileService,
     private readonly accountSecurity: AccountSecurityService,
     private readonly cookies: AuthCookies,
+    private readonly mapper: ProfileMapper,
   ) {}
 
   @ApiOperation({ summary: 'Read my profile' })
   @Get()
   getMyProfile(@CurrentAuth() auth: AuthContext): ProfileResponseDto {
-    return toProfileResponse(auth.user);
+    return this.mapper.toResponse(auth.user);
   }
 
   @ApiOperation({
@@ -39,7 +40,7 @@ export class ProfileController {
   @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN')
   @Put()
   async updateMyProfile(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateProfileDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return toProfileResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)));
+    return this.mapper.toResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)));
   }
 
   @ApiOperation({

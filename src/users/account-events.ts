@@ -3,6 +3,7 @@ export const AccountEvents = {
   profileUpdated: 'profile.updated',
   emailChanged: 'profile.email_changed',
   passwordChanged: 'profile.password_changed',
+  avatarChanged: 'profile.avatar_changed',
   userDeleted: 'user.deleted',
 } as const;
 

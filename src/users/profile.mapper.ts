@@ -1,24 +1,39 @@
-import type { ProfileResponseDto } from './dto/profile-response.dto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { avatarConfig } from '../config/avatar.config';
+import type { AvatarDto, ProfileResponseDto } from './dto/profile-response.dto';
 import type { UserEntity } from './user.entity';
 
-/** Lists every field of the profile response; an entity is never returned as it is. */
-export function toProfileResponse(user: UserEntity): ProfileResponseDto {
-  return {
-    id: user.id,
-    email: user.email,
-    emailVerified: user.emailVerified,
-    pendingEmail:
-      user.pendingEmail && user.pendingEmailExpiresAt && user.pendingEmailExpiresAt > new Date()
-        ? { email: user.pendingEmail, expiresAt: user.pendingEmailExpiresAt.toISOString() }
-        : null,
-    username: user.username,
-    displayName: user.displayName,
-    bio: user.bio,
-    locale: user.locale,
-    timezone: user.timezone,
-    avatar: null,
-    identityProviders: user.passwordChangedAt ? [{ provider: 'password', connectedAt: user.passwordChangedAt.toISOString() }] : [],
-    createdAt: user.createdAt.toISOString(),
-    updatedAt: user.updatedAt.toISOString(),
-  };
+/** Builds the profile response field by field; an entity is never returned as it is. */
+@Injectable()
+export class ProfileMapper {
+  constructor(@Inject(avatarConfig.KEY) private readonly avatars: ConfigType<typeof avatarConfig>) {}
+
+  toResponse(user: UserEntity): ProfileResponseDto {
+    return {
+      id: user.id,
+      email: user.email,
+      emailVerified: user.emailVerified,
+      pendingEmail:
+        user.pendingEmail && user.pendingEmailExpiresAt && user.pendingEmailExpiresAt > new Date()
+          ? { email: user.pendingEmail, expiresAt: user.pendingEmailExpiresAt.toISOString() }
+          : null,
+      username: user.username,
+      displayName: user.displayName,
+      bio: user.bio,
+      locale: user.locale,
+      timezone: user.timezone,
+      avatar: this.toAvatar(user),
+      identityProviders: user.passwordChangedAt ? [{ provider: 'password', connectedAt: user.passwordChangedAt.toISOString() }] : [],
+      createdAt: user.createdAt.toISOString(),
+      updatedAt: user.updatedAt.toISOString(),
+    };
+  }
+
+  toAvatar(user: Pick<UserEntity, 'id' | 'avatarVersion' | 'avatarUpdatedAt'>): AvatarDto | null {
+    if (!user.avatarVersion || !user.avatarUpdatedAt) return null;
+    const url = (size: number) => `${this.avatars.publicBaseUrl}/${user.id}/${user.avatarVersion}/${size}.webp`;
+    const sizes = Object.fromEntries(this.avatars.sizes.map((size) => [String(size), url(size)])) as unknown as AvatarDto['sizes'];
+    return { url: url(this.avatars.sizes[this.avatars.sizes.length - 1]), sizes, updatedAt: user.avatarUpdatedAt.toISOString() };
+  }
 }

@@ -40,6 +40,13 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
 
+  /** The current avatar's version; null without an avatar. */
+  @Column({ name: 'avatar_version', type: 'varchar', length: 40, nullable: true })
+  avatarVersion: string | null;
+
+  @Column({ name: 'avatar_updated_at', type: TIMESTAMP_TYPE, nullable: true })
+  avatarUpdatedAt: Date | null;
+
   /** Secret: never selected unless asked for by name. */
   @Column({ name: 'password_hash', type: 'varchar', length: 100, nullable: true, select: false })
   passwordHash?: string | null;

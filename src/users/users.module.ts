@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ProfileMapper } from './profile.mapper';
 import { SecurityEventEntity } from './security-event.entity';
 import { SecurityEventsService } from './security-events.service';
 import { UserEntity } from './user.entity';
@@ -7,7 +8,7 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity, SecurityEventEntity])],
-  providers: [UsersService, SecurityEventsService],
-  exports: [UsersService, SecurityEventsService],
+  providers: [UsersService, SecurityEventsService, ProfileMapper],
+  exports: [UsersService, SecurityEventsService, ProfileMapper],
 })
 export class UsersModule {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { emailLookupKey } from '../common/validation/email';
 import { UserEntity } from './user.entity';
 
@@ -113,6 +113,33 @@ export class UsersService {
     }
   }
 
+  /**
+   * Points the user at a new avatar version (or none) and returns the version it replaced. The conditional
+   * update keeps two racing uploads from both believing they replaced the same old version.
+   */
+  async switchAvatar(userId: string, version: string | null): Promise<{ user: UserEntity; replaced: string | null } | null> {
+    for (;;) {
+      const current = await this.findById(userId);
+      if (!current) return null;
+      const now = new Date();
+      const result = await this.users
+        .createQueryBuilder()
+        .update(UserEntity)
+        .set({ avatarVersion: version, avatarUpdatedAt: version ? now : null, updatedAt: now })
+        .where('id = :userId', { userId })
+        .andWhere(current.avatarVersion === null ? 'avatar_version IS NULL' : 'avatar_version = :old', { old: current.avatarVersion })
+        .execute();
+      if (result.affected === 1) return { user: (await this.findById(userId)) as UserEntity, replaced: current.avatarVersion };
+    }
+  }
+
+  /** Every user's current avatar version, for the sweep of orphaned files. */
+  async avatarVersionsOf(userIds: string[]): Promise<Map<string, string | null>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.users.find({ select: { id: true, avatarVersion: true }, where: { id: In(userIds) } });
+    return new Map(rows.map((row) => [row.id, row.avatarVersion]));
+  }
+
   /** Deletes the user; the database cascades to every row that belongs to them. */
   async delete(userId: string, manager: EntityManager): Promise<void> {
     await manager.getRepository(UserEntity).delete({ id: userId });
@@ -129,6 +156,8 @@ export class UsersService {
       emailVerified: false,
       pendingEmail: null,
       pendingEmailExpiresAt: null,
+      avatarVersion: null,
+      avatarUpdatedAt: null,
       username: data.username ?? null,
       displayName: data.displayName ?? null,
       bio: null,

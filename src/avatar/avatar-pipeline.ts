@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import sharp from 'sharp';
+import { AppError } from '../common/errors/app-error';
+import { Semaphore } from '../common/concurrency/semaphore';
+import { avatarConfig } from '../config/avatar.config';
+import { type AcceptedImageType, detectImageType } from './image-type';
+
+export interface Rendition {
+  size: number;
+  data: Buffer;
+}
+
+/** What sharp reports for each accepted type: a disguised file (say, an AVIF box around HEIC) is refused. */
+const SHARP_FORMAT: Record<AcceptedImageType, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', avif: 'heif' };
+
+const unsupported = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Only JPEG, PNG, WebP, GIF and AVIF images are accepted.');
+const invalid = (message = 'The image cannot be decoded.') => new AppError('INVALID_IMAGE', message);
+
+/**
+ * Upload bytes to square WebP renditions: type from magic numbers, declared size checked from the header
+ * before anything is decoded (decompression bombs), upright by EXIF, centre-cropped, scaled (up as well as
+ * down) and re-encoded, which drops every metadata block. sharp works on libuv's thread pool; the semaphore
+ * bounds how many images are in memory at once.
+ */
+@Injectable()
+export class AvatarPipeline {
+  private readonly slots: Semaphore;
+
+  constructor(@Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>) {
+    this.slots = new Semaphore(config.concurrency);
+  }
+
+  process(input: Buffer): Promise<Rendition[]> {
+    const type = detectImageType(input);
+    if (!type) return Promise.reject(unsupported());
+    return this.slots.run(() => this.render(input, type));
+  }
+
+  private async render(input: Buffer, type: AcceptedImageType): Promise<Rendition[]> {
+    const header = await sharp(input, { limitInputPixels: false, pages: 1 })
+      .metadata()
+      .catch(() => {
+        throw invalid();
+      });
+    if (header.format !== SHARP_FORMAT[type] || (type === 'avif' && header.compression !== 'av1')) throw unsupported();
+    if (!header.width || !header.height) throw invalid();
+    if (header.width * header.height > this.config.maxPixels) {
+      throw invalid(`The image has more than ${this.config.maxPixels} pixels.`);
+    }
+    const largest = this.config.sizes[this.config.sizes.length - 1];
+    try {
+      // One decode (with shrink-on-load for JPEG), oriented and cropped at the largest size; smaller sizes from that.
+      const { data, info } = await sharp(input, { limitInputPixels: this.config.maxPixels, failOn: 'error', pages: 1, autoOrient: true })
+        .resize(largest, largest, { fit: 'cover', position: 'centre' })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+      return await Promise.all(
+        this.config.sizes.map(async (size) => ({
+          size,
+          data: await sharp(data, raw).resize(size, size).webp({ quality: 82 }).toBuffer(),
+        })),
+      );
+    } catch {
+      throw invalid();
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AppError } from '../common/errors/app-error';
+import { avatarConfig } from '../config/avatar.config';
+import { AccountEvents } from '../users/account-events';
+import { ProfileMapper } from '../users/profile.mapper';
+import type { UserEntity } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AvatarPipeline } from './avatar-pipeline';
+import { AvatarStorage, renditionKey } from './storage/avatar-storage';
+
+/** Versions start with their creation time, so the sweep can leave uploads in progress alone. */
+const VERSION = /^([0-9a-z]{9})([0-9a-f]{12})$/;
+const SWEEP_GRACE_MS = 10 * 60 * 1000;
+const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
+function newVersion(): string {
+  return Date.now().toString(36).padStart(9, '0') + randomBytes(6).toString('hex');
+}
+
+export function isAvatarVersion(value: string): boolean {
+  return VERSION.test(value);
+}
+
+/**
+ * Replacing, removing and serving avatars. New renditions are written first, the user row is switched to
+ * the new version in one update, and only then are the old files deleted; a failure before the switch
+ * leaves the previous avatar intact and removes the partial new files. Files whose deletion failed, and
+ * files orphaned by a crash, are removed by a sweep at start and every hour.
+ */
+@Injectable()
+export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(AvatarService.name);
+  private sweepTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly pipeline: AvatarPipeline,
+    private readonly storage: AvatarStorage,
+    private readonly users: UsersService,
+    private readonly mapper: ProfileMapper,
+    private readonly events: EventEmitter2,
+    @Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>,
+  ) {}
+
+  async replaceAvatar(userId: string, upload: Buffer): Promise<UserEntity> {
+    const renditions = await this.pipeline.process(upload);
+    const version = newVersion();
+    // allSettled: clean up only once no write is still in flight, or a late one would leave a stray file.
+    const writes = await Promise.allSettled(renditions.map((rendition) => this.storage.write(renditionKey(userId, version, rendition.size), rendition.data)));
+    const failed = writes.find((write): write is PromiseRejectedResult => write.status === 'rejected');
+    if (failed) {
+      this.logger.error(`avatar storage write failed: ${(failed.reason as Error).message}`);
+      await this.removeFiles(userId, version);
+      throw new AppError('SERVICE_UNAVAILABLE', 'The avatar could not be stored; your previous avatar is unchanged. Try again later.');
+    }
+    const switched = await this.users.switchAvatar(userId, version);
+    if (!switched) {
+      await this.removeFiles(userId, version);
+      throw new AppError('SESSION_REVOKED', 'This account no longer exists.');
+    }
+    if (switched.replaced) await this.removeFiles(userId, switched.replaced);
+    this.emitChanged(switched.user);
+    return switched.user;
+  }
+
+  /** Idempotent: without an avatar, nothing happens. */
+  async removeAvatar(user: UserEntity): Promise<UserEntity> {
+    if (!user.avatarVersion) return user;
+    const switched = await this.users.switchAvatar(user.id, null);
+    if (!switched) return user;
+    if (switched.replaced) await this.removeFiles(user.id, switched.replaced);
+    this.emitChanged(switched.user);
+    return switched.user;
+  }
+
+  /** For account deletion: every file of the user. */
+  async removeAllFiles(userId: string): Promise<void> {
+    await this.removeFiles(userId);
+  }
+
+  /** A rendition of the user's current avatar, or null (unknown user, old or unknown version, unknown size). */
+  async readRendition(userId: string, version: string, size: number): Promise<Buffer | null> {
+    if (!this.config.sizes.includes(size) || !isAvatarVersion(version)) return null;
+    const user = await this.users.findById(userId);
+    if (user?.avatarVersion !== version) return null;
+    return this.storage.read(renditionKey(userId, version, size));
+  }
+
+  onApplicationBootstrap(): void {
+    const sweep = () => void this.sweep().catch((error: Error) => this.logger.warn(`avatar sweep failed: ${error.message}`));
+    sweep();
+    this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweepTimer);
+  }
+
+  /** Removes stored versions that no user points at, once they are old enough not to be an upload in progress. */
+  async sweep(): Promise<number> {
+    const stored = await this.storage.listVersions();
+    const current = await this.users.avatarVersionsOf([...new Set(stored.map((entry) => entry.userId))].filter((id) => /^[0-9a-f-]{36}$/i.test(id)));
+    let removed = 0;
+    for (const { userId, version } of stored) {
+      const created = VERSION.exec(version) ? parseInt(version.slice(0, 9), 36) : 0;
+      if (current.get(userId) === version || Date.now() - created < SWEEP_GRACE_MS) continue;
+      await this.storage.remove(userId, version);
+      removed += 1;
+    }
+    return removed;
+  }
+
+  // Best effort: a file that cannot be removed now is found by the next sweep, never shown to the user.
+  private async removeFiles(userId: string, version?: string): Promise<void> {
+    await this.storage.remove(userId, version).catch((error: Error) => this.logger.warn(`avatar files not removed (the sweep will retry): ${error.message}`));
+  }
+
+  private emitChanged(user: UserEntity): void {
+    this.events.emit(AccountEvents.avatarChanged, { userId: user.id, avatar: this.mapper.toAvatar(user), at: new Date().toISOString() });
+  }
+}

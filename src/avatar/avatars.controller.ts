@@ -1,0 +1,48 @@
+import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../common/decorators/public.decorator';
+import { AppError } from '../common/errors/app-error';
+import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { AvatarService } from './avatar.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FILE = /^(\d{1,4})\.webp$/;
+
+/** True when an If-None-Match header lists this ETag (or `*`). */
+function matches(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.split(',').some((candidate) => ['*', etag, `W/${etag}`].includes(candidate.trim()));
+}
+
+/** Public avatar images: immutable per URL, since every upload gets a new version. */
+@ApiTags('avatars')
+@Public()
+@Controller('avatars')
+export class AvatarsController {
+  constructor(private readonly avatars: AvatarService) {}
+
+  @ApiOperation({ summary: 'An avatar rendition (no authentication)', description: 'Cached for a year (immutable); ETag and 304 on If-None-Match.' })
+  @ApiProduces('image/webp')
+  @ApiOkResponse({ description: 'The WebP image.' })
+  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`NOT_FOUND`: unknown user, version or size, or a replaced or deleted avatar.' })
+  @Get(':userId/:version/:file')
+  async getAvatar(
+    @Param('userId') userId: string,
+    @Param('version') version: string,
+    @Param('file') file: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const size = FILE.exec(file);
+    const image = UUID.test(userId) && size ? await this.avatars.readRendition(userId, version, Number(size[1])) : null;
+    if (!image) throw new AppError('NOT_FOUND', 'No such avatar.');
+    const etag = `"${version}-${size?.[1]}"`;
+    void reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);
+    if (matches(ifNoneMatch, etag)) {
+      await reply.status(304).send();
+      return;
+    }
+    await reply.status(200).type('image/webp').send(image);
+  }
+}
