@@ -23,7 +23,6 @@ import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
 import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit/rate-limit.store';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
-import { RedisRateLimitStore } from './rate-limit/redis-rate-limit.store';
 import { RegistrationService } from './registration.service';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
@@ -45,8 +44,12 @@ import { TokenService } from './tokens/token.service';
     {
       provide: RateLimitStore,
       inject: [authConfig.KEY],
-      useFactory: (config: ConfigType<typeof authConfig>): RateLimitStore =>
-        config.redisUrl ? new RedisRateLimitStore(config.redisUrl, config.redisKeyPrefix) : new MemoryRateLimitStore(),
+      // Redis (and its client library) only when configured: ioredis alone adds ~18 MB to the idle process.
+      useFactory: async (config: ConfigType<typeof authConfig>): Promise<RateLimitStore> => {
+        if (!config.redisUrl) return new MemoryRateLimitStore();
+        const { RedisRateLimitStore } = await import('./rate-limit/redis-rate-limit.store.js');
+        return new RedisRateLimitStore(config.redisUrl, config.redisKeyPrefix);
+      },
     },
     RateLimiter,
     AuthIpRateLimitGuard,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { AppError } from '../common/errors/app-error';
 import { Semaphore } from '../common/concurrency/semaphore';
 import { avatarConfig } from '../config/avatar.config';
@@ -26,6 +26,7 @@ const invalid = (message = 'The image cannot be decoded.') => new AppError('INVA
 @Injectable()
 export class AvatarPipeline {
   private readonly slots: Semaphore;
+  private sharp?: (input?: Buffer, options?: SharpOptions) => Sharp;
 
   constructor(@Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>) {
     this.slots = new Semaphore(config.concurrency);
@@ -38,6 +39,8 @@ export class AvatarPipeline {
   }
 
   private async render(input: Buffer, type: AcceptedImageType): Promise<Rendition[]> {
+    // libvips is loaded on the first upload, not at boot: it is ~19 MB of the idle process otherwise.
+    const sharp = (this.sharp ??= (await import('sharp')).default);
     const header = await sharp(input, { limitInputPixels: false, pages: 1 })
       .metadata()
       .catch(() => {

@@ -7,7 +7,6 @@ import { AvatarService } from './avatar.service';
 import { AvatarsController } from './avatars.controller';
 import { AvatarStorage } from './storage/avatar-storage';
 import { LocalAvatarStorage } from './storage/local-avatar.storage';
-import { S3AvatarStorage } from './storage/s3-avatar.storage';
 
 @Module({
   imports: [UsersModule],
@@ -18,8 +17,12 @@ import { S3AvatarStorage } from './storage/s3-avatar.storage';
     {
       provide: AvatarStorage,
       inject: [avatarConfig.KEY],
-      useFactory: (config: ConfigType<typeof avatarConfig>): AvatarStorage =>
-        config.storage === 's3' && config.s3 ? new S3AvatarStorage(config.s3) : new LocalAvatarStorage(config.localDir),
+      // The AWS SDK (~22 MB resident) is loaded only in S3 mode.
+      useFactory: async (config: ConfigType<typeof avatarConfig>): Promise<AvatarStorage> => {
+        if (config.storage !== 's3' || !config.s3) return new LocalAvatarStorage(config.localDir);
+        const { S3AvatarStorage } = await import('./storage/s3-avatar.storage.js');
+        return new S3AvatarStorage(config.s3);
+      },
     },
   ],
   exports: [AvatarService],

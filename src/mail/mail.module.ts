@@ -4,15 +4,17 @@ import { mailConfig } from '../config/mail.config';
 import { FileMailTransport } from './file-mail.transport';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail.transport';
-import { SmtpMailTransport } from './smtp-mail.transport';
 
 @Module({
   providers: [
     {
       provide: MailTransport,
       inject: [mailConfig.KEY],
-      useFactory: (config: ConfigType<typeof mailConfig>): MailTransport =>
-        config.smtpUrl ? new SmtpMailTransport(config.smtpUrl) : new FileMailTransport(config.outboxDir),
+      useFactory: async (config: ConfigType<typeof mailConfig>): Promise<MailTransport> => {
+        if (!config.smtpUrl) return new FileMailTransport(config.outboxDir);
+        const { SmtpMailTransport } = await import('./smtp-mail.transport.js');
+        return new SmtpMailTransport(config.smtpUrl);
+      },
     },
     MailService,
   ],

@@ -6,7 +6,8 @@ import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { authConfig } from '../../config/auth.config';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
-import type { UserEntity } from '../../users/user.entity';
+import { UserEntity } from '../../users/user.entity';
+import { RawRows } from '../../database/raw-rows';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { SessionEntity } from './session.entity';
 
@@ -18,11 +19,23 @@ export interface OpenedSession {
 /** Sessions as rows: the single source of truth for whether a token may still be used, on every instance. */
 @Injectable()
 export class SessionsService {
+  private readonly userRows: RawRows<UserEntity>;
+  private readonly sessionRows: RawRows<SessionEntity>;
+  private readonly liveUserSql: string;
+
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
     private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-  ) {}
+  ) {
+    const dataSource = sessions.manager.connection;
+    this.userRows = new RawRows<UserEntity>(dataSource, dataSource.getMetadata(UserEntity));
+    this.sessionRows = new RawRows<SessionEntity>(dataSource, sessions.metadata);
+    const p = (index: number) => this.userRows.parameter(index);
+    this.liveUserSql =
+      `SELECT ${this.userRows.selectList('u')} FROM sessions s JOIN users u ON u.id = s.user_id ` +
+      `WHERE s.id = ${p(0)} AND s.user_id = ${p(1)} AND s.revoked_at IS NULL AND s.expires_at > ${p(2)}`;
+  }
 
   async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
     const now = new Date();
@@ -45,17 +58,17 @@ export class SessionsService {
     return { session, refreshToken };
   }
 
-  /** The session's user when the session is live, in one round trip; null when it has ended. */
+  /**
+   * The session's user when the session is live, in one round trip; null when it has ended. Runs on every
+   * authenticated request, hence raw SQL (see RawRows): the query builder cost more than the query.
+   */
   async findLiveUser(sessionId: string, userId: string): Promise<UserEntity | null> {
-    const session = await this.sessions
-      .createQueryBuilder('session')
-      .innerJoinAndSelect('session.user', 'user')
-      .where('session.id = :sessionId', { sessionId })
-      .andWhere('session.userId = :userId', { userId })
-      .andWhere('session.revokedAt IS NULL')
-      .andWhere('session.expiresAt > :now', { now: new Date() })
-      .getOne();
-    return session?.user ?? null;
+    const rows: Array<Record<string, unknown>> = await this.sessions.query(this.liveUserSql, [
+      sessionId,
+      userId,
+      this.sessionRows.persisted('expiresAt', new Date()),
+    ]);
+    return rows.length > 0 ? this.userRows.hydrate(rows[0]) : null;
   }
 
   /**

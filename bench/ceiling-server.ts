@@ -1,0 +1,73 @@
+/**
+ * The ceiling for GET /api/auth/users/me: plain node:http doing the same work by hand — verify the same
+ * access token with the same key (imported once), look up the same session and user rows with the same
+ * driver, serialise the same JSON. No framework, no ORM. Used by bench/me.ts only.
+ */
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { jwtVerify } from 'jose';
+import { Pool } from 'pg';
+
+const dataDir = process.env.DATA_DIR as string;
+const port = Number(process.env.PORT);
+const issuer = process.env.JWT_ISSUER ?? `http://localhost:${process.env.SERVICE_PORT}`;
+const keyFile = readdirSync(join(dataDir, 'keys')).filter((f) => f.endsWith('.pem'))[0];
+const publicKey = createPublicKey(createPrivateKey(readFileSync(join(dataDir, 'keys', keyFile), 'utf8')));
+
+const SQL = `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+  WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`;
+
+type Row = Record<string, unknown>;
+let findUser: (sessionId: string, userId: string) => Promise<Row | undefined>;
+if (process.env.DATABASE_URL) {
+  const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+  findUser = async (sid, uid) => (await pool.query({ name: 'me', text: SQL, values: [sid, uid, new Date()] })).rows[0] as Row | undefined;
+} else {
+  const db = new Database(join(dataDir, 'profile.sqlite'), { readonly: true });
+  const statement = db.prepare(SQL.replace(/\$\d/g, '?'));
+  // TypeORM stores SQLite datetimes as UTC "YYYY-MM-DD HH:MM:SS.SSS".
+  const now = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
+  findUser = (sid, uid) => Promise.resolve(statement.get(sid, uid, now()) as Row | undefined);
+}
+
+const iso = (value: unknown) =>
+  value === null || value === undefined ? null : new Date(value instanceof Date ? value : `${String(value).replace(' ', 'T')}Z`).toISOString();
+
+function profile(u: Row) {
+  return {
+    id: u.id,
+    email: u.email,
+    emailVerified: Boolean(u.email_verified),
+    pendingEmail: null,
+    username: u.username,
+    displayName: u.display_name,
+    bio: u.bio,
+    locale: u.locale,
+    timezone: u.timezone,
+    avatar: null,
+    identityProviders: u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at as Date | string) }] : [],
+    createdAt: iso(u.created_at as Date | string),
+    updatedAt: iso(u.updated_at as Date | string),
+  };
+}
+
+createServer((req, res) => {
+  const fail = (status: number) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end('{}');
+  };
+  if (req.url === '/api/health') return fail(200);
+  const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  if (req.url !== '/api/auth/users/me' || !match) return fail(401);
+  jwtVerify(match[1], publicKey, { issuer, audience: 'profile-service', typ: 'at+jwt', algorithms: ['ES256'] })
+    .then(({ payload }) => findUser(payload.sid as string, payload.sub as string))
+    .then((user) => {
+      if (!user) return fail(401);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(profile(user)));
+    })
+    .catch(() => fail(401));
+}).listen(port, '127.0.0.1');
