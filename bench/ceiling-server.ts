@@ -33,8 +33,11 @@ if (process.env.DATABASE_URL) {
   findUser = (sid, uid) => Promise.resolve(statement.get(sid, uid, now()) as Row | undefined);
 }
 
-const iso = (value: unknown) =>
-  value === null || value === undefined ? null : new Date(value instanceof Date ? value : `${String(value).replace(' ', 'T')}Z`).toISOString();
+// pg returns Date objects; SQLite returns TypeORM's UTC strings.
+const iso = (value: unknown) => {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' ? new Date(`${value.replace(' ', 'T')}Z`).toISOString() : null;
+};
 
 function profile(u: Row) {
   return {
@@ -48,9 +51,9 @@ function profile(u: Row) {
     locale: u.locale,
     timezone: u.timezone,
     avatar: null,
-    identityProviders: u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at as Date | string) }] : [],
-    createdAt: iso(u.created_at as Date | string),
-    updatedAt: iso(u.updated_at as Date | string),
+    identityProviders: u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at) }] : [],
+    createdAt: iso(u.created_at),
+    updatedAt: iso(u.updated_at),
   };
 }
 
