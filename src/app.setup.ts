@@ -64,7 +64,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   setupSwagger(app);
-  app.enableShutdownHooks();
+  // Only the signals that mean "stop": by default Nest would also close the app on SIGUSR2 and friends.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 }
 
 /** Builds the application on the environment's configuration; the caller listens or injects. */

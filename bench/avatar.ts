@@ -1,0 +1,69 @@
+/**
+ * Avatar uploads per second and the service's peak RSS for a 12-megapixel JPEG, at concurrency 1 and 4.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { json, memoryMb, median, startProcess, table } from './support';
+
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 24);
+const PASSWORD = 'Vq8#mZt!rW2p';
+
+/** A 4000×3000 photo-like JPEG: smooth noise, so it compresses like a photo rather than a flat colour. */
+async function twelveMegapixelJpeg(): Promise<Buffer> {
+  const small = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    .png()
+    .toBuffer();
+  return sharp(small).resize(4000, 3000, { kernel: 'cubic' }).jpeg({ quality: 90 }).toBuffer();
+}
+
+async function main(): Promise<void> {
+  const photo = await twelveMegapixelJpeg();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-avatar-'));
+  const service = await startProcess('dist/src/main.js', 4500, { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '10', AVATAR_MAX_BYTES: String(16 * 1024 * 1024) });
+  const pid = service.process.pid as number;
+  const email = `bench-avatar-${Date.now()}@example.com`;
+  await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+
+  const uploadOnce = async (): Promise<number> => {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+    const started = performance.now();
+    const response = await fetch(`${service.url}/api/auth/users/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}` }, body: form });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`upload answered ${response.status}`);
+    return performance.now() - started;
+  };
+
+  await uploadOnce();
+  const rows: Array<Record<string, string | number>> = [];
+  for (const concurrency of [1, 4]) {
+    const latencies: number[] = [];
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < UPLOADS) latencies.push(await uploadOnce());
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    rows.push({
+      concurrency,
+      uploads: UPLOADS,
+      'uploads/s': (UPLOADS / seconds).toFixed(2),
+      'p50 ms': Math.round(median(latencies)),
+      'max ms': Math.round(Math.max(...latencies)),
+      'peak RSS MB': memoryMb(pid).peak.toFixed(0),
+    });
+  }
+  await service.stop();
+  console.log(`input: 4000×3000 JPEG, ${(photo.length / 1024 / 1024).toFixed(1)} MB`);
+  console.log(table(rows));
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
