@@ -2,21 +2,14 @@
  * Logins per second and the service's event-loop delay while 8 logins run at once (bcrypt at the default
  * cost 12): hashing runs on the thread pool, so the loop must stay responsive.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { ROOT, json, startProcess, table } from './support';
+import { PROBE_ARGS, json, readProbe, startProcess, table } from './support';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const PASSWORD = 'Vq8#mZt!rW2p';
-
-async function loopDelay(pid: number, file: string): Promise<{ p50: number; p99: number; max: number }> {
-  rmSync(file, { force: true });
-  process.kill(pid, 'SIGUSR2');
-  for (let i = 0; i < 100 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  return JSON.parse(readFileSync(file, 'utf8')) as { p50: number; p99: number; max: number };
-}
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-login-'));
@@ -24,9 +17,9 @@ async function main(): Promise<void> {
   const service = await startProcess(
     'dist/src/main.js',
     4400,
-    { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '12', AUTH_RATE_LIMIT_IP: '1000000/1m', LOOP_PROBE_FILE: probeFile },
+    { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '12', AUTH_RATE_LIMIT_IP: '1000000/1m', PROBE_FILE: probeFile },
     '/api/health',
-    ['--require', join(ROOT, 'dist/bench/loop-probe.js')],
+    PROBE_ARGS,
   );
   const pid = service.process.pid as number;
   const email = `bench-login-${Date.now()}@example.com`;
@@ -34,13 +27,12 @@ async function main(): Promise<void> {
   const login = { url: `${service.url}/api/auth/login`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) };
 
   await autocannon({ ...login, connections: 8, duration: 3 });
-  const idle = await loopDelay(pid, probeFile);
+  await readProbe(pid, probeFile);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const quiet = await loopDelay(pid, probeFile);
+  const quiet = await readProbe(pid, probeFile);
   const result = await autocannon({ ...login, connections: 8, duration: DURATION });
-  const busy = await loopDelay(pid, probeFile);
+  const busy = await readProbe(pid, probeFile);
   await service.stop();
-  void idle;
   console.log(
     table([
       { phase: 'idle', 'logins/s': '-', 'loop p50 ms': quiet.p50.toFixed(1), 'loop p99 ms': quiet.p99.toFixed(1), 'loop max ms': quiet.max.toFixed(1), non2xx: '-' },

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, type LoadResult, json, load, median, memoryMb, startProcess, table } from './support';
+import { type Child, type LoadResult, PROBE_ARGS, json, load, median, memoryMb, readProbe, startProcess, table } from './support';
 
 const ROUNDS = 3;
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -20,7 +20,8 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
   const env: Record<string, string> = { DATA_DIR: dataDir, BCRYPT_COST: '10', PUBLIC_URL: `http://localhost:${basePort}` };
   if (database === 'postgres') env.DATABASE_URL = process.env.DATABASE_URL as string;
   else env.DATABASE_URL = '';
-  const service = await startProcess('dist/src/main.js', basePort, env);
+  const probeFile = join(dataDir, 'probe.json');
+  const service = await startProcess('dist/src/main.js', basePort, { ...env, PROBE_FILE: probeFile }, '/api/health', PROBE_ARGS);
   const email = `bench-${Date.now()}@example.com`;
   await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
   const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, {
@@ -67,14 +68,15 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
     }
     if (connections === 20) ratio = median(results.service.map((r) => r.requestsPerSecond)) / median(results.ceiling.map((r) => r.requestsPerSecond));
   }
-  // Leak check: RSS once warm, then after another 200 000 requests.
-  const warm = memoryMb(pid).rss;
+  // Leak check: memory after a full GC once warm, then after another 200 000 requests.
+  const warm = await readProbe(pid, probeFile);
   let served = 0;
   while (served < MEMORY_REQUESTS) served += (await load(`${service.url}/api/auth/users/me`, pid, { connections: 20, duration: 5, headers })).requests;
-  const after = memoryMb(pid).rss;
+  const after = await readProbe(pid, probeFile);
+  const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)}%`;
   console.log(
-    `${database}: idle RSS ${idle.toFixed(1)} MB; warm ${warm.toFixed(1)} MB after ${totalRequests} requests; ` +
-      `${after.toFixed(1)} MB after ${served} more (${(((after - warm) / warm) * 100).toFixed(1)}% growth)`,
+    `${database}: idle RSS ${idle.toFixed(1)} MB; after GC, warm (${totalRequests} requests): RSS ${warm.rssMb.toFixed(1)} MB, heap ${warm.heapUsedMb.toFixed(1)} MB; ` +
+      `after ${served} more: RSS ${after.rssMb.toFixed(1)} MB (${growth(warm.rssMb, after.rssMb)}), heap ${after.heapUsedMb.toFixed(1)} MB (${growth(warm.heapUsedMb, after.heapUsedMb)})`,
   );
   await Promise.all([service.stop(), ceiling.stop()]);
   return { ratio, rows };
