@@ -21,11 +21,19 @@ async function twelveMegapixelJpeg(): Promise<Buffer> {
 async function main(): Promise<void> {
   const photo = await twelveMegapixelJpeg();
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-avatar-'));
-  const service = await startProcess('dist/src/main.js', 4500, { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '10', AVATAR_MAX_BYTES: String(16 * 1024 * 1024) });
+  const service = await startProcess('dist/src/main.js', 4500, {
+    DATA_DIR: dataDir,
+    DATABASE_URL: '',
+    BCRYPT_COST: '10',
+    AVATAR_MAX_BYTES: String(16 * 1024 * 1024),
+  });
   const pid = service.process.pid as number;
   const email = `bench-avatar-${Date.now()}@example.com`;
   await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
 
   const uploadOnce = async (): Promise<number> => {
     const form = new FormData();

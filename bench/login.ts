@@ -24,7 +24,12 @@ async function main(): Promise<void> {
   const pid = service.process.pid as number;
   const email = `bench-login-${Date.now()}@example.com`;
   await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const login = { url: `${service.url}/api/auth/login`, method: 'POST' as const, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) };
+  const login = {
+    url: `${service.url}/api/auth/login`,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  };
 
   await autocannon({ ...login, connections: 8, duration: 3 });
   await readProbe(pid, probeFile);
@@ -35,7 +40,14 @@ async function main(): Promise<void> {
   await service.stop();
   console.log(
     table([
-      { phase: 'idle', 'logins/s': '-', 'loop p50 ms': quiet.p50.toFixed(1), 'loop p99 ms': quiet.p99.toFixed(1), 'loop max ms': quiet.max.toFixed(1), non2xx: '-' },
+      {
+        phase: 'idle',
+        'logins/s': '-',
+        'loop p50 ms': quiet.p50.toFixed(1),
+        'loop p99 ms': quiet.p99.toFixed(1),
+        'loop max ms': quiet.max.toFixed(1),
+        non2xx: '-',
+      },
       {
         phase: '8 logins at once',
         'logins/s': result.requests.average.toFixed(1),

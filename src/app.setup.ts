@@ -3,12 +3,14 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyMultipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { AppModule } from './app.module';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
 import { type AppConfig, parseAppConfig } from './config/app.config';
+import { parseEventsConfig } from './config/events.config';
 import { setupSwagger } from './swagger';
 
 export const JSON_BODY_LIMIT = 100 * 1024;
@@ -74,7 +76,18 @@ export async function createApp(): Promise<NestFastifyApplication> {
   mkdirSync(config.dataDir, { recursive: true });
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { logger, bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: true, abortOnError: false });
   await configureApp(app, config);
+  connectBroker(app);
   return app;
+}
+
+/** With BROKER_URL, the app also answers profile.get and auth.verify on the broker (a hybrid application). */
+function connectBroker(app: NestFastifyApplication): void {
+  const { brokerUrl } = parseEventsConfig(process.env);
+  if (!brokerUrl) return;
+  app.connectMicroservice<MicroserviceOptions>(
+    { transport: Transport.NATS, options: { servers: [brokerUrl], queue: 'profile-service' } },
+    { inheritAppConfig: true },
+  );
 }

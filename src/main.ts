@@ -4,6 +4,7 @@ import { parseAppConfig } from './config/app.config';
 async function bootstrap(): Promise<void> {
   const config = parseAppConfig(process.env);
   const app = await createApp();
+  await app.startAllMicroservices();
   await app.listen({ port: config.port, host: '0.0.0.0' });
 }
 

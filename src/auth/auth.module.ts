@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
+import { AuthMessagesController } from './auth-messages.controller';
 import { AuthController } from './auth.controller';
 import { EmailChangeService } from './email-change/email-change.service';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
@@ -33,7 +34,7 @@ import { TokenService } from './tokens/token.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity]), PassportModule, UsersModule, MailModule],
-  controllers: [AuthController, StepUpController, JwksController, EmailLinkPagesController],
+  controllers: [AuthController, StepUpController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
     TokenService,

@@ -7,13 +7,14 @@ import { AccountSecurityService } from './account-security.service';
 import { AvatarController } from './avatar.controller';
 import { EmailController } from './email.controller';
 import { MySessionsService } from './my-sessions.service';
+import { ProfileMessagesController } from './profile-messages.controller';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
 import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [AuthModule, AvatarModule, UsersModule, MailModule],
-  controllers: [ProfileController, EmailController, AvatarController, SessionsController],
+  controllers: [ProfileController, EmailController, AvatarController, SessionsController, ProfileMessagesController],
   providers: [ProfileService, AccountSecurityService, MySessionsService],
 })
 export class ProfileModule {}

@@ -1,11 +1,23 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Observable, throwError } from 'rxjs';
+import { toErrorResponse } from './error-mapping';
 import { sendError } from './send-error';
 
-/** The single place where errors become HTTP responses (the contract's error shape). */
+/**
+ * The single place where errors become responses: the contract's error shape over HTTP, and the same
+ * `{ statusCode, code, message, details? }` as the error of a broker request (profile.get, auth.verify).
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
-  catch(exception: unknown, host: ArgumentsHost): void {
+  private readonly logger = new Logger('Broker');
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    if (host.getType() === 'rpc') {
+      const response = toErrorResponse(exception);
+      if (response.unexpected) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      return throwError(() => response.body);
+    }
     const http = host.switchToHttp();
     sendError(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
   }

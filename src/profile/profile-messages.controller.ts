@@ -1,0 +1,45 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import { IsUUID } from 'class-validator';
+import { AppError } from '../common/errors/app-error';
+import type { AvatarDto } from '../users/dto/profile-response.dto';
+import { ProfileMapper } from '../users/profile.mapper';
+import { UsersService } from '../users/users.service';
+
+export class GetProfileMessage {
+  @IsUUID()
+  userId: string;
+}
+
+/** The public part of a profile: what other services may show about a user. */
+export interface PublicProfile {
+  id: string;
+  username: string | null;
+  displayName: string | null;
+  avatar: AvatarDto | null;
+  locale: string;
+  timezone: string;
+}
+
+/** `profile.get` on the broker. Unknown users answer NOT_FOUND. */
+@Controller()
+export class ProfileMessagesController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly mapper: ProfileMapper,
+  ) {}
+
+  @MessagePattern('profile.get')
+  async getPublicProfile(@Payload() message: GetProfileMessage): Promise<PublicProfile> {
+    const user = await this.users.findById(message.userId);
+    if (!user) throw new AppError('NOT_FOUND', 'No such user.');
+    return {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      avatar: this.mapper.toAvatar(user),
+      locale: user.locale,
+      timezone: user.timezone,
+    };
+  }
+}

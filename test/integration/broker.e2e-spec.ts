@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { lastValueFrom } from 'rxjs';
+import { DataSource } from 'typeorm';
+import { registerAndLogin, uniqueUsername } from '../helpers/factories';
+import { type Consumer, NATS_URL, natsRelay, natsUnavailable, startConsumer } from '../helpers/nats';
+import { type TestApp, startTestApp } from '../helpers/test-app';
+
+const ME = '/api/auth/users/me';
+const EVENTS = ['profile.updated', 'profile.email_changed', 'profile.password_changed', 'profile.avatar_changed', 'user.deleted'];
+
+async function main(): Promise<void> {
+  const skip = await natsUnavailable();
+  if (skip) console.log(`# skipping the broker tests: ${skip}`);
+
+  describe('events and request/response on NATS', { skip: skip ?? false }, () => {
+    let t: TestApp;
+    let consumer: Consumer;
+    let client: ClientProxy;
+    before(async () => {
+      consumer = await startConsumer(EVENTS);
+      t = await startTestApp({ BROKER_URL: NATS_URL, BROKER_RETRY_MS: '200' });
+      await t.app.startAllMicroservices();
+      client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
+      await client.connect();
+    });
+    after(async () => {
+      await client.close();
+      await t.close();
+      await consumer.close();
+    });
+
+    it('publishes each change once, with a unique eventId, ids and facts only', async () => {
+      const user = await registerAndLogin(t);
+      const username = uniqueUsername('evt');
+      assert.equal((await t.http.put(ME).set('Authorization', `Bearer ${user.accessToken}`).send({ username, bio: 'x' })).status, 200);
+      const event = await consumer.waitFor((e) => e.subject === 'profile.updated' && e.data.userId === user.userId);
+      assert.deepEqual(Object.keys(event.data).sort(), ['at', 'changed', 'eventId', 'userId']);
+      assert.deepEqual((event.data.changed as string[]).sort(), ['bio', 'username']);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(consumer.received.filter((e) => e.subject === 'profile.updated' && e.data.userId === user.userId).length, 1, 'exactly once');
+      assert.doesNotMatch(JSON.stringify(consumer.received), /password|token|\$2b\$/i);
+    });
+
+    it('answers profile.get with the public part of the profile, and NOT_FOUND for an unknown user', async () => {
+      const user = await registerAndLogin(t);
+      const profile = await lastValueFrom(client.send('profile.get', { userId: user.userId }));
+      assert.deepEqual(Object.keys(profile as object).sort(), ['avatar', 'displayName', 'id', 'locale', 'timezone', 'username']);
+      await assert.rejects(
+        lastValueFrom(client.send('profile.get', { userId: '00000000-0000-4000-8000-000000000000' })),
+        (error: { code?: string }) => error.code === 'NOT_FOUND',
+      );
+      await assert.rejects(lastValueFrom(client.send('profile.get', { userId: 'nope' })), (error: { code?: string }) => error.code === 'VALIDATION_FAILED');
+    });
+
+    it('answers auth.verify with the user and session, and with the contract codes for bad or revoked tokens', async () => {
+      const user = await registerAndLogin(t);
+      const verified = await lastValueFrom(client.send<{ userId: string; sessionId: string }>('auth.verify', { token: user.accessToken }));
+      assert.equal(verified.userId, user.userId);
+      assert.ok(verified.sessionId);
+      await assert.rejects(
+        lastValueFrom(client.send('auth.verify', { token: 'garbage' })),
+        (error: { code?: string }) => error.code === 'ACCESS_TOKEN_INVALID',
+      );
+      await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${user.accessToken}`);
+      await assert.rejects(
+        lastValueFrom(client.send('auth.verify', { token: user.accessToken })),
+        (error: { code?: string }) => error.code === 'SESSION_REVOKED',
+      );
+    });
+  });
+
+  describe('a broker that is down', { skip: skip ?? false }, () => {
+    const relayPort = 4333;
+    const relay = natsRelay(relayPort);
+    let t: TestApp;
+    let consumer: Consumer;
+    before(async () => {
+      consumer = await startConsumer(EVENTS);
+      t = await startTestApp({ BROKER_URL: `nats://127.0.0.1:${relayPort}`, BROKER_RETRY_MS: '200' });
+    });
+    after(async () => {
+      await t.close();
+      await relay.stop();
+      await consumer.close();
+    });
+
+    it('never fails the request, and delivers the event once the broker is back', async () => {
+      const user = await registerAndLogin(t);
+      const response = await t.http.put(ME).set('Authorization', `Bearer ${user.accessToken}`).send({ displayName: 'Offline' });
+      assert.equal(response.status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const db = t.app.get(DataSource);
+      const [{ pending }] = await db.query(`SELECT COUNT(*) AS pending FROM outbox_events WHERE published_at IS NULL`);
+      assert.ok(Number(pending) >= 1, 'queued in the outbox');
+      assert.equal(consumer.received.filter((e) => e.data.userId === user.userId).length, 0);
+      await relay.start();
+      const event = await consumer.waitFor((e) => e.subject === 'profile.updated' && e.data.userId === user.userId);
+      assert.deepEqual(event.data.changed, ['displayName']);
+    });
+  });
+}
+
+void main();
