@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ChildService, startChildService } from './helpers/child-service';
 import { assertError } from './helpers/factories';
 import { type TestApp, startTestApp } from './helpers/test-app';
 
@@ -71,5 +75,45 @@ describe('HTTP surface', () => {
     assert.equal(doc.status, 200);
     assert.ok(doc.body.paths['/api/auth/login']);
     assert.deepEqual(Object.keys(doc.body.components.securitySchemes).sort(), ['access-cookie', 'bearer', 'step-up']);
+  });
+});
+
+describe('CORS', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://app.example' });
+  });
+  after(() => t.close());
+
+  it('allows the configured origins, with credentials, and no other', async () => {
+    const allowed = await t.http.options('/api/auth/login').set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST');
+    assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example');
+    assert.equal(allowed.headers['access-control-allow-credentials'], 'true');
+    const other = await t.http.options('/api/auth/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    assert.notEqual(other.headers['access-control-allow-origin'], 'https://evil.example');
+  });
+});
+
+describe('logs', () => {
+  let instance: ChildService;
+  before(async () => {
+    instance = await startChildService(4660, { LOG_LEVEL: 'debug', DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-logs-')), BCRYPT_COST: '4' });
+  });
+  after(() => instance?.stop());
+
+  it('never contain passwords, tokens or cookies, even at debug level', async () => {
+    const password = 'Zq7!logSecretPw';
+    const email = `logs-${Date.now()}@example.com`;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${instance.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    await post('/api/auth/register', { email, password });
+    const { accessToken, refreshToken } = (await (await post('/api/auth/login', { email, password })).json()) as { accessToken: string; refreshToken: string };
+    await fetch(`${instance.url}/api/auth/users/me`, { headers: { authorization: `Bearer ${accessToken}`, cookie: `refresh_token=${refreshToken}` } });
+    await post('/api/auth/refresh', {}, { cookie: `refresh_token=${refreshToken}` });
+    await post('/api/auth/login', { email, password: 'Wrong!pass1' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const output = instance.output();
+    assert.match(output, /"path":"\/api\/auth\/users\/me"/, 'requests are logged at debug level');
+    for (const secret of [password, accessToken, refreshToken, 'Wrong!pass1']) assert.ok(!output.includes(secret), 'a secret reached the log');
   });
 });

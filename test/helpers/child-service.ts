@@ -4,6 +4,8 @@ import { join } from 'node:path';
 export interface ChildService {
   url: string;
   process: ChildProcess;
+  /** Everything the instance wrote to stdout and stderr so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -11,8 +13,12 @@ export interface ChildService {
 export async function startChildService(port: number, env: Record<string, string>): Promise<ChildService> {
   const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent', ...env },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const output = () => Buffer.concat(chunks).toString('utf8');
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`instance exited with ${child.exitCode}`);
@@ -22,7 +28,7 @@ export async function startChildService(port: number, env: Record<string, string
         () => false,
       )
     ) {
-      return { url, process: child, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+      return { url, process: child, output, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
