@@ -18,6 +18,7 @@ import { JwksController } from './jwks.controller';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { LoginService } from './login.service';
 import { EmailLinkPagesController } from './pages/email-link-pages.controller';
+import { PasswordAttempts } from './password/password-attempts.service';
 import { PasswordHasher } from './password/password-hasher.service';
 import { PasswordPolicy } from './password/password-policy.service';
 import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
@@ -42,6 +43,7 @@ import { TokenService } from './tokens/token.service';
     EmailTokensService,
     PasswordHasher,
     PasswordPolicy,
+    PasswordAttempts,
     {
       provide: RateLimitStore,
       inject: [authConfig.KEY],

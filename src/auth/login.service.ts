@@ -6,9 +6,7 @@ import { authConfig } from '../config/auth.config';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
-import { accountAttemptKey } from './account-rate-limit';
-import { PasswordHasher } from './password/password-hasher.service';
-import { RateLimiter } from './rate-limit/rate-limiter.service';
+import { PasswordAttempts } from './password/password-attempts.service';
 import type { SessionTokens } from './session-tokens';
 import { SessionsService } from './sessions/sessions.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
@@ -21,8 +19,7 @@ export class LoginService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
-    private readonly hasher: PasswordHasher,
-    private readonly limiter: RateLimiter,
+    private readonly attempts: PasswordAttempts,
     private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
@@ -33,15 +30,9 @@ export class LoginService {
    * right password is refused.
    */
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
-    const attemptKey = accountAttemptKey(email, client.ip);
-    await this.limiter.assertAllowed(this.config.accountRateLimit, attemptKey);
     const user = await this.users.findByEmailWithPassword(email);
-    const valid = await this.hasher.verify(password, user?.passwordHash);
-    if (!user || !valid) {
-      await this.limiter.recordFailure(this.config.accountRateLimit, attemptKey);
-      throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
-    }
-    await this.limiter.clear(attemptKey);
+    const valid = await this.attempts.check(email, client.ip, password, user?.passwordHash);
+    if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
     const tokens = await this.startSession(user, client);
     await this.securityEvents.record(user.id, 'login', client);
