@@ -80,6 +80,8 @@ describe('login, refresh and logout', () => {
   it('answers REFRESH_TOKEN_INVALID for an unknown or missing token', async () => {
     assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: 'nope' }), 401, 'REFRESH_TOKEN_INVALID');
     assertError(await t.http.post('/api/auth/refresh').send({}), 401, 'REFRESH_TOKEN_INVALID');
+    assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: null }), 401, 'REFRESH_TOKEN_INVALID');
+    assert.equal((await t.http.post('/api/auth/logout').send({ refreshToken: null })).status, 204);
   });
 
   it('never leaves two live token chains when refreshes race with one token', async () => {

@@ -27,10 +27,10 @@ export function readStepUpToken(request: FastifyRequest): string | undefined {
   return nonEmpty(typeof header === 'string' ? header.trim() : undefined) ?? nonEmpty(request.cookies?.[STEP_UP_COOKIE]);
 }
 
-export function readRefreshToken(request: FastifyRequest, fromBody: string | undefined): string | undefined {
+export function readRefreshToken(request: FastifyRequest, fromBody: string | null | undefined): string | undefined {
   return nonEmpty(fromBody) ?? nonEmpty(request.cookies?.[REFRESH_COOKIE]);
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value !== undefined && value.length > 0 ? value : undefined;
+function nonEmpty(value: string | null | undefined): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
