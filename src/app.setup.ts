@@ -9,6 +9,7 @@ import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { AppModule } from './app.module';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
+import { sendError } from './common/http/send-error';
 import { type AppConfig, parseAppConfig } from './config/app.config';
 import { parseEventsConfig } from './config/events.config';
 import { setupSwagger } from './swagger';
@@ -34,6 +35,8 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
+    // Errors Fastify's router raises before any route runs get the contract's shape too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendError(error, request, reply),
     // One line per request only when debugging: at info level, logs are events, not traffic.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });

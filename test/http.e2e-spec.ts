@@ -19,6 +19,13 @@ describe('HTTP surface', () => {
     assertError(await t.http.delete('/api/auth/login'), 404, 'NOT_FOUND');
   });
 
+  it('answers router errors (a path parameter too long to be an id, an undecodable URL) in the error shape too', async () => {
+    for (const response of [await t.http.delete(`/api/auth/users/me/sessions/${'a'.repeat(5000)}`), await t.http.get('/api/%E0%A4%A')]) {
+      assertError(response, 404, 'NOT_FOUND');
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+    }
+  });
+
   it('answers malformed JSON with MALFORMED_JSON', async () => {
     const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send('{"email": ');
     assertError(response, 400, 'MALFORMED_JSON');

@@ -59,7 +59,10 @@ function uploadError(error: unknown, maxBytes: number): unknown {
   }
   if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_NO_FORM_DATA')
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data.');
-  if (error instanceof Error && /Unexpected end of form|Malformed part header|Boundary not found|terminated early|Premature close/i.test(error.message)) {
+  if (
+    error instanceof Error &&
+    /Unexpected end of (form|multipart data)|Malformed part header|Boundary not found|terminated early|Premature close/i.test(error.message)
+  ) {
     return new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
   }
   return error;

@@ -135,6 +135,12 @@ describe('avatars', () => {
       .attach('image', await solid(10, 10, 'png'), 'a.png');
     assertError(wrongField, 400, 'VALIDATION_FAILED');
     assertError(await t.http.put(AVATAR).set('Authorization', `Bearer ${user.accessToken}`).send({ file: 'x' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const garbage = await t.http
+      .put(AVATAR)
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .set('Content-Type', 'multipart/form-data; boundary=x')
+      .send('garbage');
+    assertError(garbage, 400, 'VALIDATION_FAILED');
     assertError(
       await t.http.put(AVATAR).set('Authorization', `Bearer ${user.accessToken}`).set('Content-Type', 'image/png').send(Buffer.alloc(10)),
       415,

@@ -87,6 +87,7 @@ describe('GET and PUT /api/auth/users/me', () => {
     assertError(response, 400, 'VALIDATION_FAILED');
     assert.deepEqual(Object.keys((response.body.details as { fields: object }).fields).sort(), ['bio', 'displayName', 'locale', 'timezone', 'username']);
     assertError(await put({ displayName: 'bad\u0007bell' }), 400, 'VALIDATION_FAILED');
+    assertError(await put({ displayName: '\u202Egnp.exe' }), 400, 'VALIDATION_FAILED');
     assertError(await put({ displayName: 'x'.repeat(65) }), 400, 'VALIDATION_FAILED');
     assert.equal((await put({ displayName: '😀'.repeat(64) })).status, 200, '64 code points are fine');
   });

@@ -42,6 +42,9 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_PARSE_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  // Router errors: a path parameter too long to be any id, or a URL that does not decode.
+  FST_ERR_MAX_PARAM_LENGTH: 'NOT_FOUND',
+  FST_ERR_BAD_URL: 'NOT_FOUND',
 };
 
 function generic(code: ErrorCode, message?: string, unexpected = false): ErrorResponse {

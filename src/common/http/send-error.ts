@@ -10,6 +10,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
   if (reply.sent) return;
   void reply
     .status(response.status)
+    // Also set here: errors raised by Fastify's router come before the hooks that normally add them.
+    .headers({ 'x-request-id': request.id, 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' })
     .headers(response.headers)
     .type('application/json; charset=utf-8')
     .send({ ...response.body, requestId: request.id });
