@@ -42,8 +42,11 @@ function createAdapter(config: AppConfig): FastifyAdapter {
   });
 }
 
-/** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+/**
+ * What the profile routes need from Fastify: cookies (token transport), multipart (avatar upload) and the
+ * X-Request-Id header. A host application importing ProfileModule.forRoot() calls this too.
+ */
+export async function configureProfileHttp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     void reply.header('x-request-id', request.id);
@@ -51,6 +54,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await app.register(fastifyCookie);
   // Limits are set per request by the upload route (readAvatarUpload); nothing is attached to the body.
   await app.register(fastifyMultipart, { attachFieldsToBody: false, limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+}
+
+/** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await configureProfileHttp(app);
   // Nest's own security headers (helmet 8 defaults) are computed once; @fastify/helmet rebuilt helmet and
   // re-parsed the CSP on every request (profiled: about 4% of GET /me).
   app.useSecurityHeaders({

@@ -1,32 +1,29 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { eventsConfig } from '../config/events.config';
 import { EventPublisher } from './event-publisher';
-import { OutboxEntityModule } from './outbox-entity.module';
+import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxService } from './outbox.service';
 
 /**
- * Publishing account events on the broker. Without BROKER_URL this module adds nothing: events stay in
- * process (EventEmitter2) and no outbox rows are written.
+ * Publishing account events on the broker. Without BROKER_URL there is no publisher, the outbox stays idle
+ * and events are emitted in process only (EventEmitter2).
  */
-@Module({})
-export class EventsModule {
-  static forBroker(brokerUrl: string | undefined): DynamicModule {
-    if (!brokerUrl) return { module: EventsModule };
-    return {
-      module: EventsModule,
-      imports: [OutboxEntityModule],
-      providers: [
-        {
-          provide: EventPublisher,
-          inject: [eventsConfig.KEY],
-          useFactory: async (config: ConfigType<typeof eventsConfig>): Promise<EventPublisher> => {
-            const { NatsEventPublisher } = await import('./nats-event.publisher.js');
-            return new NatsEventPublisher(config.brokerUrl as string);
-          },
-        },
-        OutboxService,
-      ],
-    };
-  }
-}
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxEventEntity])],
+  providers: [
+    {
+      provide: EventPublisher,
+      inject: [eventsConfig.KEY],
+      // The NATS client is loaded only when a broker is configured.
+      useFactory: async (config: ConfigType<typeof eventsConfig>): Promise<EventPublisher | null> => {
+        if (!config.brokerUrl) return null;
+        const { NatsEventPublisher } = await import('./nats-event.publisher.js');
+        return new NatsEventPublisher(config.brokerUrl);
+      },
+    },
+    OutboxService,
+  ],
+})
+export class EventsModule {}

@@ -26,7 +26,8 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectRepository(OutboxEventEntity) private readonly outbox: Repository<OutboxEventEntity>,
-    private readonly publisher: EventPublisher,
+    /** Null without BROKER_URL: then nothing is recorded or relayed. */
+    @Inject(EventPublisher) private readonly publisher: EventPublisher | null,
     private readonly emitter: EventEmitter2,
     @Inject(eventsConfig.KEY) private readonly config: ConfigType<typeof eventsConfig>,
   ) {}
@@ -38,6 +39,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   onApplicationBootstrap(): void {
+    if (!this.publisher) return;
     for (const name of Object.values(AccountEvents)) {
       this.emitter.on(name, (payload: object) => {
         this.enqueue(name, payload).catch((error: Error) => this.logger.error(`outbox write failed for ${name}: ${error.message}`));
@@ -50,7 +52,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     clearInterval(this.timer);
     await this.draining;
-    await this.publisher.close().catch(() => undefined);
+    await this.publisher?.close().catch(() => undefined);
   }
 
   /** Publishes pending rows, oldest first; one drain at a time, re-run if events arrived meanwhile. */
@@ -71,11 +73,13 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async drain(): Promise<void> {
+    const publisher = this.publisher;
+    if (!publisher) return;
     for (;;) {
       const pending = await this.outbox.find({ where: { publishedAt: IsNull() }, order: { createdAt: 'ASC', id: 'ASC' }, take: BATCH });
       for (const event of pending) {
         try {
-          await this.publisher.publish(event.name, JSON.parse(event.payload) as Record<string, unknown>);
+          await publisher.publish(event.name, JSON.parse(event.payload) as Record<string, unknown>);
         } catch (error) {
           await this.outbox.increment({ id: event.id }, 'attempts', 1);
           // The broker is away: stop here and keep the order; the timer tries again.

@@ -1,4 +1,13 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AllExceptionsFilter } from '../common/http/all-exceptions.filter';
+import { createValidationPipe } from '../common/validation/validation.pipe';
+import { databaseConfig, dataSourceOptions } from '../config/database.config';
+import { PROFILE_SETTINGS, SettingsModule } from '../config/settings.module';
+import { EventsModule } from '../events/events.module';
 import { AuthModule } from '../auth/auth.module';
 import { AvatarModule } from '../avatar/avatar.module';
 import { MailModule } from '../mail/mail.module';
@@ -7,6 +16,7 @@ import { AccountSecurityService } from './account-security.service';
 import { AvatarController } from './avatar.controller';
 import { EmailController } from './email.controller';
 import { MySessionsService } from './my-sessions.service';
+import type { ProfileModuleAsyncOptions, ProfileModuleOptions } from './profile-module.options';
 import { ProfileMessagesController } from './profile-messages.controller';
 import { ProfileController } from './profile.controller';
 import { ProfileService } from './profile.service';
@@ -17,4 +27,37 @@ import { SessionsController } from './sessions.controller';
   controllers: [ProfileController, EmailController, AvatarController, SessionsController, ProfileMessagesController],
   providers: [ProfileService, AccountSecurityService, MySessionsService],
 })
-export class ProfileModule {}
+export class ProfileModule {
+  /**
+   * The whole feature for a host application: settings, its own database connection (migrated on start
+   * unless DB_MIGRATE=false), events, and the contract's validation and error shape. The host registers
+   * the Fastify plugins with configureProfileHttp() (see examples/host-app).
+   */
+  static forRoot(options: ProfileModuleOptions = {}): DynamicModule {
+    return ProfileModule.forRootAsync({ useFactory: () => options });
+  }
+
+  static forRootAsync(options: ProfileModuleAsyncOptions): DynamicModule {
+    const settings = {
+      provide: PROFILE_SETTINGS,
+      inject: options.inject ?? [],
+      useFactory: async (...args: never[]) => (await options.useFactory(...args)).settings ?? process.env,
+    };
+    return {
+      module: ProfileModule,
+      imports: [
+        SettingsModule.register(settings, options.imports),
+        TypeOrmModule.forRootAsync({
+          inject: [databaseConfig.KEY],
+          useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+        }),
+        EventEmitterModule.forRoot(),
+        EventsModule,
+      ],
+      providers: [
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: AllExceptionsFilter },
+      ],
+    };
+  }
+}
