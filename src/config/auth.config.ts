@@ -20,7 +20,7 @@ export interface AuthConfig {
   audience: string;
   algorithm: SigningAlgorithm;
   keysDir: string;
-  /** PEM-encoded PKCS#8 private keys given by configuration; the first one signs. */
+  /** PEM-encoded PKCS#8 private keys given by configuration; the last one signs, all of them verify. */
   privateKeys: string[];
   accessTokenTtl: number;
   refreshTokenTtl: number;

@@ -34,7 +34,7 @@ export class SigningKeysService {
   private readonly byKid = new Map<string, SigningKey>();
 
   constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {
-    const pems = config.privateKeys.length > 0 ? [...config.privateKeys].reverse() : this.loadOrCreateKeyFiles();
+    const pems = config.privateKeys.length > 0 ? config.privateKeys : this.loadOrCreateKeyFiles();
     this.keys = pems.map((pem) => this.toSigningKey(pem));
     for (const key of this.keys) this.byKid.set(key.kid, key);
   }
