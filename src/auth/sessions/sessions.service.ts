@@ -63,11 +63,7 @@ export class SessionsService {
    * authenticated request, hence raw SQL (see RawRows): the query builder cost more than the query.
    */
   async findLiveUser(sessionId: string, userId: string): Promise<UserEntity | null> {
-    const rows: Array<Record<string, unknown>> = await this.sessions.query(this.liveUserSql, [
-      sessionId,
-      userId,
-      this.sessionRows.persisted('expiresAt', new Date()),
-    ]);
+    const rows = await this.userRows.query('live-session-user', this.liveUserSql, [sessionId, userId, this.sessionRows.persisted('expiresAt', new Date())]);
     return rows.length > 0 ? this.userRows.hydrate(rows[0]) : null;
   }
 
