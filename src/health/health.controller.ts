@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/decorators/public.decorator';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { HealthService } from './health.service';
 
 export class HealthChecksDto {
   /** @example "up" */
@@ -21,16 +21,13 @@ export class HealthResponseDto {
 @Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly health: HealthService) {}
 
   @ApiOperation({ summary: 'Liveness and dependencies' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: '`SERVICE_UNAVAILABLE`, with `details.checks` naming what is down.' })
   @Get()
   async getHealth(): Promise<HealthResponseDto> {
-    const database = await this.dataSource.query('SELECT 1').then(
-      () => 'up' as const,
-      () => 'down' as const,
-    );
+    const database = await this.health.checkDatabase();
     if (database === 'down') throw new AppError('SERVICE_UNAVAILABLE', 'A dependency is down.', { checks: { database } });
     return { status: 'ok', checks: { database } };
   }
