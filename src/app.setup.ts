@@ -56,6 +56,21 @@ export async function configureProfileHttp(app: NestFastifyApplication): Promise
   await app.register(fastifyMultipart, { attachFieldsToBody: false, limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
 }
 
+/**
+ * On shutdown Fastify lets requests in flight finish, but their keep-alive connections would then hold the
+ * process for the keep-alive timeout (72 s): answers sent while stopping ask the client to close instead.
+ */
+function closeConnectionsWhenStopping(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  let stopping = false;
+  fastify.addHook('preClose', async () => {
+    stopping = true;
+  });
+  fastify.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+    if (stopping) void reply.header('connection', 'close');
+  });
+}
+
 /** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   await configureProfileHttp(app);
@@ -79,6 +94,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   setupSwagger(app);
   // Only the signals that mean "stop": by default Nest would also close the app on SIGUSR2 and friends.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  closeConnectionsWhenStopping(app);
 }
 
 /** Builds the application on the environment's configuration; the caller listens or injects. */
