@@ -63,8 +63,9 @@ export async function configureProfileHttp(app: NestFastifyApplication): Promise
 function closeConnectionsWhenStopping(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
   let stopping = false;
-  fastify.addHook('preClose', async () => {
+  fastify.addHook('preClose', (done: () => void) => {
     stopping = true;
+    done();
   });
   fastify.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
     if (stopping) void reply.header('connection', 'close');
