@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { AppError } from '../common/errors/app-error';
+import { isUuid } from '../common/validation/uuid';
 import { avatarConfig } from '../config/avatar.config';
 import { AccountEvents } from '../users/account-events';
 import { ProfileMapper } from '../users/profile.mapper';
@@ -101,7 +102,7 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Removes stored versions that no user points at, once they are old enough not to be an upload in progress. */
   async sweep(): Promise<number> {
     const stored = await this.storage.listVersions();
-    const current = await this.users.avatarVersionsOf([...new Set(stored.map((entry) => entry.userId))].filter((id) => /^[0-9a-f-]{36}$/i.test(id)));
+    const current = await this.users.avatarVersionsOf([...new Set(stored.map((entry) => entry.userId))].filter(isUuid));
     let removed = 0;
     for (const { userId, version } of stored) {
       const created = VERSION.exec(version) ? parseInt(version.slice(0, 9), 36) : 0;

@@ -4,9 +4,9 @@ import type { FastifyReply } from 'fastify';
 import { Public } from '../common/decorators/public.decorator';
 import { AppError } from '../common/errors/app-error';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { isUuid } from '../common/validation/uuid';
 import { AvatarService } from './avatar.service';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FILE = /^(\d{1,4})\.webp$/;
 
 /** True when an If-None-Match header lists this ETag (or `*`). */
@@ -35,7 +35,7 @@ export class AvatarsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const size = FILE.exec(file);
-    const image = UUID.test(userId) && size ? await this.avatars.readRendition(userId, version, Number(size[1])) : null;
+    const image = isUuid(userId) && size ? await this.avatars.readRendition(userId, version, Number(size[1])) : null;
     if (!image) throw new AppError('NOT_FOUND', 'No such avatar.');
     const etag = `"${version}-${size?.[1]}"`;
     void reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);

@@ -1,11 +1,9 @@
+import { escapeHtml } from '../common/http/html';
 export interface MailContent {
   title: string;
   paragraphs: string[];
   action?: { label: string; url: string };
 }
-
-const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** One plain-text and one HTML rendering of the same content, with the product name and site address. */
 export function renderMail(productName: string, publicUrl: string, content: MailContent): { text: string; html: string } {

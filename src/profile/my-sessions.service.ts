@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { AppError } from '../common/errors/app-error';
+import { isUuid } from '../common/validation/uuid';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import type { SessionResponseDto } from './dto/session-response.dto';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
 @Injectable()
@@ -27,7 +26,7 @@ export class MySessionsService {
   }
 
   async revokeSession(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
-    if (!UUID.test(sessionId) || !(await this.sessions.revokeOwn(userId, sessionId))) {
+    if (!isUuid(sessionId) || !(await this.sessions.revokeOwn(userId, sessionId))) {
       throw new AppError('NOT_FOUND', 'No such session.');
     }
     await this.securityEvents.record(userId, 'session_revoked', origin);

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../common/http/html';
 import { createHash } from 'node:crypto';
 
 export interface TokenPage {
@@ -32,9 +33,6 @@ export const TOKEN_PAGE_CSP = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-const escapeHtml = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** A small, self-contained page (no external assets) whose button POSTs the link's token. */
 export function renderTokenPage(productName: string, page: TokenPage): string {

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { type JWTHeaderParameters, type JWTPayload, SignJWT, errors, jwtVerify } from 'jose';
 import { AppError } from '../../common/errors/app-error';
+import { isUuid } from '../../common/validation/uuid';
 import { authConfig } from '../../config/auth.config';
 import { SigningKeysService } from '../keys/signing-keys.service';
 
@@ -32,8 +33,6 @@ export class TokenRejected extends Error {
     super(expired ? 'token expired' : 'token invalid');
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Signs and verifies the service's JWTs. Verification checks signature, algorithm (the key's own, so
@@ -95,7 +94,7 @@ export class TokenService {
         algorithms: this.keys.algorithms,
         requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
       });
-      if (!UUID.test(String(payload.sub)) || !UUID.test(String(payload.sid))) throw new TokenRejected(false);
+      if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw new TokenRejected(false);
       return payload;
     } catch (error) {
       if (error instanceof TokenRejected) throw error;

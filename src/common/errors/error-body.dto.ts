@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode } from './error-codes';
+import type { ErrorCode } from './error-codes';
 
 /** The error shape of the contract, for the OpenAPI document. */
 export class ErrorBodyDto {
@@ -20,5 +20,3 @@ export class ErrorBodyDto {
   /** Equals the X-Request-Id response header. */
   requestId: string;
 }
-
-export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
