@@ -56,9 +56,9 @@ export function readOutbox(dataDir: string): OutboxMail[] {
 }
 
 /** The token of the last link in a mail (decoding quoted-printable soft breaks). */
-export function linkToken(mail: OutboxMail): string {
+export function linkToken(mail: { raw: string; subject?: string }): string {
   const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
   const matches = [...text.matchAll(/token=([A-Za-z0-9_-]+)/g)];
-  if (matches.length === 0) throw new Error(`no link token in mail "${mail.subject}"`);
+  if (matches.length === 0) throw new Error(`no link token in mail "${mail.subject ?? ''}"`);
   return matches[matches.length - 1][1];
 }

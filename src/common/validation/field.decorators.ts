@@ -69,21 +69,32 @@ export function IsPasswordInput(): PropertyDecorator {
 
 /** A BCP 47 language tag (`en-US`, not `en_US`), stored canonicalised (`EN-us` becomes `en-US`). */
 export function IsLocaleTag(): PropertyDecorator {
-  return applyDecorators(
-    ApiProperty({ example: 'en-GB', description: 'BCP 47 language tag, stored canonicalised.' }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (canonicalLocale(value.trim()) ?? value) : value)),
-    IsString(),
-    satisfies('locale', (value) => canonicalLocale(value) === value, 'locale must be a valid BCP 47 language tag such as en-US'),
-  );
+  return canonicalised('locale', canonicalLocale, 'locale must be a valid BCP 47 language tag such as en-US', {
+    example: 'en-GB',
+    description: 'BCP 47 language tag, stored canonicalised.',
+  });
 }
 
 /** An IANA time zone name, stored as the runtime's canonical spelling. */
 export function IsTimeZone(): PropertyDecorator {
+  return canonicalised('timezone', canonicalTimeZone, 'timezone must be a valid IANA time zone such as Europe/London', {
+    example: 'Europe/London',
+    description: 'IANA time zone name.',
+  });
+}
+
+/** A string that has one canonical spelling: stored canonicalised, refused when it has none. */
+function canonicalised(
+  property: string,
+  canonical: (value: string) => string | undefined,
+  message: string,
+  api: { example: string; description: string },
+): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ example: 'Europe/London', description: 'IANA time zone name.' }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (canonicalTimeZone(value.trim()) ?? value) : value)),
+    ApiProperty(api),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (canonical(value.trim()) ?? value) : value)),
     IsString(),
-    satisfies('timezone', (value) => canonicalTimeZone(value) === value, 'timezone must be a valid IANA time zone such as Europe/London'),
+    satisfies(property, (value) => canonical(value) === value, message),
   );
 }
 
