@@ -32,7 +32,7 @@ export class OutboxService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(eventsConfig.KEY) private readonly config: ConfigType<typeof eventsConfig>,
   ) {}
 
-  async enqueue(name: string, payload: object): Promise<void> {
+  private async enqueue(name: string, payload: object): Promise<void> {
     const id = randomUUID();
     await this.outbox.insert({ id, name, payload: JSON.stringify({ eventId: id, ...payload }), createdAt: new Date(), publishedAt: null, attempts: 0 });
     this.kick();

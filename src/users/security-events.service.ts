@@ -25,8 +25,4 @@ export class SecurityEventsService {
       createdAt: new Date(),
     });
   }
-
-  listForUser(userId: string): Promise<SecurityEventEntity[]> {
-    return this.events.find({ where: { userId }, order: { createdAt: 'DESC' } });
-  }
 }
