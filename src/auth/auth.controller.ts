@@ -93,7 +93,7 @@ export class AuthController {
   @Post('email/verify')
   @HttpCode(HttpStatus.OK)
   async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.toResponse(await this.emailChange.verify(dto.token, requestOrigin(request)));
+    return this.profiles.present(await this.emailChange.verify(dto.token, requestOrigin(request)));
   }
 
   @ApiOperation({
@@ -105,17 +105,17 @@ export class AuthController {
   @Post('email/revert')
   @HttpCode(HttpStatus.OK)
   async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.toResponse(await this.emailChange.revert(dto.token, requestOrigin(request)));
+    return this.profiles.present(await this.emailChange.revert(dto.token, requestOrigin(request)));
   }
 
-  private respondWithSession(reply: FastifyReply, tokens: SessionTokens): TokenResponseDto {
+  private async respondWithSession(reply: FastifyReply, tokens: SessionTokens): Promise<TokenResponseDto> {
     this.cookies.setSession(reply, tokens);
     return {
       accessToken: tokens.accessToken,
       refreshToken: tokens.refreshToken,
       tokenType: 'Bearer',
       expiresIn: tokens.accessTtl,
-      user: this.profiles.toResponse(tokens.user),
+      user: await this.profiles.present(tokens.user),
     };
   }
 }

@@ -15,6 +15,13 @@ import { AccessGuard } from './guards/access.guard';
 import { AccessStrategy } from './guards/access.strategy';
 import { StepUpGuard } from './guards/step-up.guard';
 import { JwksController } from './jwks.controller';
+import { OidcCallbackService } from './oidc/oidc-callback.service';
+import { OidcFlowCookie } from './oidc/oidc-flow-cookie';
+import { OidcFlowEntity } from './oidc/oidc-flow.entity';
+import { OidcFlowStarter } from './oidc/oidc-flow-starter.service';
+import { OidcFlowsService } from './oidc/oidc-flows.service';
+import { OidcProviders } from './oidc/oidc-providers.service';
+import { OidcController } from './oidc/oidc.controller';
 import { SigningKeysService } from './keys/signing-keys.service';
 import { LoginService } from './login.service';
 import { EmailLinkPagesController } from './pages/email-link-pages.controller';
@@ -34,8 +41,8 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity]), PassportModule, UsersModule, MailModule],
-  controllers: [AuthController, StepUpController, JwksController, EmailLinkPagesController, AuthMessagesController],
+  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity, OidcFlowEntity]), PassportModule, UsersModule, MailModule],
+  controllers: [AuthController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
     TokenService,
@@ -65,8 +72,16 @@ import { TokenService } from './tokens/token.service';
     StepUpService,
     RegistrationService,
     EmailChangeService,
+    OidcProviders,
+    OidcFlowsService,
+    OidcFlowStarter,
+    OidcCallbackService,
+    OidcFlowCookie,
   ],
   exports: [
+    OidcProviders,
+    OidcFlowStarter,
+    OidcFlowCookie,
     EmailChangeService,
     AccessGuard,
     StepUpGuard,

@@ -1,12 +1,15 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
+import { AuthorizationUrlResponseDto, OidcRedirectDto } from './dto/oidc.dto';
 import { StepUpDto, StepUpResponseDto } from './dto/step-up.dto';
 import type { AuthContext } from './guards/auth-context';
 import { Authenticated } from './guards/authenticated.decorator';
 import { CurrentAuth } from './guards/current-auth.decorator';
+import { OidcFlowCookie } from './oidc/oidc-flow-cookie';
+import { OidcFlowStarter } from './oidc/oidc-flow-starter.service';
 import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
 import { StepUpService } from './step-up.service';
 import { AuthCookies } from './tokens/auth-cookies';
@@ -18,6 +21,8 @@ export class StepUpController {
   constructor(
     private readonly stepUp: StepUpService,
     private readonly cookies: AuthCookies,
+    private readonly oidcFlows: OidcFlowStarter,
+    private readonly flowCookie: OidcFlowCookie,
   ) {}
 
   @ApiOperation({
@@ -37,5 +42,31 @@ export class StepUpController {
     const issued = await this.stepUp.stepUpWithPassword(auth, dto.password, requestOrigin(request));
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
+  }
+
+  @ApiOperation({
+    summary: 'Re-authenticate through a linked identity provider (step-up)',
+    description: [
+      'The way an account without a password steps up. Returns the provider URL to open in this browser (`prompt=login`, `max_age=0`); the callback checks that the provider authenticated the linked identity after this call, sets the `step_up_token` cookie for this session and redirects to `redirect` (allow-listed) or OIDC_DEFAULT_REDIRECT.',
+      'Also sets the `oidc_flow` cookie that binds the flow to this browser.',
+    ].join('\n\n'),
+  })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'PROVIDER_NOT_LINKED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('oidc/:provider')
+  @HttpCode(HttpStatus.OK)
+  async stepUpWithProvider(
+    @CurrentAuth() auth: AuthContext,
+    @Param('provider') providerId: string,
+    @Body() dto: OidcRedirectDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthorizationUrlResponseDto> {
+    const authorizationUrl = await this.oidcFlows.stepUp(auth, {
+      providerId,
+      redirect: dto.redirect,
+      browserBinding: () => this.flowCookie.ensure(request, reply),
+    });
+    return { authorizationUrl };
   }
 }

@@ -6,6 +6,7 @@ import { databaseConfig, parseDatabaseConfig } from './database.config';
 import type { Env } from './env-reader';
 import { eventsConfig, parseEventsConfig } from './events.config';
 import { mailConfig, parseMailConfig } from './mail.config';
+import { oidcConfig, parseOidcConfig } from './oidc.config';
 
 /** Where the settings come from: the environment of this service, or what a host application passes. */
 export const PROFILE_SETTINGS = Symbol('PROFILE_SETTINGS');
@@ -17,6 +18,7 @@ const NAMESPACES: Array<[string | symbol, (env: Env) => unknown]> = [
   [databaseConfig.KEY, parseDatabaseConfig],
   [eventsConfig.KEY, parseEventsConfig],
   [mailConfig.KEY, parseMailConfig],
+  [oidcConfig.KEY, parseOidcConfig],
 ];
 
 /**

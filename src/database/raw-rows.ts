@@ -21,9 +21,13 @@ export class RawRows<T extends ObjectLiteral> {
     this.columns = metadata.columns.filter((column) => column.isSelect);
   }
 
-  /** `alias.col1, alias.col2, …`: the entity's selectable columns. */
-  selectList(alias: string): string {
-    return this.columns.map((column) => `${alias}.${this.dataSource.driver.escape(column.databaseName)}`).join(', ');
+  /**
+   * `alias.col1, alias.col2, …`: the entity's selectable columns; with a prefix, each is renamed
+   * `<prefix>col` so that a join's columns do not collide (read them back with the same prefix).
+   */
+  selectList(alias: string, prefix = ''): string {
+    const escape = (name: string) => this.dataSource.driver.escape(name);
+    return this.columns.map((column) => `${alias}.${escape(column.databaseName)}${prefix ? ` AS ${escape(prefix + column.databaseName)}` : ''}`).join(', ');
   }
 
   /** The driver's placeholder for the n-th parameter (`$1` or `?`). */
@@ -51,9 +55,9 @@ export class RawRows<T extends ObjectLiteral> {
     return this.dataSource.query(sql, parameters);
   }
 
-  hydrate(row: Record<string, unknown>): T {
+  hydrate(row: Record<string, unknown>, prefix = ''): T {
     const entity = this.metadata.create() as T;
-    for (const column of this.columns) column.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(row[column.databaseName], column));
+    for (const column of this.columns) column.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(row[prefix + column.databaseName], column));
     return entity;
   }
 }

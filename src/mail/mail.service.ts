@@ -128,6 +128,33 @@ export class MailService {
     });
   }
 
+  sendProviderLinked(to: string, providerName: string): Promise<void> {
+    return this.send(to, `${providerName} can now sign in to your ${this.config.productName} account`, {
+      title: 'A sign-in method was added',
+      paragraphs: [
+        `Your ${providerName} account was linked to your account: it can now be used to sign in and to confirm sensitive changes.`,
+        'If you did not do this, unlink it at once from your account settings and change your password.',
+      ],
+    });
+  }
+
+  sendProviderUnlinked(to: string, providerName: string): Promise<void> {
+    return this.send(to, `${providerName} was removed from your ${this.config.productName} account`, {
+      title: 'A sign-in method was removed',
+      paragraphs: [`Your ${providerName} account can no longer be used to sign in to your account.`, 'If you did not do this, contact support at once.'],
+    });
+  }
+
+  sendProviderSignInRefused(to: string, providerName: string): Promise<void> {
+    return this.send(to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
+      title: 'A sign-in with another provider was refused',
+      paragraphs: [
+        `Someone (perhaps you) tried to sign in with a ${providerName} account that uses this email address. It is not linked to your account, so nothing was changed and nobody was signed in.`,
+        `If this was you, sign in the usual way, then link ${providerName} from your account settings.`,
+      ],
+    });
+  }
+
   private async send(to: string, subject: string, content: MailContent, link?: string): Promise<void> {
     if (!this.config.enabled) return;
     const { text, html } = renderMail(this.config.productName, this.config.publicUrl, content);

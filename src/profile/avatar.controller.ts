@@ -33,12 +33,12 @@ export class AvatarController {
   @Put()
   async uploadMyAvatar(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
     const upload = await readAvatarUpload(request, this.config.maxBytes);
-    return this.mapper.toResponse(await this.avatars.replaceAvatar(auth.userId, upload));
+    return this.mapper.toResponse(await this.avatars.replaceAvatar(auth.userId, upload), auth.identities);
   }
 
   @ApiOperation({ summary: 'Remove my avatar', description: 'Idempotent: answers the profile with `avatar: null`.' })
   @Delete()
   async removeMyAvatar(@CurrentAuth() auth: AuthContext): Promise<ProfileResponseDto> {
-    return this.mapper.toResponse(await this.avatars.removeAvatar(auth.user));
+    return this.mapper.toResponse(await this.avatars.removeAvatar(auth.user), auth.identities);
   }
 }

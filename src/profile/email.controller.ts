@@ -41,7 +41,7 @@ export class EmailController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EmailChangeResponseDto> {
     const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request));
-    if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user) };
+    if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user, auth.identities) };
     void reply.status(HttpStatus.ACCEPTED);
     return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };
   }

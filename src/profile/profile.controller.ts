@@ -29,7 +29,7 @@ export class ProfileController {
   @ApiOperation({ summary: 'Read my profile' })
   @Get()
   getMyProfile(@CurrentAuth() auth: AuthContext): ProfileResponseDto {
-    return this.mapper.toResponse(auth.user);
+    return this.mapper.toResponse(auth.user, auth.identities);
   }
 
   @ApiOperation({
@@ -40,7 +40,7 @@ export class ProfileController {
   @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN')
   @Put()
   async updateMyProfile(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateProfileDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.mapper.toResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)));
+    return this.mapper.toResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)), auth.identities);
   }
 
   @ApiOperation({

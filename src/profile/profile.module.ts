@@ -15,6 +15,8 @@ import { UsersModule } from '../users/users.module';
 import { AccountSecurityService } from './account-security.service';
 import { AvatarController } from './avatar.controller';
 import { EmailController } from './email.controller';
+import { IdentityProvidersController } from './identity-providers.controller';
+import { LinkedProvidersService } from './linked-providers.service';
 import { MySessionsService } from './my-sessions.service';
 import type { ProfileModuleAsyncOptions, ProfileModuleOptions } from './profile-module.options';
 import { ProfileMessagesController } from './profile-messages.controller';
@@ -24,8 +26,8 @@ import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [AuthModule, AvatarModule, UsersModule, MailModule],
-  controllers: [ProfileController, EmailController, AvatarController, SessionsController, ProfileMessagesController],
-  providers: [ProfileService, AccountSecurityService, MySessionsService],
+  controllers: [ProfileController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
+  providers: [ProfileService, AccountSecurityService, MySessionsService, LinkedProvidersService],
 })
 export class ProfileModule {
   /**

@@ -1,15 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { avatarConfig } from '../config/avatar.config';
-import type { AvatarDto, ProfileResponseDto } from './dto/profile-response.dto';
+import type { AvatarDto, IdentityProviderDto, ProfileResponseDto } from './dto/profile-response.dto';
+import { UserIdentitiesService } from './user-identities.service';
+import type { LinkedIdentity } from './user-identity.entity';
 import type { UserEntity } from './user.entity';
 
 /** Builds the profile response field by field; an entity is never returned as it is. */
 @Injectable()
 export class ProfileMapper {
-  constructor(@Inject(avatarConfig.KEY) private readonly avatars: ConfigType<typeof avatarConfig>) {}
+  constructor(
+    @Inject(avatarConfig.KEY) private readonly avatars: ConfigType<typeof avatarConfig>,
+    private readonly identities: UserIdentitiesService,
+  ) {}
 
-  toResponse(user: UserEntity): ProfileResponseDto {
+  /** The profile with its linked identities loaded (one more query); authenticated routes already have them. */
+  async present(user: UserEntity): Promise<ProfileResponseDto> {
+    return this.toResponse(user, await this.identities.listForUser(user.id));
+  }
+
+  toResponse(user: UserEntity, identities: LinkedIdentity[]): ProfileResponseDto {
     return {
       id: user.id,
       email: user.email,
@@ -24,10 +34,22 @@ export class ProfileMapper {
       locale: user.locale,
       timezone: user.timezone,
       avatar: this.toAvatar(user),
-      identityProviders: user.passwordChangedAt ? [{ provider: 'password', connectedAt: user.passwordChangedAt.toISOString() }] : [],
+      identityProviders: this.toIdentityProviders(user, identities),
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };
+  }
+
+  /** `password` first when the account has one (since it was last set), then each linked provider. */
+  private toIdentityProviders(user: UserEntity, identities: LinkedIdentity[]): IdentityProviderDto[] {
+    const password: IdentityProviderDto[] = user.passwordChangedAt ? [{ provider: 'password', connectedAt: user.passwordChangedAt.toISOString() }] : [];
+    return password.concat(
+      identities.map((identity) => ({
+        provider: identity.provider,
+        connectedAt: identity.createdAt.toISOString(),
+        email: identity.email,
+      })),
+    );
   }
 
   toAvatar(user: Pick<UserEntity, 'id' | 'avatarVersion' | 'avatarUpdatedAt'>): AvatarDto | null {

@@ -13,7 +13,12 @@ export type SecurityEventType =
   | 'profile_updated'
   | 'password_changed'
   | 'session_revoked'
-  | 'other_sessions_revoked';
+  | 'other_sessions_revoked'
+  | 'provider_login'
+  | 'provider_signup'
+  | 'provider_linked'
+  | 'provider_unlinked'
+  | 'provider_sign_in_refused';
 
 /** One account change, for the user's own security log. Holds no secret. */
 @Entity('security_events')

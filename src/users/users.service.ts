@@ -16,6 +16,8 @@ export interface ProfileChanges {
 export interface NewUser {
   email: string;
   passwordHash: string | null;
+  /** True only when someone else already verified the address (an OpenID Connect provider). */
+  emailVerified?: boolean;
   username?: string | null;
   displayName?: string | null;
 }
@@ -153,7 +155,7 @@ export class UsersService {
       id: randomUUID(),
       email: data.email,
       emailNormalized: emailLookupKey(data.email),
-      emailVerified: false,
+      emailVerified: data.emailVerified ?? false,
       pendingEmail: null,
       pendingEmailExpiresAt: null,
       avatarVersion: null,

@@ -20,9 +20,9 @@ export class AccessTokenAuthenticator {
   async authenticate(request: FastifyRequest): Promise<AuthContext> {
     const token = readAccessToken(request);
     if (token === undefined) throw new AppError('AUTHENTICATION_REQUIRED', 'An access token is required.');
-    const { userId, sessionId, user } = await this.verifyAccessToken(token);
-    const stepUp = await this.verifyStepUp(request, userId, sessionId);
-    return { userId, sessionId, user, stepUp };
+    const verified = await this.verifyAccessToken(token);
+    const stepUp = await this.verifyStepUp(request, verified.userId, verified.sessionId);
+    return { ...verified, stepUp };
   }
 
   /** The token's signature, claims and live session: what HTTP requests and the broker's auth.verify share. */
@@ -30,9 +30,9 @@ export class AccessTokenAuthenticator {
     const claims = await this.tokens.verifyAccessToken(token).catch((error: unknown) => {
       throw error instanceof TokenRejected ? accessTokenError(error) : error;
     });
-    const user = await this.sessions.findLiveUser(claims.sessionId, claims.userId);
-    if (!user) throw new AppError('SESSION_REVOKED', 'This session has ended; sign in again.');
-    return { userId: claims.userId, sessionId: claims.sessionId, user };
+    const live = await this.sessions.findLiveUser(claims.sessionId, claims.userId);
+    if (!live) throw new AppError('SESSION_REVOKED', 'This session has ended; sign in again.');
+    return { userId: claims.userId, sessionId: claims.sessionId, user: live.user, identities: live.identities };
   }
 
   /** A step-up token counts only for the same user and the same session; anything else is ignored here. */

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { LinkedIdentity } from '../../users/user-identity.entity';
 import type { UserEntity } from '../../users/user.entity';
 import type { StepUpClaims } from '../tokens/token.service';
 
@@ -8,6 +9,8 @@ export interface AuthContext {
   sessionId: string;
   /** The user row, loaded with the session check in the same query. */
   user: UserEntity;
+  /** The user's linked provider identities, from the same query. */
+  identities: LinkedIdentity[];
   /** A valid step-up token of the same user and session, or null. */
   stepUp: StepUpClaims | null;
 }

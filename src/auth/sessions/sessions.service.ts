@@ -6,21 +6,31 @@ import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { authConfig } from '../../config/auth.config';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { type LinkedIdentity, UserIdentityEntity } from '../../users/user-identity.entity';
 import { UserEntity } from '../../users/user.entity';
 import { RawRows } from '../../database/raw-rows';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { SessionEntity } from './session.entity';
+
+/** A live session's user, with the identities a profile lists. */
+export interface LiveUser {
+  user: UserEntity;
+  identities: LinkedIdentity[];
+}
 
 export interface OpenedSession {
   session: SessionEntity;
   refreshToken: string;
 }
 
+const IDENTITY_PREFIX = 'identity_';
+
 /** Sessions as rows: the single source of truth for whether a token may still be used, on every instance. */
 @Injectable()
 export class SessionsService {
   private readonly userRows: RawRows<UserEntity>;
   private readonly sessionRows: RawRows<SessionEntity>;
+  private readonly identityRows: RawRows<UserIdentityEntity>;
   private readonly liveUserSql: string;
 
   constructor(
@@ -31,10 +41,13 @@ export class SessionsService {
     const dataSource = sessions.manager.connection;
     this.userRows = new RawRows<UserEntity>(dataSource, dataSource.getMetadata(UserEntity));
     this.sessionRows = new RawRows<SessionEntity>(dataSource, sessions.metadata);
+    this.identityRows = new RawRows<UserIdentityEntity>(dataSource, dataSource.getMetadata(UserIdentityEntity));
     const p = (index: number) => this.userRows.parameter(index);
+    // One row per linked identity (or one with NULL identity columns): still a single round trip.
     this.liveUserSql =
-      `SELECT ${this.userRows.selectList('u')} FROM sessions s JOIN users u ON u.id = s.user_id ` +
-      `WHERE s.id = ${p(0)} AND s.user_id = ${p(1)} AND s.revoked_at IS NULL AND s.expires_at > ${p(2)}`;
+      `SELECT ${this.userRows.selectList('u')}, ${this.identityRows.selectList('i', IDENTITY_PREFIX)} ` +
+      `FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_identities i ON i.user_id = u.id ` +
+      `WHERE s.id = ${p(0)} AND s.user_id = ${p(1)} AND s.revoked_at IS NULL AND s.expires_at > ${p(2)} ORDER BY i.created_at`;
   }
 
   async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
@@ -62,9 +75,11 @@ export class SessionsService {
    * The session's user when the session is live, in one round trip; null when it has ended. Runs on every
    * authenticated request, hence raw SQL (see RawRows): the query builder cost more than the query.
    */
-  async findLiveUser(sessionId: string, userId: string): Promise<UserEntity | null> {
+  async findLiveUser(sessionId: string, userId: string): Promise<LiveUser | null> {
     const rows = await this.userRows.query('live-session-user', this.liveUserSql, [sessionId, userId, this.sessionRows.persisted('expiresAt', new Date())]);
-    return rows.length > 0 ? this.userRows.hydrate(rows[0]) : null;
+    if (rows.length === 0) return null;
+    const identities = rows[0][`${IDENTITY_PREFIX}id`] == null ? [] : rows.map((row) => this.identityRows.hydrate(row, IDENTITY_PREFIX));
+    return { user: this.userRows.hydrate(rows[0]), identities };
   }
 
   /**

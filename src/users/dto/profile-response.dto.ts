@@ -30,8 +30,8 @@ export class IdentityProviderDto {
 
   connectedAt: string;
 
-  /** The provider's address for this identity (providers other than `password`). */
-  email?: string;
+  /** The provider's address for this identity when it was linked (null if the provider gave none); absent for `password`. */
+  email?: string | null;
 }
 
 /** The signed-in user's own profile. Holds no secret. */

@@ -1,0 +1,240 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { isEmail } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email';
+import { codePointLength, hasControlCharacters } from '../../common/validation/text';
+import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
+import { MailService } from '../../mail/mail.service';
+import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { IdentityConflict, UserIdentitiesService } from '../../users/user-identities.service';
+import type { UserEntity } from '../../users/user.entity';
+import { UniqueViolation, UsersService } from '../../users/users.service';
+import { LoginService } from '../login.service';
+import type { SessionTokens } from '../session-tokens';
+import { SessionsService } from '../sessions/sessions.service';
+import { type IssuedToken, TokenService } from '../tokens/token.service';
+import type { OidcFlowEntity } from './oidc-flow.entity';
+import { OidcFlowsService } from './oidc-flows.service';
+import { OidcProviders } from './oidc-providers.service';
+import { withError } from './redirect-allowlist';
+
+/** Where the browser goes next, and what the callback hands it on the way (as cookies). */
+export interface CallbackOutcome {
+  redirect: string;
+  session?: SessionTokens;
+  stepUp?: IssuedToken;
+}
+
+/** The `error=` codes a redirect back may carry; the client shows its own message for each. */
+export type CallbackError =
+  | 'invalid_state'
+  | 'access_denied'
+  | 'provider_error'
+  | 'provider_unavailable'
+  | 'invalid_response'
+  | 'email_not_verified'
+  | 'account_exists'
+  | 'identity_in_use'
+  | 'provider_already_linked'
+  | 'identity_not_linked'
+  | 'stale_authentication'
+  | 'session_revoked';
+
+class CallbackFailure extends Error {
+  constructor(readonly error: CallbackError) {
+    super(error);
+  }
+}
+
+/** What this service takes from a validated ID token. */
+interface ProviderIdentity {
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  authTime: number | null;
+}
+
+// How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
+const AUTH_TIME_SKEW_SECONDS = 5;
+const DISPLAY_NAME_MAX = 64;
+
+/**
+ * Finishes a flow when the provider sends the browser back: takes the single-use state, redeems the code
+ * (openid-client checks PKCE, state, the ID token's signature, issuer, audience, expiry and nonce), then
+ * signs in, links or steps up, as the flow said when it started. Every failure becomes a redirect with
+ * `error=`; nothing is half done.
+ */
+@Injectable()
+export class OidcCallbackService {
+  private readonly logger = new Logger(OidcCallbackService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly providers: OidcProviders,
+    private readonly flows: OidcFlowsService,
+    private readonly users: UsersService,
+    private readonly identities: UserIdentitiesService,
+    private readonly sessions: SessionsService,
+    private readonly login: LoginService,
+    private readonly tokens: TokenService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly mail: MailService,
+    @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
+  ) {}
+
+  async complete(providerId: string, query: URLSearchParams, browserBinding: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome> {
+    const state = query.get('state');
+    const flow = state ? await this.flows.take(state, browserBinding) : null;
+    if (!flow || flow.provider !== providerId) return { redirect: withError(this.config.defaultRedirect, 'invalid_state') };
+    try {
+      const provider = this.providers.get(flow.provider);
+      const identity = await this.redeem(provider, flow, query);
+      switch (flow.purpose) {
+        case 'sign_in':
+          return { redirect: flow.redirect, session: await this.signIn(provider, identity, origin) };
+        case 'link':
+          await this.link(provider, flow, identity, origin);
+          return { redirect: flow.redirect };
+        case 'step_up':
+          return { redirect: flow.redirect, stepUp: await this.stepUp(flow, identity, origin) };
+      }
+    } catch (error) {
+      if (error instanceof CallbackFailure) return { redirect: withError(flow.redirect, error.error) };
+      throw error;
+    }
+  }
+
+  private async redeem(provider: OidcProviderConfig, flow: OidcFlowEntity, query: URLSearchParams): Promise<ProviderIdentity> {
+    const client = await this.providers.client();
+    let configuration;
+    try {
+      configuration = await this.providers.configuration(provider);
+    } catch {
+      throw new CallbackFailure('provider_unavailable');
+    }
+    // The URL the provider redirected to, rebuilt from PUBLIC_URL (never from the request's Host header).
+    const callbackUrl = new URL(`${this.config.callbackBaseUrl}/${provider.id}/callback`);
+    callbackUrl.search = query.toString();
+    try {
+      const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: flow.codeVerifier,
+        expectedState: query.get('state') ?? undefined,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
+      const claims = response.claims();
+      if (!claims) throw new CallbackFailure('invalid_response');
+      const email = typeof claims.email === 'string' ? claims.email : null;
+      return {
+        subject: claims.sub,
+        email,
+        // Some providers send the boolean as a string.
+        emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+        name: typeof claims.name === 'string' ? claims.name : null,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
+      };
+    } catch (error) {
+      if (error instanceof CallbackFailure) throw error;
+      if (error instanceof client.AuthorizationResponseError) {
+        throw new CallbackFailure(error.error === 'access_denied' ? 'access_denied' : 'provider_error');
+      }
+      this.logger.warn(`identity provider "${provider.id}" response refused: ${(error as Error).message}`);
+      throw new CallbackFailure('invalid_response');
+    }
+  }
+
+  /**
+   * The identity's account, or a new account for a verified address nobody uses. An address that belongs
+   * to an account is never linked silently: whoever controls the provider account may not own ours.
+   */
+  private async signIn(provider: OidcProviderConfig, identity: ProviderIdentity, origin: RequestOrigin): Promise<SessionTokens> {
+    const linked = await this.identities.findBySubject(provider.id, identity.subject);
+    if (linked) {
+      const user = await this.users.findById(linked.userId);
+      if (!user) throw new CallbackFailure('invalid_state');
+      await this.identities.markUsed(linked.id);
+      const tokens = await this.login.startSession(user, origin);
+      await this.securityEvents.record(user.id, 'provider_login', origin);
+      return tokens;
+    }
+    const email = identity.email === null ? null : canonicalEmail(identity.email);
+    if (email === null || !identity.emailVerified || email.length > EMAIL_MAX_LENGTH || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
+      throw new CallbackFailure('email_not_verified');
+    }
+    const owner = await this.users.findByEmail(email);
+    if (owner) await this.refuseExistingAccount(owner, provider, origin);
+    const user = await this.createAccount(provider, identity, email, origin);
+    return this.login.startSession(user, origin);
+  }
+
+  private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
+    await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin);
+    await this.mail
+      .sendProviderSignInRefused(owner.email, provider.name)
+      .catch((error: Error) => this.logger.error(`sign-in-refused mail failed: ${error.message}`));
+    throw new CallbackFailure('account_exists');
+  }
+
+  /** The account and its first identity in one transaction: never an account nobody can sign in to. */
+  private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin): Promise<UserEntity> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, manager);
+        await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, manager);
+        await this.securityEvents.record(user.id, 'provider_signup', origin, manager);
+        return user;
+      });
+    } catch (error) {
+      // A parallel registration or sign-in took the address or the identity first.
+      if (error instanceof UniqueViolation) {
+        const owner = await this.users.findByEmail(email);
+        if (owner) return this.refuseExistingAccount(owner, provider, origin);
+      }
+      if (error instanceof IdentityConflict) throw new CallbackFailure('identity_in_use');
+      throw error;
+    }
+  }
+
+  private async link(provider: OidcProviderConfig, flow: OidcFlowEntity, identity: ProviderIdentity, origin: RequestOrigin): Promise<void> {
+    const owner = await this.liveUser(flow);
+    const existing = await this.identities.findBySubject(provider.id, identity.subject);
+    if (existing) throw new CallbackFailure(existing.userId === owner.id ? 'provider_already_linked' : 'identity_in_use');
+    try {
+      await this.identities.link({ userId: owner.id, provider: provider.id, subject: identity.subject, email: identity.email });
+    } catch (error) {
+      if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
+      throw error;
+    }
+    await this.securityEvents.record(owner.id, 'provider_linked', origin);
+    await this.mail.sendProviderLinked(owner.email, provider.name).catch((error: Error) => this.logger.error(`provider-linked mail failed: ${error.message}`));
+  }
+
+  /** A step-up token for the session that started the flow, if the provider just re-authenticated the linked identity. */
+  private async stepUp(flow: OidcFlowEntity, identity: ProviderIdentity, origin: RequestOrigin): Promise<IssuedToken> {
+    const owner = await this.liveUser(flow);
+    const linked = await this.identities.findBySubject(flow.provider, identity.subject);
+    if (!linked || linked.userId !== owner.id) throw new CallbackFailure('identity_not_linked');
+    const startedAt = Math.floor(flow.createdAt.getTime() / 1000);
+    if (identity.authTime === null || identity.authTime < startedAt - AUTH_TIME_SKEW_SECONDS) throw new CallbackFailure('stale_authentication');
+    const issued = await this.tokens.signStepUpToken(owner.id, flow.sessionId as string, ['fed']);
+    await this.identities.markUsed(linked.id);
+    await this.securityEvents.record(owner.id, 'step_up', origin);
+    return issued;
+  }
+
+  /** The account of a link or step-up flow, while the session that started it is still live. */
+  private async liveUser(flow: OidcFlowEntity): Promise<UserEntity> {
+    const live = flow.userId && flow.sessionId ? await this.sessions.findLiveUser(flow.sessionId, flow.userId) : null;
+    if (!live) throw new CallbackFailure('session_revoked');
+    return live.user;
+  }
+}
+
+/** The provider's `name` as a display name when it fits the field rules; otherwise none. */
+function displayNameFrom(name: string | null): string | null {
+  const trimmed = name?.normalize('NFC').trim();
+  if (!trimmed || hasControlCharacters(trimmed) || codePointLength(trimmed) > DISPLAY_NAME_MAX) return null;
+  return trimmed;
+}

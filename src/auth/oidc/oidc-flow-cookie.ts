@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appConfig } from '../../config/app.config';
+import { oidcConfig } from '../../config/oidc.config';
+import { newBrowserBinding } from './oidc-flows.service';
+
+export const OIDC_FLOW_COOKIE = 'oidc_flow';
+const BINDING = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Ties a flow to the browser that started it, so a callback URL handed to someone else (login CSRF, or a
+ * link flow pushed onto a victim) finishes nothing. `SameSite=Lax` because the callback arrives by a
+ * top-level navigation from the provider; it carries no authority by itself. One binding serves every
+ * flow of the browser, so two tabs do not cancel each other.
+ */
+@Injectable()
+export class OidcFlowCookie {
+  constructor(
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
+    @Inject(oidcConfig.KEY) private readonly oidc: ConfigType<typeof oidcConfig>,
+  ) {}
+
+  read(request: FastifyRequest): string | undefined {
+    const value = request.cookies?.[OIDC_FLOW_COOKIE];
+    return value !== undefined && BINDING.test(value) ? value : undefined;
+  }
+
+  /** The browser's binding, set (again) with a fresh lifetime. */
+  ensure(request: FastifyRequest, reply: FastifyReply): string {
+    const binding = this.read(request) ?? newBrowserBinding();
+    void reply.setCookie(OIDC_FLOW_COOKIE, binding, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/api/auth',
+      secure: this.app.cookieSecure,
+      maxAge: this.oidc.flowTtl,
+    });
+    return binding;
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { type LinkedIdentity, UserIdentityEntity } from './user-identity.entity';
+import { UserEntity } from './user.entity';
+
+export interface NewIdentity {
+  userId: string;
+  provider: string;
+  subject: string;
+  email: string | null;
+}
+
+/** Which unique rule a link collided with: the identity is someone's already, or the account has this provider. */
+export class IdentityConflict extends Error {
+  constructor(readonly reason: 'identity_in_use' | 'provider_already_linked') {
+    super(reason);
+  }
+}
+
+export type UnlinkOutcome = 'unlinked' | 'not_linked' | 'last_login_method';
+
+/** Linked provider identities as rows. No HTTP, no flow: callers decide what a conflict means. */
+@Injectable()
+export class UserIdentitiesService {
+  constructor(@InjectRepository(UserIdentityEntity) private readonly identities: Repository<UserIdentityEntity>) {}
+
+  listForUser(userId: string, manager?: EntityManager): Promise<LinkedIdentity[]> {
+    return this.repository(manager).find({ select: { provider: true, email: true, createdAt: true }, where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  findBySubject(provider: string, subject: string): Promise<UserIdentityEntity | null> {
+    return this.identities.findOneBy({ provider, subject });
+  }
+
+  /** Inserts the link; the two unique indexes settle races between parallel links. */
+  async link(identity: NewIdentity, manager?: EntityManager): Promise<void> {
+    const now = new Date();
+    try {
+      await this.repository(manager).insert({ id: randomUUID(), ...identity, createdAt: now, lastUsedAt: now });
+    } catch (error) {
+      if (error instanceof QueryFailedError) {
+        const text = `${error.message} ${(error.driverError as { constraint?: string } | undefined)?.constraint ?? ''}`;
+        if (/uq_user_identities_subject|user_identities\.provider, user_identities\.subject/.test(text)) throw new IdentityConflict('identity_in_use');
+        if (/uq_user_identities_user_provider|user_identities\.user_id, user_identities\.provider/.test(text))
+          throw new IdentityConflict('provider_already_linked');
+      }
+      throw error;
+    }
+  }
+
+  async markUsed(identityId: string): Promise<void> {
+    await this.identities.update({ id: identityId }, { lastUsedAt: new Date() });
+  }
+
+  /**
+   * Removes the link unless it is the account's last way to sign in (no password, no other provider).
+   * The user row is locked first on PostgreSQL, so two parallel unlinks cannot each leave the other one last.
+   */
+  async unlinkUnlessLast(userId: string, provider: string, manager: EntityManager): Promise<UnlinkOutcome> {
+    const users = manager.getRepository(UserEntity).createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :userId', { userId });
+    const user = await (manager.connection.options.type === 'postgres' ? users.setLock('pessimistic_write') : users).getOne();
+    if (!user) return 'not_linked';
+    const linked = await this.repository(manager).find({ select: { id: true, provider: true }, where: { userId } });
+    const target = linked.find((identity) => identity.provider === provider);
+    if (!target) return 'not_linked';
+    if (!user.passwordHash && linked.length === 1) return 'last_login_method';
+    await this.repository(manager).delete({ id: target.id });
+    return 'unlinked';
+  }
+
+  private repository(manager?: EntityManager): Repository<UserIdentityEntity> {
+    return manager ? manager.getRepository(UserIdentityEntity) : this.identities;
+  }
+}
