@@ -46,12 +46,15 @@ function parseProvider(entry: unknown, index: number): OidcProviderConfig {
   if (typeof clientId !== 'string' || clientId.length === 0) return fail('clientId is required');
   if (clientSecret !== undefined && (typeof clientSecret !== 'string' || clientSecret.length === 0)) return fail('clientSecret must be a non-empty string');
   if (name !== undefined && (typeof name !== 'string' || name.trim().length === 0)) return fail('name must be a non-empty string');
-  const scopeList = scopes === undefined ? ['openid', 'email', 'profile'] : scopes;
-  if (!Array.isArray(scopeList) || !scopeList.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope))) {
-    return fail('scopes must be a list of scope names');
-  }
+  const scopeList: unknown = scopes === undefined ? ['openid', 'email', 'profile'] : scopes;
+  if (!isScopeList(scopeList)) return fail('scopes must be a list of scope names');
   const finalScopes = scopeList.includes('openid') ? scopeList : ['openid', ...scopeList];
   return { id, name: name?.trim() ?? id, issuer: issuer.replace(/\/$/, ''), clientId, clientSecret, scopes: finalScopes };
+}
+
+function isScopeList(value: unknown): value is string[] {
+  // RFC 6749 scope-token characters.
+  return Array.isArray(value) && value.every((scope) => typeof scope === 'string' && /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope));
 }
 
 export function isLoopback(hostname: string): boolean {
