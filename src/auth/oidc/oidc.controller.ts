@@ -67,6 +67,9 @@ export class OidcController {
       "Always answers 302: to the flow's redirect, with `error=<code>` on failure (`invalid_state`, `access_denied`, `provider_error`, `provider_unavailable`, `invalid_response`, `email_not_verified`, `account_exists`, `identity_in_use`, `provider_already_linked`, `identity_not_linked`, `stale_authentication`, `session_revoked`).",
     ].join('\n\n'),
   })
+  @ApiQuery({ name: 'state', required: true, description: 'The single-use state the flow started with.' })
+  @ApiQuery({ name: 'code', required: false, description: 'The authorization code.' })
+  @ApiQuery({ name: 'error', required: false, description: "The provider's refusal (`access_denied`, …)." })
   @ApiFoundResponse({ description: "To the flow's redirect, with `error=` on failure." })
   @ApiErrors('TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
