@@ -17,20 +17,22 @@ const issuer = process.env.JWT_ISSUER ?? `http://localhost:${process.env.SERVICE
 const keyFile = readdirSync(join(dataDir, 'keys')).filter((f) => f.endsWith('.pem'))[0];
 const publicKey = createPublicKey(createPrivateKey(readFileSync(join(dataDir, 'keys', keyFile), 'utf8')));
 
-const SQL = `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
-  WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3`;
+// The session, its user and the user's linked identities (one row each, or one with NULLs), in one query.
+const SQL = `SELECT u.*, i.provider AS identity_provider, i.email AS identity_email, i.created_at AS identity_created_at
+  FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_identities i ON i.user_id = u.id
+  WHERE s.id = $1 AND s.user_id = $2 AND s.revoked_at IS NULL AND s.expires_at > $3 ORDER BY i.created_at`;
 
 type Row = Record<string, unknown>;
-let findUser: (sessionId: string, userId: string) => Promise<Row | undefined>;
+let findUser: (sessionId: string, userId: string) => Promise<Row[]>;
 if (process.env.DATABASE_URL) {
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  findUser = async (sid, uid) => (await pool.query({ name: 'me', text: SQL, values: [sid, uid, new Date()] })).rows[0] as Row | undefined;
+  findUser = async (sid, uid) => (await pool.query({ name: 'me', text: SQL, values: [sid, uid, new Date()] })).rows as Row[];
 } else {
   const db = new Database(join(dataDir, 'profile.sqlite'), { readonly: true });
   const statement = db.prepare(SQL.replace(/\$\d/g, '?'));
   // TypeORM stores SQLite datetimes as UTC "YYYY-MM-DD HH:MM:SS.SSS".
   const now = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
-  findUser = (sid, uid) => Promise.resolve(statement.get(sid, uid, now()) as Row | undefined);
+  findUser = (sid, uid) => Promise.resolve(statement.all(sid, uid, now()) as Row[]);
 }
 
 // pg returns Date objects; SQLite returns TypeORM's UTC strings.
@@ -39,7 +41,10 @@ const iso = (value: unknown) => {
   return typeof value === 'string' ? new Date(`${value.replace(' ', 'T')}Z`).toISOString() : null;
 };
 
-function profile(u: Row) {
+function profile(rows: Row[]) {
+  const u = rows[0];
+  const password = u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at) }] : [];
+  const linked = u.identity_provider == null ? [] : rows.map((r) => ({ provider: r.identity_provider, connectedAt: iso(r.identity_created_at), email: r.identity_email }));
   return {
     id: u.id,
     email: u.email,
@@ -51,7 +56,7 @@ function profile(u: Row) {
     locale: u.locale,
     timezone: u.timezone,
     avatar: null,
-    identityProviders: u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at) }] : [],
+    identityProviders: [...password, ...linked],
     createdAt: iso(u.created_at),
     updatedAt: iso(u.updated_at),
   };
@@ -67,10 +72,10 @@ createServer((req, res) => {
   if (req.url !== '/api/auth/users/me' || !match) return fail(401);
   jwtVerify(match[1], publicKey, { issuer, audience: 'profile-service', typ: 'at+jwt', algorithms: ['ES256'] })
     .then(({ payload }) => findUser(payload.sid as string, payload.sub as string))
-    .then((user) => {
-      if (!user) return fail(401);
+    .then((rows) => {
+      if (rows.length === 0) return fail(401);
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(profile(user)));
+      res.end(JSON.stringify(profile(rows)));
     })
     .catch(() => fail(401));
 }).listen(port, '127.0.0.1');
