@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { OidcFlowEntity } from '../../src/auth/oidc/oidc-flow.entity';
 import { SecurityEventEntity } from '../../src/users/security-event.entity';
+import { UserIdentitiesService } from '../../src/users/user-identities.service';
 import { UserIdentityEntity } from '../../src/users/user-identity.entity';
 import { UserEntity } from '../../src/users/user.entity';
 import { OTHER_STRONG_PASSWORD, assertError, cookieNamed, registerAndLogin, setCookies, stepUp, uniqueEmail } from '../helpers/factories';
@@ -200,6 +202,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     );
     assert.ok(readOutbox(t.dataDir).some((m) => m.to.toLowerCase() === user.email.toLowerCase() && /globex can now sign in/.test(m.subject)));
     assertError(await t.http.post(`${ME}/providers/globex`).set(headers).send({}), 409, 'PROVIDER_ALREADY_LINKED');
+    assert.equal(await db.getRepository(SecurityEventEntity).countBy({ userId: user.userId, type: 'provider_linked' }), 1);
 
     const viaProvider = await signIn(globex, 'globex', who);
     const again = await t.http.get(ME).set('Cookie', cookiePair(viaProvider.cookies, 'access_token'));
@@ -291,6 +294,35 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     const { next } = await signIn(acme, 'acme', user.who);
     assert.equal(next.searchParams.get('error'), 'account_exists');
   });
+
+  it(
+    'locks the account while unlinking: of two parallel unlinks the second sees the first and keeps the last method',
+    // SQLite has a single writer, and TypeORM gives it a single connection: there is no second transaction to race.
+    { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL (concurrent transactions)' },
+    async () => {
+      const user = await providerUser();
+      const { stepUpCookie } = await stepUpWithProvider(user.accessCookie, user.who);
+      const linked = await authenticatedFlow(`${ME}/providers/globex`, globex, account(), { Cookie: `${user.accessCookie}; ${stepUpCookie}` });
+      assert.equal(linked.next.searchParams.get('error'), null);
+      const identities = t.app.get(UserIdentitiesService);
+      const first = db.createQueryRunner();
+      await first.connect();
+      await first.startTransaction();
+      try {
+        assert.equal(await identities.unlinkUnlessLast(user.userId, 'acme', first.manager), 'unlinked');
+        const second = db.transaction((manager) => identities.unlinkUnlessLast(user.userId, 'globex', manager));
+        // The second unlink waits for the first one's lock on the user row instead of reading a stale pair.
+        const early = await Promise.race([second, delay(300).then(() => 'still waiting')]);
+        assert.equal(early, 'still waiting');
+        await first.commitTransaction();
+        assert.equal(await second, 'last_login_method');
+      } finally {
+        if (first.isTransactionActive) await first.rollbackTransaction();
+        await first.release();
+      }
+      assert.equal(await db.getRepository(UserIdentityEntity).countBy({ userId: user.userId }), 1);
+    },
+  );
 
   it('refuses a tampered, replayed or foreign-browser state', async () => {
     const who = account();
