@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
@@ -42,6 +42,8 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       OIDC_PROVIDERS: JSON.stringify([
         { id: 'acme', name: 'Acme ID', issuer: acme.issuer, clientId: acme.clientId, clientSecret: 'acme-secret' },
         { id: 'globex', issuer: globex.issuer, clientId: globex.clientId, clientSecret: 'globex-secret', scopes: ['email'] },
+        // Nothing listens on port 1: discovery fails.
+        { id: 'down', issuer: 'http://127.0.0.1:1', clientId: 'profile' },
       ]),
       OIDC_REDIRECT_ALLOWLIST: `${AFTER}, https://admin.example:8443/`,
       // Every browser here is one loopback IP; the per-IP limit has its own tests.
@@ -101,6 +103,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.deepEqual(response.body, [
       { id: 'acme', name: 'Acme ID' },
       { id: 'globex', name: 'globex' },
+      { id: 'down', name: 'down' },
     ]);
   });
 
@@ -357,6 +360,20 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.equal(location(late).searchParams.get('error'), 'invalid_state');
   });
 
+  it('refuses a flow that comes back after OIDC_FLOW_TTL', async () => {
+    acme.signInAs(account());
+    const start = await t.http.get('/api/auth/oidc/acme/login').query({ redirect: AFTER });
+    const callback = await acme.authorize(location(start).toString());
+    const stateHash = createHash('sha256')
+      .update(callback.searchParams.get('state') as string)
+      .digest('hex');
+    const { affected } = await db.getRepository(OidcFlowEntity).update({ stateHash }, { expiresAt: new Date(Date.now() - 1000) });
+    assert.equal(affected, 1);
+    const late = await t.http.get(callback.pathname + callback.search).set('Cookie', cookiePair(setCookies(start.headers), 'oidc_flow'));
+    assert.equal(location(late).searchParams.get('error'), 'invalid_state');
+    assert.equal(cookieNamed(setCookies(late.headers), 'access_token'), undefined);
+  });
+
   it('refuses an ID token with a wrong nonce, another issuer or another audience, and creates nothing', async () => {
     for (const claims of [
       { nonce: 'not-the-nonce' },
@@ -371,6 +388,19 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       assert.equal(cookieNamed(cookies, 'access_token'), undefined);
       assert.equal(await db.getRepository(UserEntity).countBy({ emailNormalized: who.email }), 0);
     }
+  });
+
+  it('refuses an identity whose subject is longer than OpenID Connect allows', async () => {
+    const { next } = await signIn(acme, 'acme', account({ sub: 'x'.repeat(256) }));
+    assert.equal(next.searchParams.get('error'), 'invalid_response');
+  });
+
+  it('answers 503 and starts nothing while a provider cannot be discovered', async () => {
+    const flowsBefore = await db.getRepository(OidcFlowEntity).count();
+    const response = await t.http.get('/api/auth/oidc/down/login').query({ redirect: AFTER });
+    assertError(response, 503, 'SERVICE_UNAVAILABLE');
+    assert.equal(cookieNamed(setCookies(response.headers), 'oidc_flow'), undefined);
+    assert.equal(await db.getRepository(OidcFlowEntity).count(), flowsBefore);
   });
 
   it('passes a refusal at the provider back as error=access_denied', async () => {

@@ -59,6 +59,7 @@ interface ProviderIdentity {
 // How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
 const AUTH_TIME_SKEW_SECONDS = 5;
 const DISPLAY_NAME_MAX = 64;
+const SUBJECT_MAX = 255;
 
 /**
  * Finishes a flow when the provider sends the browser back: takes the single-use state, redeems the code
@@ -125,8 +126,9 @@ export class OidcCallbackService {
         idTokenExpected: true,
       });
       const claims = response.claims();
-      if (!claims) throw new CallbackFailure('invalid_response');
-      const email = typeof claims.email === 'string' ? claims.email : null;
+      // OpenID Connect caps `sub` at 255 ASCII characters; anything longer is not a conforming provider.
+      if (!claims || claims.sub.length > SUBJECT_MAX) throw new CallbackFailure('invalid_response');
+      const email = typeof claims.email === 'string' && claims.email.length <= EMAIL_MAX_LENGTH ? claims.email : null;
       return {
         subject: claims.sub,
         email,
@@ -160,7 +162,7 @@ export class OidcCallbackService {
       return tokens;
     }
     const email = identity.email === null ? null : canonicalEmail(identity.email);
-    if (email === null || !identity.emailVerified || email.length > EMAIL_MAX_LENGTH || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
+    if (email === null || !identity.emailVerified || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
       throw new CallbackFailure('email_not_verified');
     }
     const owner = await this.users.findByEmail(email);
