@@ -3,10 +3,12 @@ import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AllExceptionsFilter } from '../common/http/all-exceptions.filter';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { databaseConfig, dataSourceOptions } from '../config/database.config';
 import { PROFILE_SETTINGS, SettingsModule } from '../config/settings.module';
+import { serializeSqliteTransactions } from '../database/sqlite-transactions';
 import { EventsModule } from '../events/events.module';
 import { AuthModule } from '../auth/auth.module';
 import { AvatarModule } from '../avatar/avatar.module';
@@ -52,6 +54,7 @@ export class ProfileModule {
         TypeOrmModule.forRootAsync({
           inject: [databaseConfig.KEY],
           useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
+          dataSourceFactory: async (options) => serializeSqliteTransactions(await new DataSource(options as DataSourceOptions).initialize()),
         }),
         EventEmitterModule.forRoot(),
         EventsModule,

@@ -300,7 +300,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
 
   it(
     'locks the account while unlinking: of two parallel unlinks the second sees the first and keeps the last method',
-    // SQLite has a single writer, and TypeORM gives it a single connection: there is no second transaction to race.
+    // On SQLite transactions run one at a time (database/sqlite-transactions.ts): there is no second one to race.
     { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL (concurrent transactions)' },
     async () => {
       const user = await providerUser();

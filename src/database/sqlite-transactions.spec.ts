@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DataSource } from 'typeorm';
+import { serializeSqliteTransactions } from './sqlite-transactions';
+
+describe('SQLite transactions (one shared connection)', () => {
+  let db: DataSource;
+  const names = async () => (await db.query<Array<{ name: string }>>('SELECT name FROM things ORDER BY name')).map((row) => row.name);
+
+  before(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'sqlite-tx-')), 'db.sqlite');
+    db = serializeSqliteTransactions(await new DataSource({ type: 'better-sqlite3', database: file }).initialize());
+    await db.query('CREATE TABLE things (name TEXT PRIMARY KEY)');
+  });
+  after(() => db.destroy());
+
+  it('keeps what other requests wrote while a transaction was open when that transaction rolls back', async () => {
+    const failing = db.transaction(async (manager) => {
+      await manager.query(`INSERT INTO things (name) VALUES ('rolled-back')`);
+      await delay(50);
+      throw new Error('boom');
+    });
+    await delay(5);
+    // Without serialisation these two would run inside the failing transaction and vanish with it.
+    const other = db.transaction((manager) => manager.query(`INSERT INTO things (name) VALUES ('other-transaction')`));
+    const plain = db.query(`INSERT INTO things (name) VALUES ('plain-query')`);
+    await assert.rejects(failing, /boom/);
+    await Promise.all([other, plain]);
+    assert.deepEqual(await names(), ['other-transaction', 'plain-query']);
+  });
+
+  it('still nests a transaction inside its own transaction', async () => {
+    await db.transaction(async (manager) => {
+      await manager.query(`INSERT INTO things (name) VALUES ('outer')`);
+      await db.transaction((inner) => inner.query(`INSERT INTO things (name) VALUES ('inner')`));
+    });
+    assert.ok((await names()).includes('inner'));
+  });
+});
