@@ -13,7 +13,7 @@ describe('SQLite transactions (one shared connection)', () => {
 
   before(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sqlite-tx-')), 'db.sqlite');
-    db = serializeSqliteTransactions(await new DataSource({ type: 'better-sqlite3', database: file }).initialize());
+    db = serializeSqliteTransactions(await new DataSource({ type: 'better-sqlite3', database: file }).initialize(), 200);
     await db.query('CREATE TABLE things (name TEXT PRIMARY KEY)');
   });
   after(() => db.destroy());
@@ -33,11 +33,16 @@ describe('SQLite transactions (one shared connection)', () => {
     assert.deepEqual(await names(), ['other-transaction', 'plain-query']);
   });
 
-  it('still nests a transaction inside its own transaction', async () => {
+  it('nests transactions through the manager, and fails a query that bypasses it instead of hanging', async () => {
     await db.transaction(async (manager) => {
       await manager.query(`INSERT INTO things (name) VALUES ('outer')`);
-      await db.transaction((inner) => inner.query(`INSERT INTO things (name) VALUES ('inner')`));
+      await manager.transaction((inner) => inner.query(`INSERT INTO things (name) VALUES ('inner')`));
     });
     assert.ok((await names()).includes('inner'));
+    const bypassing = db.transaction(async () => {
+      await db.query(`INSERT INTO things (name) VALUES ('bypass')`);
+    });
+    await assert.rejects(bypassing, /waited 200 ms for a transaction/);
+    assert.ok(!(await names()).includes('bypass'));
   });
 });
