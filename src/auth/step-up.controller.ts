@@ -62,11 +62,6 @@ export class StepUpController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthorizationUrlResponseDto> {
-    const authorizationUrl = await this.oidcFlows.stepUp(auth, {
-      providerId,
-      redirect: dto.redirect,
-      browserBinding: () => this.flowCookie.ensure(request, reply),
-    });
-    return { authorizationUrl };
+    return { authorizationUrl: await this.oidcFlows.stepUp(auth, this.flowCookie.flowRequest(providerId, dto.redirect, request, reply)) };
   }
 }

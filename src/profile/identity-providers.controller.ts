@@ -43,12 +43,7 @@ export class IdentityProvidersController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AuthorizationUrlResponseDto> {
-    const authorizationUrl = await this.starter.link(auth, {
-      providerId,
-      redirect: dto.redirect,
-      browserBinding: () => this.flowCookie.ensure(request, reply),
-    });
-    return { authorizationUrl };
+    return { authorizationUrl: await this.starter.link(auth, this.flowCookie.flowRequest(providerId, dto.redirect, request, reply)) };
   }
 
   @ApiOperation({

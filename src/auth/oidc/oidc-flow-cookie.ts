@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../../config/app.config';
 import { oidcConfig } from '../../config/oidc.config';
+import type { FlowRequest } from './oidc-flow-starter.service';
 import { newBrowserBinding } from './oidc-flows.service';
 
 export const OIDC_FLOW_COOKIE = 'oidc_flow';
@@ -24,6 +25,11 @@ export class OidcFlowCookie {
   read(request: FastifyRequest): string | undefined {
     const value = request.cookies?.[OIDC_FLOW_COOKIE];
     return value !== undefined && BINDING.test(value) ? value : undefined;
+  }
+
+  /** What a flow starter needs from this request: the flow cookie is set only once the request is known to be valid. */
+  flowRequest(providerId: string, redirect: string | undefined, request: FastifyRequest, reply: FastifyReply): FlowRequest {
+    return { providerId, redirect, browserBinding: () => this.ensure(request, reply) };
   }
 
   /** The browser's binding, set (again) with a fresh lifetime. */

@@ -8,7 +8,7 @@ import { OidcFlowsService } from './oidc-flows.service';
 import { OidcProviders } from './oidc-providers.service';
 import { allowedRedirect } from './redirect-allowlist';
 
-interface FlowRequest {
+export interface FlowRequest {
   providerId: string;
   redirect: string | undefined;
   /** Called once the request is known to be valid: sets the flow cookie and returns its binding. */

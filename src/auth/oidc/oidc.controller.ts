@@ -53,7 +53,7 @@ export class OidcController {
     if (redirect !== undefined && typeof redirect !== 'string') {
       throw new AppError('VALIDATION_FAILED', 'Give one redirect.', { fields: { redirect: ['redirect must be a single URL'] } });
     }
-    const url = await this.starter.signIn({ providerId, redirect, browserBinding: () => this.flowCookie.ensure(request, reply) });
+    const url = await this.starter.signIn(this.flowCookie.flowRequest(providerId, redirect, request, reply));
     await redirectTo(reply, url);
   }
 
