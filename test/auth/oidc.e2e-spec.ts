@@ -298,34 +298,31 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.equal(next.searchParams.get('error'), 'account_exists');
   });
 
-  it(
-    'locks the account while unlinking: of two parallel unlinks the second sees the first and keeps the last method',
-    // On SQLite transactions run one at a time (database/sqlite-transactions.ts): there is no second one to race.
-    { skip: process.env.DATABASE_URL ? false : 'needs PostgreSQL (concurrent transactions)' },
-    async () => {
-      const user = await providerUser();
-      const { stepUpCookie } = await stepUpWithProvider(user.accessCookie, user.who);
-      const linked = await authenticatedFlow(`${ME}/providers/globex`, globex, account(), { Cookie: `${user.accessCookie}; ${stepUpCookie}` });
-      assert.equal(linked.next.searchParams.get('error'), null);
-      const identities = t.app.get(UserIdentitiesService);
-      const first = db.createQueryRunner();
-      await first.connect();
-      await first.startTransaction();
-      try {
-        assert.equal(await identities.unlinkUnlessLast(user.userId, 'acme', first.manager), 'unlinked');
-        const second = db.transaction((manager) => identities.unlinkUnlessLast(user.userId, 'globex', manager));
-        // The second unlink waits for the first one's lock on the user row instead of reading a stale pair.
-        const early = await Promise.race([second, delay(300).then(() => 'still waiting')]);
-        assert.equal(early, 'still waiting');
-        await first.commitTransaction();
-        assert.equal(await second, 'last_login_method');
-      } finally {
-        if (first.isTransactionActive) await first.rollbackTransaction();
-        await first.release();
-      }
-      assert.equal(await db.getRepository(UserIdentityEntity).countBy({ userId: user.userId }), 1);
-    },
-  );
+  it('of two parallel unlinks the second waits for the first and keeps the last way to sign in', async () => {
+    const user = await providerUser();
+    const { stepUpCookie } = await stepUpWithProvider(user.accessCookie, user.who);
+    const linked = await authenticatedFlow(`${ME}/providers/globex`, globex, account(), { Cookie: `${user.accessCookie}; ${stepUpCookie}` });
+    assert.equal(linked.next.searchParams.get('error'), null);
+    const identities = t.app.get(UserIdentitiesService);
+    // The first unlink's transaction stays open until `release` is called, as if its request were slow.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstDone!: (outcome: string) => void;
+    const firstOutcome = new Promise<string>((resolve) => (firstDone = resolve));
+    const first = db.transaction(async (manager) => {
+      firstDone(await identities.unlinkUnlessLast(user.userId, 'acme', manager));
+      await held;
+    });
+    assert.equal(await firstOutcome, 'unlinked');
+    // PostgreSQL: the second waits for the first one's lock on the user row instead of reading a stale pair.
+    // SQLite: it waits because transactions run one at a time (database/sqlite-transactions.ts).
+    const second = db.transaction((manager) => identities.unlinkUnlessLast(user.userId, 'globex', manager));
+    assert.equal(await Promise.race([second, delay(300).then(() => 'still waiting')]), 'still waiting');
+    release();
+    await first;
+    assert.equal(await second, 'last_login_method');
+    assert.equal(await db.getRepository(UserIdentityEntity).countBy({ userId: user.userId }), 1);
+  });
 
   it('refuses a tampered, replayed or foreign-browser state', async () => {
     const who = account();
