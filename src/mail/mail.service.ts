@@ -57,11 +57,12 @@ export class MailService {
     });
   }
 
-  sendPasswordChanged(to: string): Promise<void> {
-    return this.send(to, `Your ${this.config.productName} password was changed`, {
-      title: 'Your password was changed',
+  sendPasswordChanged(to: string, firstPassword = false): Promise<void> {
+    const subject = firstPassword ? `A password was added to your ${this.config.productName} account` : `Your ${this.config.productName} password was changed`;
+    return this.send(to, subject, {
+      title: firstPassword ? 'A password was added' : 'Your password was changed',
       paragraphs: [
-        'The password of your account was just changed, and every other signed-in device was signed out.',
+        `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, and every other signed-in device was signed out.`,
         'If you did not do this, your account may be compromised: contact support at once.',
       ],
     });

@@ -36,12 +36,14 @@ export class AccountSecurityService {
     const currentHash = await this.users.getPasswordHash(user.id);
     await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
     const newHash = await this.hasher.hash(newPassword);
+    // An account that signed up through a provider gets its first password here.
+    const firstPassword = currentHash === null;
     await this.dataSource.transaction(async (manager) => {
       await this.users.setPasswordHash(user.id, newHash, manager);
       await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
-      await this.securityEvents.record(user.id, 'password_changed', origin, manager);
+      await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, manager);
     });
-    await this.mail.sendPasswordChanged(user.email).catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
+    await this.mail.sendPasswordChanged(user.email, firstPassword).catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
     this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 

@@ -12,6 +12,7 @@ export type SecurityEventType =
   | 'email_reverted'
   | 'profile_updated'
   | 'password_changed'
+  | 'password_set'
   | 'session_revoked'
   | 'other_sessions_revoked'
   | 'provider_login'

@@ -287,6 +287,8 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       ['password'],
     );
     assert.ok(readOutbox(t.dataDir).some((m) => m.to === user.who.email && /Acme ID was removed/.test(m.subject)));
+    assert.ok(readOutbox(t.dataDir).some((m) => m.to === user.who.email && /A password was added/.test(m.subject)));
+    assert.equal(await db.getRepository(SecurityEventEntity).countBy({ userId: user.userId, type: 'password_set' }), 1);
     assertError(await t.http.delete(`${ME}/providers/acme`).set('Cookie', withStepUp), 404, 'NOT_FOUND');
     const events = await db.getRepository(SecurityEventEntity).findBy({ userId: user.userId, type: 'provider_unlinked' });
     assert.equal(events.length, 1);
