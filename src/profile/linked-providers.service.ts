@@ -32,7 +32,7 @@ export class LinkedProvidersService {
       throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
     }
     await this.securityEvents.record(user.id, 'provider_unlinked', origin);
-    const name = this.providers.list().find((provider) => provider.id === providerId)?.name ?? providerId;
+    const name = this.providers.find(providerId)?.name ?? providerId;
     await this.mail.sendProviderUnlinked(user.email, name).catch((error: Error) => this.logger.error(`provider-unlinked mail failed: ${error.message}`));
     return this.identities.listForUser(user.id);
   }

@@ -89,8 +89,10 @@ export class OidcCallbackService {
     const state = query.get('state');
     const flow = state ? await this.flows.take(state, browserBinding) : null;
     if (!flow || flow.provider !== providerId) return { redirect: withError(this.config.defaultRedirect, 'invalid_state') };
+    // A provider taken out of the configuration while its flow was under way.
+    const provider = this.providers.find(flow.provider);
+    if (!provider) return { redirect: withError(flow.redirect, 'provider_unavailable') };
     try {
-      const provider = this.providers.get(flow.provider);
       const identity = await this.redeem(provider, flow, query);
       switch (flow.purpose) {
         case 'sign_in':

@@ -15,6 +15,11 @@ export interface FlowRequest {
   browserBinding: () => string;
 }
 
+interface FlowTarget {
+  provider: OidcProviderConfig;
+  redirect: string;
+}
+
 /** Starts authorization-code flows (PKCE S256, state, nonce) for sign-in, linking and step-up. */
 @Injectable()
 export class OidcFlowStarter {
@@ -25,7 +30,7 @@ export class OidcFlowStarter {
   ) {}
 
   /** The provider and the checked redirect; 404 and 400 come before anything is stored or sent anywhere. */
-  private validate(providerId: string, redirect: string | undefined): { provider: OidcProviderConfig; redirect: string } {
+  private validate(providerId: string, redirect: string | undefined): FlowTarget {
     const provider = this.providers.get(providerId);
     if (redirect === undefined || redirect === '') return { provider, redirect: this.config.defaultRedirect };
     const allowed = allowedRedirect(redirect, this.config.redirectAllowlist);
@@ -38,27 +43,26 @@ export class OidcFlowStarter {
   }
 
   signIn(request: FlowRequest): Promise<string> {
-    return this.start(request, 'sign_in');
+    return this.start(request, this.validate(request.providerId, request.redirect), 'sign_in');
   }
 
   link(auth: AuthContext, request: FlowRequest): Promise<string> {
-    this.validate(request.providerId, request.redirect);
+    const target = this.validate(request.providerId, request.redirect);
     if (isLinked(auth, request.providerId)) {
       throw new AppError('PROVIDER_ALREADY_LINKED', 'This provider is already linked to your account; unlink it first to link another identity.');
     }
-    return this.start(request, 'link', auth);
+    return this.start(request, target, 'link', auth);
   }
 
   stepUp(auth: AuthContext, request: FlowRequest): Promise<string> {
-    this.validate(request.providerId, request.redirect);
+    const target = this.validate(request.providerId, request.redirect);
     if (!isLinked(auth, request.providerId)) {
       throw new AppError('PROVIDER_NOT_LINKED', 'This provider is not linked to your account, so it cannot confirm who you are.');
     }
-    return this.start(request, 'step_up', auth);
+    return this.start(request, target, 'step_up', auth);
   }
 
-  private async start(request: FlowRequest, purpose: OidcFlowPurpose, auth?: AuthContext): Promise<string> {
-    const { provider, redirect } = this.validate(request.providerId, request.redirect);
+  private async start(request: FlowRequest, { provider, redirect }: FlowTarget, purpose: OidcFlowPurpose, auth?: AuthContext): Promise<string> {
     const client = await this.providers.client();
     const configuration = await this.providers.configuration(provider);
     const codeVerifier = client.randomPKCECodeVerifier();

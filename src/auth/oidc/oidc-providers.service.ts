@@ -27,9 +27,13 @@ export class OidcProviders {
     return [...this.byId.values()];
   }
 
+  find(id: string): OidcProviderConfig | undefined {
+    return this.byId.get(id);
+  }
+
   /** The provider's settings; 404 for an id that is not configured. */
   get(id: string): OidcProviderConfig {
-    const provider = this.byId.get(id);
+    const provider = this.find(id);
     if (!provider) throw new AppError('NOT_FOUND', 'There is no identity provider with this id.');
     return provider;
   }
