@@ -17,3 +17,6 @@ export interface UserEventPayload {
   userId: string;
   at: string;
 }
+
+/** The field of a profile that linking or unlinking a provider changes. */
+export const IDENTITY_PROVIDERS_FIELD = 'identityProviders';

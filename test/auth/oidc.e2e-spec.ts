@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource } from 'typeorm';
 import { OidcFlowEntity } from '../../src/auth/oidc/oidc-flow.entity';
 import { SecurityEventEntity } from '../../src/users/security-event.entity';
@@ -34,6 +35,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
   let acme: TestOidcProvider;
   let globex: TestOidcProvider;
   let db: DataSource;
+  const profileUpdates: Array<{ userId: string; changed: string[] }> = [];
 
   before(async () => {
     acme = await new TestOidcProvider('profileAtAcme').start();
@@ -50,6 +52,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       AUTH_RATE_LIMIT_IP: '10000/15m',
     });
     db = t.app.get(DataSource);
+    t.app.get(EventEmitter2).on('profile.updated', (payload: { userId: string; changed: string[] }) => profileUpdates.push(payload));
   });
   after(async () => {
     await t.close();
@@ -206,6 +209,10 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.ok(readOutbox(t.dataDir).some((m) => m.to.toLowerCase() === user.email.toLowerCase() && /globex can now sign in/.test(m.subject)));
     assertError(await t.http.post(`${ME}/providers/globex`).set(headers).send({}), 409, 'PROVIDER_ALREADY_LINKED');
     assert.equal(await db.getRepository(SecurityEventEntity).countBy({ userId: user.userId, type: 'provider_linked' }), 1);
+    assert.deepEqual(
+      profileUpdates.filter((event) => event.userId === user.userId).map((event) => event.changed),
+      [['identityProviders']],
+    );
 
     const viaProvider = await signIn(globex, 'globex', who);
     const again = await t.http.get(ME).set('Cookie', cookiePair(viaProvider.cookies, 'access_token'));
@@ -292,6 +299,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assertError(await t.http.delete(`${ME}/providers/acme`).set('Cookie', withStepUp), 404, 'NOT_FOUND');
     const events = await db.getRepository(SecurityEventEntity).findBy({ userId: user.userId, type: 'provider_unlinked' });
     assert.equal(events.length, 1);
+    assert.ok(profileUpdates.some((event) => event.userId === user.userId && event.changed.includes('identityProviders')));
 
     // The password signs in now; the identity no longer does (its address is taken: refused, not linked).
     const login = await t.http.post('/api/auth/login').send({ email: user.who.email, password: OTHER_STRONG_PASSWORD });

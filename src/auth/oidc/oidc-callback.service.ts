@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { isEmail } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email';
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
+import { AccountEvents, IDENTITY_PROVIDERS_FIELD, type ProfileUpdatedEvent } from '../../users/account-events';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
 import { IdentityConflict, UserIdentitiesService } from '../../users/user-identities.service';
 import type { UserEntity } from '../../users/user.entity';
@@ -82,6 +84,7 @@ export class OidcCallbackService {
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
+    private readonly events: EventEmitter2,
     @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
   ) {}
 
@@ -212,6 +215,11 @@ export class OidcCallbackService {
       throw error;
     }
     await this.securityEvents.record(owner.id, 'provider_linked', origin);
+    this.events.emit(AccountEvents.profileUpdated, {
+      userId: owner.id,
+      changed: [IDENTITY_PROVIDERS_FIELD],
+      at: new Date().toISOString(),
+    } satisfies ProfileUpdatedEvent);
     await this.mail.sendProviderLinked(owner.email, provider.name).catch((error: Error) => this.logger.error(`provider-linked mail failed: ${error.message}`));
   }
 
