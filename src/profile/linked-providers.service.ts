@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { OidcProviders } from '../auth/oidc/oidc-providers.service';
 import { AppError } from '../common/errors/app-error';
 import { MailService } from '../mail/mail.service';
-import { AccountEvents, IDENTITY_PROVIDERS_FIELD, type ProfileUpdatedEvent } from '../users/account-events';
+import { AccountEvents, identityProvidersChanged } from '../users/account-events';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import { UserIdentitiesService } from '../users/user-identities.service';
 import type { LinkedIdentity } from '../users/user-identity.entity';
@@ -35,11 +35,7 @@ export class LinkedProvidersService {
       throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
     }
     await this.securityEvents.record(user.id, 'provider_unlinked', origin);
-    this.events.emit(AccountEvents.profileUpdated, {
-      userId: user.id,
-      changed: [IDENTITY_PROVIDERS_FIELD],
-      at: new Date().toISOString(),
-    } satisfies ProfileUpdatedEvent);
+    this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(user.id));
     const name = this.providers.find(providerId)?.name ?? providerId;
     await this.mail.sendProviderUnlinked(user.email, name).catch((error: Error) => this.logger.error(`provider-unlinked mail failed: ${error.message}`));
     return this.identities.listForUser(user.id);

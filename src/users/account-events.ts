@@ -18,5 +18,7 @@ export interface UserEventPayload {
   at: string;
 }
 
-/** The field of a profile that linking or unlinking a provider changes. */
-export const IDENTITY_PROVIDERS_FIELD = 'identityProviders';
+/** The `profile.updated` payload for a provider linked to or unlinked from the account. */
+export function identityProvidersChanged(userId: string): ProfileUpdatedEvent {
+  return { userId, changed: ['identityProviders'], at: new Date().toISOString() };
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, Repository } from 'typeorm';
+import { uniqueViolationText } from '../database/unique-violation';
 import { type LinkedIdentity, UserIdentityEntity } from './user-identity.entity';
 import { UserEntity } from './user.entity';
 
@@ -40,12 +41,10 @@ export class UserIdentitiesService {
     try {
       await this.repository(manager).insert({ id: randomUUID(), ...identity, createdAt: now, lastUsedAt: now });
     } catch (error) {
-      if (error instanceof QueryFailedError) {
-        const text = `${error.message} ${(error.driverError as { constraint?: string } | undefined)?.constraint ?? ''}`;
-        if (/uq_user_identities_subject|user_identities\.provider, user_identities\.subject/.test(text)) throw new IdentityConflict('identity_in_use');
-        if (/uq_user_identities_user_provider|user_identities\.user_id, user_identities\.provider/.test(text))
-          throw new IdentityConflict('provider_already_linked');
-      }
+      const text = uniqueViolationText(error) ?? '';
+      if (/uq_user_identities_subject|user_identities\.provider, user_identities\.subject/.test(text)) throw new IdentityConflict('identity_in_use');
+      if (/uq_user_identities_user_provider|user_identities\.user_id, user_identities\.provider/.test(text))
+        throw new IdentityConflict('provider_already_linked');
       throw error;
     }
   }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { type EntityManager, In, Repository } from 'typeorm';
 import { emailLookupKey } from '../common/validation/email';
+import { uniqueViolationText } from '../database/unique-violation';
 import { UserEntity } from './user.entity';
 
 export interface ProfileChanges {
@@ -33,11 +34,9 @@ export class UniqueViolation extends Error {
 
 /** Maps a database unique-index failure to the field it concerns; rethrows anything else. */
 export function asUniqueViolation(error: unknown): UniqueViolation {
-  if (error instanceof QueryFailedError) {
-    const text = `${error.message} ${(error.driverError as { constraint?: string } | undefined)?.constraint ?? ''}`;
-    if (/email_normalized/.test(text)) return new UniqueViolation('email');
-    if (/username/.test(text)) return new UniqueViolation('username');
-  }
+  const text = uniqueViolationText(error);
+  if (text !== null && /email_normalized/.test(text)) return new UniqueViolation('email');
+  if (text !== null && /username/.test(text)) return new UniqueViolation('username');
   throw error;
 }
 

@@ -7,7 +7,7 @@ import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email'
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, IDENTITY_PROVIDERS_FIELD, type ProfileUpdatedEvent } from '../../users/account-events';
+import { AccountEvents, identityProvidersChanged } from '../../users/account-events';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
 import { IdentityConflict, UserIdentitiesService } from '../../users/user-identities.service';
 import type { UserEntity } from '../../users/user.entity';
@@ -215,11 +215,7 @@ export class OidcCallbackService {
       throw error;
     }
     await this.securityEvents.record(owner.id, 'provider_linked', origin);
-    this.events.emit(AccountEvents.profileUpdated, {
-      userId: owner.id,
-      changed: [IDENTITY_PROVIDERS_FIELD],
-      at: new Date().toISOString(),
-    } satisfies ProfileUpdatedEvent);
+    this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
     await this.mail.sendProviderLinked(owner.email, provider.name).catch((error: Error) => this.logger.error(`provider-linked mail failed: ${error.message}`));
   }
 
