@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config';
 import { MailModule } from '../mail/mail.module';
@@ -12,7 +11,6 @@ import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
 import { AccessGuard } from './guards/access.guard';
-import { AccessStrategy } from './guards/access.strategy';
 import { StepUpGuard } from './guards/step-up.guard';
 import { JwksController } from './jwks.controller';
 import { OidcCallbackService } from './oidc/oidc-callback.service';
@@ -41,7 +39,7 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity, OidcFlowEntity]), PassportModule, UsersModule, MailModule],
+  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
   controllers: [AuthController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
@@ -64,7 +62,6 @@ import { TokenService } from './tokens/token.service';
     RateLimiter,
     AuthIpRateLimitGuard,
     AccessTokenAuthenticator,
-    AccessStrategy,
     AccessGuard,
     StepUpGuard,
     AuthCookies,
@@ -84,8 +81,8 @@ import { TokenService } from './tokens/token.service';
     OidcFlowCookie,
     EmailChangeService,
     AccessGuard,
+    AccessTokenAuthenticator,
     StepUpGuard,
-    AccessStrategy,
     SessionsService,
     TokenService,
     PasswordHasher,

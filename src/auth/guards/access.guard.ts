@@ -1,23 +1,28 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
-import { ACCESS_STRATEGY } from './access.strategy';
-import { AUTH_PROPERTY } from './auth-context';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
+import type { AuthenticatedRequest } from './auth-context';
 
-/** Lets a request through only with a verified access token of a live session, unless the route is @Public(). */
+/**
+ * Lets a request through only with a verified access token of a live session, unless the route is @Public(),
+ * and puts what it established on `request.auth`.
+ *
+ * Calls the authenticator directly rather than through passport: with passport's per-request strategy
+ * objects on the path, V8 began allocating request objects straight into the old generation (allocation-site
+ * pretenuring), every scavenge took ~7 ms instead of ~1 ms, and GET /me's p99 was 3–4× its p50 (BENCHMARKS.md).
+ */
 @Injectable()
-export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly authenticator: AccessTokenAuthenticator,
+  ) {}
 
-  override canActivate(context: ExecutionContext): Promise<boolean> | boolean {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
-    return isPublic ? true : (super.canActivate(context) as Promise<boolean>);
-  }
-
-  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
-    return { session: false, property: AUTH_PROPERTY };
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.auth = await this.authenticator.authenticate(request);
+    return true;
   }
 }

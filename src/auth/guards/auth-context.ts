@@ -3,7 +3,7 @@ import type { LinkedIdentity } from '../../users/user-identity.entity';
 import type { UserEntity } from '../../users/user.entity';
 import type { StepUpClaims } from '../tokens/token.service';
 
-/** What authentication established about the request, put on it once by the access strategy. */
+/** What authentication established about the request, put on it once by AccessGuard. */
 export interface AuthContext {
   userId: string;
   sessionId: string;
@@ -16,5 +16,3 @@ export interface AuthContext {
 }
 
 export type AuthenticatedRequest = FastifyRequest & { auth?: AuthContext };
-
-export const AUTH_PROPERTY = 'auth';

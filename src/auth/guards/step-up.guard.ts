@@ -4,7 +4,7 @@ import { StepUpRequiredError } from '../../common/errors/app-error';
 import type { AuthenticatedRequest } from './auth-context';
 import { REQUIRES_STEP_UP } from './requires-step-up.decorator';
 
-/** Decides only: routes marked @RequiresStepUp() need the step-up state the access strategy established. */
+/** Decides only: routes marked @RequiresStepUp() need the step-up state AccessGuard established. */
 @Injectable()
 export class StepUpGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
