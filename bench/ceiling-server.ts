@@ -44,7 +44,8 @@ const iso = (value: unknown) => {
 function profile(rows: Row[]) {
   const u = rows[0];
   const password = u.password_changed_at ? [{ provider: 'password', connectedAt: iso(u.password_changed_at) }] : [];
-  const linked = u.identity_provider == null ? [] : rows.map((r) => ({ provider: r.identity_provider, connectedAt: iso(r.identity_created_at), email: r.identity_email }));
+  const linked =
+    u.identity_provider == null ? [] : rows.map((r) => ({ provider: r.identity_provider, connectedAt: iso(r.identity_created_at), email: r.identity_email }));
   return {
     id: u.id,
     email: u.email,
@@ -79,3 +80,6 @@ createServer((req, res) => {
     })
     .catch(() => fail(401));
 }).listen(port, '127.0.0.1');
+
+// Exit normally on SIGTERM (as the service does), so that exit-time diagnostics such as --cpu-prof are written.
+process.once('SIGTERM', () => process.exit(0));

@@ -32,9 +32,9 @@ async function main(): Promise<void> {
   };
 
   await autocannon({ ...login, connections: 8, duration: 3 });
-  await readProbe(pid, probeFile);
+  await readProbe(pid, probeFile, true);
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const quiet = await readProbe(pid, probeFile);
+  const quiet = await readProbe(pid, probeFile, true);
   const result = await autocannon({ ...login, connections: 8, duration: DURATION });
   const busy = await readProbe(pid, probeFile);
   await service.stop();

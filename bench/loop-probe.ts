@@ -1,19 +1,59 @@
 /**
- * Preloaded into the service by the benchmarks (node --require), never by the service itself. Records
- * event-loop delay and, on SIGUSR2, writes to PROBE_FILE: loop delay p50/p99/max in ms since the last
- * signal, and RSS and heap after a full GC (when started with --expose-gc), so that memory growth
- * measures leaks rather than where the collector happened to be.
+ * Preloaded into the servers by the benchmarks (node --require), never by the service itself. On SIGUSR2 it
+ * writes to PROBE_FILE: the event-loop delay (p50/p99/max) and garbage-collection pauses seen since the last
+ * signal, then RSS and heap after a full GC (when started with --expose-gc), so that memory growth measures
+ * leaks rather than where the collector happened to be.
+ *
+ * Monitoring is off until asked for (PROBE_FILE.cmd says `{"monitor":true}` when the signal arrives): a 1 ms
+ * loop-delay timer costs a saturated server measurable throughput, so throughput rounds run without it.
  */
-import { writeFileSync } from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { type PerformanceEntry, PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 
+const probeFile = process.env.PROBE_FILE as string;
 const histogram = monitorEventLoopDelay({ resolution: 1 });
-histogram.enable();
+
+// Pause durations (ms) of young-generation (scavenge) and full (mark-compact) collections. The probe's own
+// forced collections are left out: they are not the server's.
+let scavenges: number[] = [];
+let markCompacts: number[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const { kind, flags } = (entry as PerformanceEntry & { detail: { kind: number; flags: number } }).detail;
+    if (flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) continue;
+    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges.push(entry.duration);
+    else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) markCompacts.push(entry.duration);
+  }
+});
+
+let monitoring = false;
+function setMonitoring(on: boolean): void {
+  if (on === monitoring) return;
+  monitoring = on;
+  if (on) {
+    histogram.enable();
+    gcObserver.observe({ entryTypes: ['gc'] });
+  } else {
+    histogram.disable();
+    gcObserver.disconnect();
+  }
+}
+
+function summary(pauses: number[]): { count: number; p50: number; max: number } {
+  const sorted = [...pauses].sort((a, b) => a - b);
+  return { count: sorted.length, p50: sorted[Math.floor(sorted.length / 2)] ?? 0, max: sorted[sorted.length - 1] ?? 0 };
+}
+
 process.on('SIGUSR2', () => {
-  const ms = (ns: number) => ns / 1e6;
+  const ms = (ns: number) => (histogram.count > 0 ? ns / 1e6 : 0);
   const loop = { p50: ms(histogram.percentile(50)), p99: ms(histogram.percentile(99)), max: ms(histogram.max) };
+  const gc = { scavenge: summary(scavenges), markCompact: summary(markCompacts) };
   (globalThis as { gc?: () => void }).gc?.();
   const memory = process.memoryUsage();
-  writeFileSync(process.env.PROBE_FILE as string, JSON.stringify({ ...loop, rssMb: memory.rss / 1048576, heapUsedMb: memory.heapUsed / 1048576 }));
+  writeFileSync(probeFile, JSON.stringify({ ...loop, gc, rssMb: memory.rss / 1048576, heapUsedMb: memory.heapUsed / 1048576 }));
   histogram.reset();
+  scavenges = [];
+  markCompacts = [];
+  const command = existsSync(`${probeFile}.cmd`) ? (JSON.parse(readFileSync(`${probeFile}.cmd`, 'utf8')) as { monitor?: boolean }) : {};
+  setMonitoring(command.monitor === true);
 });

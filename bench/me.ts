@@ -1,21 +1,27 @@
 /**
  * GET /api/auth/users/me against the built service and against the ceiling server (bench/ceiling-server.ts),
  * on SQLite, and on PostgreSQL too when DATABASE_URL is set. Prints req/s, p50, p99 and CPU µs per request,
- * memory, and last `me/ceiling = <ratio>` (SQLite, 20 connections, median of 3 rounds).
+ * memory, and last `me/ceiling = <ratio>` (SQLite, 20 connections).
+ *
+ * The ratio is the median of per-round ratios: service and ceiling alternate round by round, so a slow
+ * spell of a shared machine hits both halves of a pair rather than one side's median. Throughput rounds run
+ * with the probe idle; loop delay and GC pauses come from one more monitored round per target.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, type LoadResult, PROBE_ARGS, json, load, median, memoryMb, readProbe, startProcess, table } from './support';
+import { type Child, type LoadResult, PROBE_ARGS, type ProbeReading, json, load, median, memoryMb, readProbe, startProcess, table } from './support';
 
-const ROUNDS = 3;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 // Long enough for V8 to optimise the hot path: with 3 s the first configuration measured ~40% slow.
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
-const MEMORY_REQUESTS = 200_000;
+// For quick A/B runs: BENCH_CONNECTIONS=20 BENCH_MEMORY=0 (the full run, for BENCHMARKS.md, uses neither).
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '20,64').split(',').map(Number);
+const MEMORY_REQUESTS = process.env.BENCH_MEMORY === '0' ? 0 : 200_000;
 const PASSWORD = 'Vq8#mZt!rW2p';
 
-async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{ ratio: number; rows: Array<Record<string, string | number>> }> {
+async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{ ratios: number[]; rows: Array<Record<string, string | number>> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-me-${database}-`));
   const env: Record<string, string> = { DATA_DIR: dataDir, BCRYPT_COST: '10', PUBLIC_URL: `http://localhost:${basePort}` };
   if (database === 'postgres') env.DATABASE_URL = process.env.DATABASE_URL as string;
@@ -28,23 +34,26 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
     method: 'POST',
     body: JSON.stringify({ email, password: PASSWORD }),
   });
-  const ceiling = await startProcess('dist/bench/ceiling-server.js', basePort + 1, {
-    ...env,
-    SERVICE_PORT: String(basePort),
-    JWT_ISSUER: `http://localhost:${basePort}`,
-  });
+  const ceilingProbeFile = join(dataDir, 'ceiling-probe.json');
+  const ceiling = await startProcess(
+    'dist/bench/ceiling-server.js',
+    basePort + 1,
+    { ...env, SERVICE_PORT: String(basePort), JWT_ISSUER: `http://localhost:${basePort}`, PROBE_FILE: ceilingProbeFile },
+    '/api/health',
+    PROBE_ARGS,
+  );
   const headers = { authorization: `Bearer ${accessToken}` };
   const pid = service.process.pid as number;
   const idle = memoryMb(pid).rss;
 
   const rows: Array<Record<string, string | number>> = [];
-  let ratio = 0;
+  let ratios: number[] = [];
   let totalRequests = 0;
-  for (const connections of [20, 64]) {
+  for (const connections of CONNECTIONS) {
     const results: Record<string, LoadResult[]> = { service: [], ceiling: [] };
-    const targets: Array<[string, Child]> = [
-      ['service', service],
-      ['ceiling', ceiling],
+    const targets: Array<[string, Child, string]> = [
+      ['service', service, probeFile],
+      ['ceiling', ceiling, ceilingProbeFile],
     ];
     for (const [, target] of targets) await load(`${target.url}/api/auth/users/me`, target.process.pid as number, { connections, duration: WARMUP, headers });
     for (let round = 0; round < ROUNDS; round++) {
@@ -54,7 +63,16 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
         if (name === 'service') totalRequests += result.requests;
       }
     }
+    const probes: Record<string, ProbeReading> = {};
+    for (const [name, target, probe] of targets) {
+      const targetPid = target.process.pid as number;
+      await readProbe(targetPid, probe, true);
+      const monitored = await load(`${target.url}/api/auth/users/me`, targetPid, { connections, duration: DURATION, headers });
+      if (name === 'service') totalRequests += monitored.requests;
+      probes[name] = await readProbe(targetPid, probe);
+    }
     for (const [name, list] of Object.entries(results)) {
+      const { p99, gc } = probes[name];
       rows.push({
         database,
         target: name,
@@ -63,15 +81,21 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
         'p50 ms': median(list.map((r) => r.p50)),
         'p99 ms': median(list.map((r) => r.p99)),
         'cpu µs/req': Math.round(median(list.map((r) => r.cpuMicrosPerRequest))),
+        'loop p99 ms': p99.toFixed(1),
+        'scavenge p50/max ms': `${gc.scavenge.p50.toFixed(1)}/${gc.scavenge.max.toFixed(1)}`,
+        'mark-compacts': gc.markCompact.count,
         non2xx: list.reduce((sum, r) => sum + r.non2xx, 0),
       });
     }
-    if (connections === 20) ratio = median(results.service.map((r) => r.requestsPerSecond)) / median(results.ceiling.map((r) => r.requestsPerSecond));
+    if (connections === 20) ratios = results.service.map((r, round) => r.requestsPerSecond / results.ceiling[round].requestsPerSecond);
   }
-  // Leak check: memory after a full GC once warm, then after another 200 000 requests.
+  // Leak check: memory after a full GC once warm, then after another 200 000 requests. Both readings follow
+  // the same 5 s of load, so that neither comes after an idle spell (or a second forced GC) the other lacks.
+  const memoryLoad = () => load(`${service.url}/api/auth/users/me`, pid, { connections: 20, duration: 5, headers });
+  await memoryLoad();
   const warm = await readProbe(pid, probeFile);
   let served = 0;
-  while (served < MEMORY_REQUESTS) served += (await load(`${service.url}/api/auth/users/me`, pid, { connections: 20, duration: 5, headers })).requests;
+  while (served < MEMORY_REQUESTS) served += (await memoryLoad()).requests;
   const after = await readProbe(pid, probeFile);
   const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)}%`;
   console.log(
@@ -79,22 +103,27 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
       `after ${served} more: RSS ${after.rssMb.toFixed(1)} MB (${growth(warm.rssMb, after.rssMb)}), heap ${after.heapUsedMb.toFixed(1)} MB (${growth(warm.heapUsedMb, after.heapUsedMb)})`,
   );
   await Promise.all([service.stop(), ceiling.stop()]);
-  return { ratio, rows };
+  return { ratios, rows };
+}
+
+/** `0.66 (rounds 0.61 0.66 0.70 …)`: the median of the paired rounds, then each of them. */
+function ratioLine(ratios: number[]): string {
+  return `${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})`;
 }
 
 async function main(): Promise<void> {
   // BENCH_ONLY=postgres skips the SQLite half (for quick iterations on the PostgreSQL path).
-  const sqlite = process.env.BENCH_ONLY === 'postgres' ? { ratio: NaN, rows: [] } : await run('sqlite', 4100);
+  const sqlite = process.env.BENCH_ONLY === 'postgres' ? { ratios: [], rows: [] } : await run('sqlite', 4100);
   const rows = [...sqlite.rows];
   if (process.env.DATABASE_URL) {
     const postgres = await run('postgres', 4200);
     rows.push(...postgres.rows);
     console.log(table(rows));
-    console.log(`me/ceiling (postgres) = ${postgres.ratio.toFixed(2)}`);
+    console.log(`me/ceiling (postgres) = ${ratioLine(postgres.ratios)}`);
   } else {
     console.log(table(rows));
   }
-  if (!Number.isNaN(sqlite.ratio)) console.log(`me/ceiling = ${sqlite.ratio.toFixed(2)}`);
+  if (sqlite.ratios.length > 0) console.log(`me/ceiling = ${ratioLine(sqlite.ratios)}`);
 }
 
 void main().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -120,10 +120,17 @@ export function table(rows: Array<Record<string, string | number>>): string {
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c]))))].join('\n');
 }
 
+export interface PauseSummary {
+  count: number;
+  p50: number;
+  max: number;
+}
+
 export interface ProbeReading {
   p50: number;
   p99: number;
   max: number;
+  gc: { scavenge: PauseSummary; markCompact: PauseSummary };
   rssMb: number;
   heapUsedMb: number;
 }
@@ -131,9 +138,13 @@ export interface ProbeReading {
 /** Node flags that preload bench/loop-probe.js into a service started by startProcess. */
 export const PROBE_ARGS = ['--expose-gc', '--require', join(ROOT, 'dist/bench/loop-probe.js')];
 
-/** Asks the probe in `pid` for its readings (see bench/loop-probe.ts). */
-export async function readProbe(pid: number, file: string): Promise<ProbeReading> {
+/**
+ * Asks the probe in `pid` for its readings since the last call (see bench/loop-probe.ts); with `monitor`,
+ * loop delay and GC pauses are recorded from now until the next call.
+ */
+export async function readProbe(pid: number, file: string, monitor = false): Promise<ProbeReading> {
   rmSync(file, { force: true });
+  writeFileSync(`${file}.cmd`, JSON.stringify({ monitor }));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return JSON.parse(readFileSync(file, 'utf8')) as ProbeReading;
