@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import fastifyCookie from '@fastify/cookie';
-import fastifyMultipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
@@ -43,17 +42,19 @@ function createAdapter(config: AppConfig): FastifyAdapter {
 }
 
 /**
- * What the profile routes need from Fastify: cookies (token transport), multipart (avatar upload) and the
- * X-Request-Id header. A host application importing ProfileModule.forRoot() calls this too.
+ * What the profile routes need from Fastify: cookies (token transport), multipart bodies (avatar upload) and
+ * the X-Request-Id header. A host application importing ProfileModule.forRoot() calls this too.
  */
 export async function configureProfileHttp(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback-style hooks: an async hook costs every request a promise and a microtask turn.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
     void reply.header('x-request-id', request.id);
+    done();
   });
   await app.register(fastifyCookie);
-  // Limits are set per request by the upload route (readAvatarUpload); nothing is attached to the body.
-  await app.register(fastifyMultipart, { attachFieldsToBody: false, limits: { files: 1, fields: 0, parts: 1, headerPairs: 50 } });
+  // Accepted but left unread: the upload route streams the body itself, with its limits (readAvatarUpload).
+  fastify.addContentTypeParser('multipart/form-data', (_request: FastifyRequest, _body: unknown, done: (error: null) => void) => done(null));
 }
 
 /**
@@ -67,8 +68,9 @@ function closeConnectionsWhenStopping(app: NestFastifyApplication): void {
     stopping = true;
     done();
   });
-  fastify.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply) => {
+  fastify.addHook('onSend', (_request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (error: null, payload: unknown) => void) => {
     if (stopping) void reply.header('connection', 'close');
+    done(null, payload);
   });
 }
 

@@ -1,69 +1,90 @@
-import type { Readable } from 'node:stream';
+import Busboy, { type BusboyFileStream } from '@fastify/busboy';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 16 * 1024;
+const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 
 // The rest of an oversized upload is not read: the connection is closed after the 413.
 const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`, { maxBytes }, { connection: 'close' });
+const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a part named "file".');
+const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });
+const malformed = () => new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
 
 /**
  * Reads the multipart part named `file`, at most `maxBytes` of it: a longer upload is cut off while it
  * streams in (or refused from its Content-Length before reading at all), never buffered whole.
+ *
+ * The body is parsed here, by busboy, rather than by @fastify/multipart: the plugin put two hooks and a
+ * socket listener on every request of the service for the sake of this one route.
  */
 export async function readAvatarUpload(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a part named "file".');
+  const contentType = request.headers['content-type'];
+  if (!contentType || !MULTIPART_TYPE.test(contentType)) throw notMultipart();
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD) throw tooLarge(maxBytes);
-  let part;
+  let parser: InstanceType<typeof Busboy>;
   try {
-    part = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
-  } catch (error) {
-    throw uploadError(error, maxBytes);
-  }
-  if (!part || part.fieldname !== 'file') {
-    throw new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: ['a file part named "file" is required'] } });
-  }
-  try {
-    return await collect(part.file, maxBytes);
-  } catch (error) {
-    throw uploadError(error, maxBytes);
-  }
-}
-
-/**
- * Gathers the file part, failing the moment busboy reports the size limit (the plugin's own toBuffer would
- * keep reading, and discarding, to the end of the request).
- */
-function collect(file: Readable, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    file.on('data', (chunk: Buffer) => chunks.push(chunk));
-    file.once('limit', () => {
-      chunks.length = 0;
-      reject(tooLarge(maxBytes));
-      file.destroy();
+    parser = new Busboy({
+      headers: { ...request.headers, 'content-type': contentType },
+      limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 50 },
     });
-    file.once('end', () => resolve(Buffer.concat(chunks)));
-    file.once('error', reject);
+  } catch {
+    throw malformed(); // no boundary, or not a form at all
+  }
+  return new Promise<Buffer>((resolve, reject) => {
+    let file: Buffer | undefined;
+    let receiving = false;
+    let finished = false;
+    let settled = false;
+    const fail = (error: AppError) => {
+      if (settled) return;
+      settled = true;
+      // Stop reading: the error answer ends the exchange (413 also closes the connection).
+      request.raw.unpipe(parser);
+      reject(error);
+    };
+    // busboy may report 'finish' before the file part's own 'end' listeners have run: settle after both.
+    const settleWhenDone = () => {
+      if (!finished || receiving || settled) return;
+      if (!file) return fail(invalidPart('a file part named "file" is required'));
+      settled = true;
+      resolve(file);
+    };
+    parser.on('file', (field: string, stream: BusboyFileStream) => {
+      if (field !== 'file') {
+        stream.resume();
+        return fail(invalidPart('a file part named "file" is required'));
+      }
+      receiving = true;
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Fails the moment busboy reports the size limit, without reading (or keeping) the rest.
+      stream.once('limit', () => {
+        chunks.length = 0;
+        stream.resume();
+        fail(tooLarge(maxBytes));
+      });
+      // A part cut short (body ended without the closing boundary); `on`, as busboy may report more than once.
+      stream.on('error', () => fail(malformed()));
+      stream.once('end', () => {
+        receiving = false;
+        if (!stream.truncated) file = Buffer.concat(chunks);
+        settleWhenDone();
+      });
+    });
+    const oneFilePart = () => fail(invalidPart('send exactly one part, named "file"'));
+    parser.once('partsLimit', oneFilePart).once('filesLimit', oneFilePart).once('fieldsLimit', oneFilePart);
+    parser.on('error', () => fail(malformed()));
+    parser.once('finish', () => {
+      finished = true;
+      settleWhenDone();
+    });
+    // A client that goes away mid-body leaves busboy waiting for the rest: end the upload instead.
+    request.raw.once('close', () => {
+      if (!request.raw.complete) fail(malformed());
+    });
+    request.raw.pipe(parser);
   });
-}
-
-function uploadError(error: unknown, maxBytes: number): unknown {
-  const code = (error as { code?: string }).code;
-  if (error instanceof AppError) return error;
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
-    return new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: ['send exactly one part, named "file"'] } });
-  }
-  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE' || code === 'FST_NO_FORM_DATA')
-    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data.');
-  if (
-    error instanceof Error &&
-    /Unexpected end of (form|multipart data)|Malformed part header|Boundary not found|terminated early|Premature close/i.test(error.message)
-  ) {
-    return new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
-  }
-  return error;
 }

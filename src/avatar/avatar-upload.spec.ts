@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { type IncomingMessage, type Server, createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyRequest } from 'fastify';
+import type { AppError } from '../common/errors/app-error';
+import { readAvatarUpload } from './avatar-upload';
+
+const BOUNDARY = 'specBoundary';
+const head = (field: string) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${field}"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`;
+const tail = `\r\n--${BOUNDARY}--\r\n`;
+
+/** Real HTTP into readAvatarUpload: each request's outcome is handed to the test that sent it. */
+describe('readAvatarUpload', () => {
+  let server: Server;
+  let port: number;
+  let outcome: (result: Promise<Buffer>) => void = () => undefined;
+
+  before(async () => {
+    server = createServer((req: IncomingMessage, res) => {
+      const result = readAvatarUpload({ headers: req.headers, raw: req } as unknown as FastifyRequest, 1024);
+      outcome(result);
+      result.then(
+        () => res.end('ok'),
+        () => res.end('error'),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** Sends `chunks` as a chunked multipart body; with `abort`, destroys the connection instead of ending it. */
+  function send(chunks: string[], abort = false): Promise<Buffer> {
+    const result = new Promise<Promise<Buffer>>((resolve) => (outcome = resolve));
+    const req = httpRequest({
+      port,
+      host: '127.0.0.1',
+      method: 'PUT',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'transfer-encoding': 'chunked' },
+    });
+    req.on('error', () => undefined);
+    req.on('response', (res) => res.resume());
+    for (const chunk of chunks) req.write(chunk);
+    if (abort) setTimeout(() => req.destroy(), 50);
+    else req.end();
+    return result.then((promise) => promise);
+  }
+
+  it('returns the file part, however the body is split', async () => {
+    const data = await send([head('file').slice(0, 20), head('file').slice(20), 'PNGDATA', tail]);
+    assert.equal(data.toString(), 'PNGDATA');
+  });
+
+  it('fails with the contract errors for a wrong part, a second part and an oversized file', async () => {
+    const code = (promise: Promise<Buffer>) =>
+      promise.then(
+        () => 'resolved',
+        (error: AppError) => error.code,
+      );
+    assert.equal(await code(send([head('image'), 'x', tail])), 'VALIDATION_FAILED');
+    assert.equal(await code(send([head('file'), 'x', `\r\n--${BOUNDARY}\r\n`, head('file').slice(BOUNDARY.length + 4), 'y', tail])), 'VALIDATION_FAILED');
+    assert.equal(await code(send([head('file'), 'x'.repeat(2048), tail])), 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('fails with VALIDATION_FAILED, not a crash, for a body that ends inside the file part', async () => {
+    await assert.rejects(send([head('file'), 'PNGDATA without the closing boundary']), (error: AppError) => error.code === 'VALIDATION_FAILED');
+    await assert.rejects(send([`--${BOUNDARY}\r\nContent-Disposition: form-da`]), (error: AppError) => error.code === 'VALIDATION_FAILED');
+  });
+
+  it('ends, rather than waits forever, when the client goes away mid-body', { timeout: 5000 }, async () => {
+    const result = send([head('file'), 'partial'], true);
+    await assert.rejects(result, (error: AppError) => error.code === 'VALIDATION_FAILED');
+  });
+});
