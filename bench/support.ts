@@ -29,6 +29,13 @@ export async function startProcess(
   readyPath = '/api/health',
   nodeArgs: string[] = [],
 ): Promise<Child> {
+  const url = `http://127.0.0.1:${port}`;
+  // A server left over from an interrupted run would answer the readiness check below in this one's place.
+  const taken = await fetch(url + readyPath).then(
+    () => true,
+    () => false,
+  );
+  if (taken) throw new Error(`port ${port} is already in use: stop the process listening there`);
   const command = [process.execPath, ...nodeArgs, join(ROOT, script)];
   const [file, ...args] = PIN ? ['/usr/bin/taskset', '-c', '1', ...command] : command;
   const child = spawn(file, args, {
@@ -37,7 +44,6 @@ export async function startProcess(
     env: { MALLOC_ARENA_MAX: '2', ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
-  const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     const ok = await fetch(url + readyPath).then(
