@@ -1,0 +1,68 @@
+/**
+ * Two builds of the service side by side: `node dist/bench/ab.js <other checkout>` starts the other checkout's
+ * built service (A) and this one (B), both on SQLite and pinned to the same core, and alternates short load
+ * rounds of GET /api/auth/users/me between them. Prints the median of the paired B/A ratios (req/s, CPU per
+ * request) and each side's p50/p99. Adjacent rounds share the machine's state, so a change of a few percent
+ * shows here when whole runs of `bench/me.ts` vary by more than that. The other checkout needs `npm ci` and
+ * `npm run build` of its own.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { type Child, type LoadResult, ROOT, json, load, median, startProcess } from './support';
+
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 16);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const WARMUP = 10;
+const PASSWORD = 'Vq8#mZt!rW2p';
+
+interface Target {
+  child: Child;
+  headers: Record<string, string>;
+}
+
+async function start(checkout: string, port: number): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
+  const env = { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '10', PUBLIC_URL: `http://localhost:${port}` };
+  const child = await startProcess(relative(ROOT, join(checkout, 'dist/src/main.js')), port, env);
+  const email = `bench-ab-${Date.now()}@example.com`;
+  await json(`${child.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  const { accessToken } = await json<{ accessToken: string }>(`${child.url}/api/auth/login`, {
+    method: 'POST',
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  return { child, headers: { authorization: `Bearer ${accessToken}` } };
+}
+
+const round = (target: Target, duration: number): Promise<LoadResult> =>
+  load(`${target.child.url}/api/auth/users/me`, target.child.process.pid as number, { connections: 20, duration, headers: target.headers });
+
+async function main(): Promise<void> {
+  const other = process.argv[2];
+  if (!other) throw new Error('usage: node dist/bench/ab.js <path of another built checkout>');
+  const a = await start(resolve(other), 4500);
+  const b = await start(ROOT, 4501);
+  await round(a, WARMUP);
+  await round(b, WARMUP);
+  const pairs: Array<[LoadResult, LoadResult]> = [];
+  for (let i = 0; i < PAIRS; i++) {
+    // Alternate which side goes first, so that neither always follows the other.
+    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
+    const results = [await round(first, DURATION), await round(second, DURATION)];
+    pairs.push(first === a ? [results[0], results[1]] : [results[1], results[0]]);
+  }
+  await Promise.all([a.child.stop(), b.child.stop()]);
+  const side = (index: 0 | 1) =>
+    `p50 ${median(pairs.map((p) => p[index].p50))} ms, p99 ${median(pairs.map((p) => p[index].p99))} ms, ` +
+    `${Math.round(median(pairs.map((p) => p[index].cpuMicrosPerRequest)))} µs/req`;
+  console.log(`A (${resolve(other)}): ${side(0)}`);
+  console.log(`B (${ROOT}): ${side(1)}`);
+  const ratios = pairs.map(([ra, rb]) => rb.requestsPerSecond / ra.requestsPerSecond);
+  console.log(`B/A req/s = ${median(ratios).toFixed(3)} (pairs ${ratios.map((r) => r.toFixed(2)).join(' ')})`);
+  console.log(`B/A CPU per request = ${median(pairs.map(([ra, rb]) => rb.cpuMicrosPerRequest / ra.cpuMicrosPerRequest)).toFixed(3)}`);
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
