@@ -40,8 +40,8 @@ const round = (target: Target, duration: number): Promise<LoadResult> =>
 async function main(): Promise<void> {
   const other = process.argv[2];
   if (!other) throw new Error('usage: node dist/bench/ab.js <path of another built checkout>');
-  const a = await start(resolve(other), 4500);
-  const b = await start(ROOT, 4501);
+  const a = await start(resolve(other), 4600);
+  const b = await start(ROOT, 4601);
   await round(a, WARMUP);
   await round(b, WARMUP);
   const pairs: Array<[LoadResult, LoadResult]> = [];
