@@ -9,6 +9,8 @@ import { AppModule } from './app.module';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
 import { sendError } from './common/http/send-error';
+import { AppError } from './common/errors/app-error';
+import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
 import { parseEventsConfig } from './config/events.config';
 import { setupSwagger } from './swagger';
@@ -53,8 +55,11 @@ export async function configureProfileHttp(app: NestFastifyApplication): Promise
     done();
   });
   await app.register(fastifyCookie);
-  // Accepted but left unread: the upload route streams the body itself, with its limits (readAvatarUpload).
-  fastify.addContentTypeParser('multipart/form-data', (_request: FastifyRequest, _body: unknown, done: (error: null) => void) => done(null));
+  // Left unread for the route that streams it itself (readAvatarUpload, with its limits); elsewhere bodies are
+  // JSON, and a multipart body would otherwise reach the handler as no body at all.
+  fastify.addContentTypeParser('multipart/form-data', (request: FastifyRequest, _body: unknown, done: (error: AppError | null) => void) =>
+    done(acceptsMultipart(request) ? null : new AppError('UNSUPPORTED_MEDIA_TYPE', 'This route takes a JSON body (application/json).')),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildService, startChildService } from './helpers/child-service';
-import { assertError } from './helpers/factories';
+import { assertError, registerAndLogin } from './helpers/factories';
 import { type TestApp, startTestApp } from './helpers/test-app';
 
 describe('HTTP surface', () => {
@@ -42,6 +42,15 @@ describe('HTTP surface', () => {
   it('answers an unsupported content type with UNSUPPORTED_MEDIA_TYPE', async () => {
     const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/xml').send('<a/>');
     assertError(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('answers a multipart body on a JSON route with UNSUPPORTED_MEDIA_TYPE and changes nothing', async () => {
+    assertError(await t.http.post('/api/auth/login').field('email', 'a@b.c').field('password', 'x'), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const user = await registerAndLogin(t);
+    const update = await t.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).field('displayName', 'Multipart');
+    assertError(update, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const profile = await t.http.get('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`);
+    assert.equal(profile.body.displayName, null);
   });
 
   it('echoes a sane X-Request-Id and replaces any other', async () => {

@@ -1,6 +1,17 @@
 import Busboy, { type BusboyFileStream } from '@fastify/busboy';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
+
+const MULTIPART_ROUTE = 'multipartBody';
+
+/** Marks the route that reads a multipart body (with readAvatarUpload); every other route answers it with 415. */
+export const AcceptsMultipart = () => RouteConfig({ [MULTIPART_ROUTE]: true });
+
+/** Whether the request's route was marked with @AcceptsMultipart(). */
+export function acceptsMultipart(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { [MULTIPART_ROUTE]?: unknown })[MULTIPART_ROUTE] === true;
+}
 
 /** Room for the multipart boundaries and part headers around the file itself. */
 const MULTIPART_OVERHEAD = 16 * 1024;
@@ -10,6 +21,7 @@ const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`, { maxBytes }, { connection: 'close' });
 const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a part named "file".');
 const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });
+const missingFile = () => invalidPart('a file part named "file" is required');
 const malformed = () => new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
 
 /**
@@ -48,14 +60,14 @@ export async function readAvatarUpload(request: FastifyRequest, maxBytes: number
     // busboy may report 'finish' before the file part's own 'end' listeners have run: settle after both.
     const settleWhenDone = () => {
       if (!finished || receiving || settled) return;
-      if (!file) return fail(invalidPart('a file part named "file" is required'));
+      if (!file) return fail(missingFile());
       settled = true;
       resolve(file);
     };
     parser.on('file', (field: string, stream: BusboyFileStream) => {
       if (field !== 'file') {
         stream.resume();
-        return fail(invalidPart('a file part named "file" is required'));
+        return fail(missingFile());
       }
       receiving = true;
       const chunks: Buffer[] = [];

@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { readAvatarUpload } from '../avatar/avatar-upload';
+import { AcceptsMultipart, readAvatarUpload } from '../avatar/avatar-upload';
 import { AvatarService } from '../avatar/avatar.service';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { avatarConfig } from '../config/avatar.config';
@@ -30,6 +30,7 @@ export class AvatarController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiErrors('VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'INVALID_IMAGE', 'SERVICE_UNAVAILABLE')
+  @AcceptsMultipart()
   @Put()
   async uploadMyAvatar(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
     const upload = await readAvatarUpload(request, this.config.maxBytes);
