@@ -9,12 +9,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { type Child, type LoadResult, ROOT, json, load, median, startProcess } from './support';
+import { type Child, type LoadResult, ROOT, load, median, signIn, startProcess } from './support';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 16);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = 10;
-const PASSWORD = 'Vq8#mZt!rW2p';
 
 interface Target {
   child: Child;
@@ -25,13 +24,7 @@ async function start(checkout: string, port: number): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
   const env = { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '10', PUBLIC_URL: `http://localhost:${port}` };
   const child = await startProcess(relative(ROOT, join(checkout, 'dist/src/main.js')), port, env);
-  const email = `bench-ab-${Date.now()}@example.com`;
-  await json(`${child.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json<{ accessToken: string }>(`${child.url}/api/auth/login`, {
-    method: 'POST',
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
-  return { child, headers: { authorization: `Bearer ${accessToken}` } };
+  return { child, headers: await signIn(child.url, 'ab') };
 }
 
 const round = (target: Target, duration: number): Promise<LoadResult> =>
@@ -47,9 +40,13 @@ async function main(): Promise<void> {
   const pairs: Array<[LoadResult, LoadResult]> = [];
   for (let i = 0; i < PAIRS; i++) {
     // Alternate which side goes first, so that neither always follows the other.
-    const [first, second] = i % 2 === 0 ? [a, b] : [b, a];
-    const results = [await round(first, DURATION), await round(second, DURATION)];
-    pairs.push(first === a ? [results[0], results[1]] : [results[1], results[0]]);
+    if (i % 2 === 0) {
+      const ra = await round(a, DURATION);
+      pairs.push([ra, await round(b, DURATION)]);
+    } else {
+      const rb = await round(b, DURATION);
+      pairs.push([await round(a, DURATION), rb]);
+    }
   }
   await Promise.all([a.child.stop(), b.child.stop()]);
   const side = (index: 0 | 1) =>

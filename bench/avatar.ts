@@ -5,10 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { json, memoryMb, median, startProcess, table } from './support';
+import { memoryMb, median, signIn, startProcess, table } from './support';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 24);
-const PASSWORD = 'Vq8#mZt!rW2p';
 
 /** A 4000×3000 photo-like JPEG: smooth noise, so it compresses like a photo rather than a flat colour. */
 async function twelveMegapixelJpeg(): Promise<Buffer> {
@@ -28,18 +27,13 @@ async function main(): Promise<void> {
     AVATAR_MAX_BYTES: String(16 * 1024 * 1024),
   });
   const pid = service.process.pid as number;
-  const email = `bench-avatar-${Date.now()}@example.com`;
-  await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, {
-    method: 'POST',
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
+  const headers = await signIn(service.url, 'avatar');
 
   const uploadOnce = async (): Promise<number> => {
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
     const started = performance.now();
-    const response = await fetch(`${service.url}/api/auth/users/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${accessToken}` }, body: form });
+    const response = await fetch(`${service.url}/api/auth/users/me/avatar`, { method: 'PUT', headers, body: form });
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`upload answered ${response.status}`);
     return performance.now() - started;

@@ -6,10 +6,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { PROBE_ARGS, json, readProbe, startProcess, table } from './support';
+import { BENCH_PASSWORD, PROBE_ARGS, json, readProbe, startProcess, table } from './support';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
-const PASSWORD = 'Vq8#mZt!rW2p';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-login-'));
@@ -23,12 +22,12 @@ async function main(): Promise<void> {
   );
   const pid = service.process.pid as number;
   const email = `bench-login-${Date.now()}@example.com`;
-  await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
+  await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
   const login = {
     url: `${service.url}/api/auth/login`,
     method: 'POST' as const,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: PASSWORD }),
+    body: JSON.stringify({ email, password: BENCH_PASSWORD }),
   };
 
   await autocannon({ ...login, connections: 8, duration: 3 });

@@ -10,7 +10,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Child, type LoadResult, PROBE_ARGS, type ProbeReading, json, load, median, memoryMb, readProbe, startProcess, table } from './support';
+import { type Child, type LoadResult, PROBE_ARGS, type ProbeReading, load, median, memoryMb, readProbe, signIn, startProcess, table } from './support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -19,7 +19,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 10);
 // For quick A/B runs: BENCH_CONNECTIONS=20 BENCH_MEMORY=0 (the full run, for BENCHMARKS.md, uses neither).
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '20,64').split(',').map(Number);
 const MEMORY_REQUESTS = process.env.BENCH_MEMORY === '0' ? 0 : 200_000;
-const PASSWORD = 'Vq8#mZt!rW2p';
 
 async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{ ratios: number[]; rows: Array<Record<string, string | number>> }> {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-me-${database}-`));
@@ -28,12 +27,7 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
   else env.DATABASE_URL = '';
   const probeFile = join(dataDir, 'probe.json');
   const service = await startProcess('dist/src/main.js', basePort, { ...env, PROBE_FILE: probeFile }, '/api/health', PROBE_ARGS);
-  const email = `bench-${Date.now()}@example.com`;
-  await json(`${service.url}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: PASSWORD }) });
-  const { accessToken } = await json<{ accessToken: string }>(`${service.url}/api/auth/login`, {
-    method: 'POST',
-    body: JSON.stringify({ email, password: PASSWORD }),
-  });
+  const headers = await signIn(service.url, 'me');
   const ceilingProbeFile = join(dataDir, 'ceiling-probe.json');
   const ceiling = await startProcess(
     'dist/bench/ceiling-server.js',
@@ -42,7 +36,6 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
     '/api/health',
     PROBE_ARGS,
   );
-  const headers = { authorization: `Bearer ${accessToken}` };
   const pid = service.process.pid as number;
   const idle = memoryMb(pid).rss;
 
@@ -89,19 +82,23 @@ async function run(database: 'sqlite' | 'postgres', basePort: number): Promise<{
     }
     if (connections === 20) ratios = results.service.map((r, round) => r.requestsPerSecond / results.ceiling[round].requestsPerSecond);
   }
-  // Leak check: memory after a full GC once warm, then after another 200 000 requests. Both readings follow
-  // the same 5 s of load, so that neither comes after an idle spell (or a second forced GC) the other lacks.
-  const memoryLoad = () => load(`${service.url}/api/auth/users/me`, pid, { connections: 20, duration: 5, headers });
-  await memoryLoad();
-  const warm = await readProbe(pid, probeFile);
-  let served = 0;
-  while (served < MEMORY_REQUESTS) served += (await memoryLoad()).requests;
-  const after = await readProbe(pid, probeFile);
-  const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)}%`;
-  console.log(
-    `${database}: idle RSS ${idle.toFixed(1)} MB; after GC, warm (${totalRequests} requests): RSS ${warm.rssMb.toFixed(1)} MB, heap ${warm.heapUsedMb.toFixed(1)} MB; ` +
-      `after ${served} more: RSS ${after.rssMb.toFixed(1)} MB (${growth(warm.rssMb, after.rssMb)}), heap ${after.heapUsedMb.toFixed(1)} MB (${growth(warm.heapUsedMb, after.heapUsedMb)})`,
-  );
+  if (MEMORY_REQUESTS > 0) {
+    // Leak check: memory after a full GC once warm, then after another 200 000 requests. Both readings follow
+    // the same 5 s of load, so that neither comes after an idle spell (or a second forced GC) the other lacks.
+    const memoryLoad = () => load(`${service.url}/api/auth/users/me`, pid, { connections: 20, duration: 5, headers });
+    await memoryLoad();
+    const warm = await readProbe(pid, probeFile);
+    let served = 0;
+    while (served < MEMORY_REQUESTS) served += (await memoryLoad()).requests;
+    const after = await readProbe(pid, probeFile);
+    const growth = (from: number, to: number) => `${(((to - from) / from) * 100).toFixed(1)}%`;
+    console.log(
+      `${database}: idle RSS ${idle.toFixed(1)} MB; after GC, warm (${totalRequests} requests): RSS ${warm.rssMb.toFixed(1)} MB, heap ${warm.heapUsedMb.toFixed(1)} MB; ` +
+        `after ${served} more: RSS ${after.rssMb.toFixed(1)} MB (${growth(warm.rssMb, after.rssMb)}), heap ${after.heapUsedMb.toFixed(1)} MB (${growth(warm.heapUsedMb, after.heapUsedMb)})`,
+    );
+  } else {
+    console.log(`${database}: idle RSS ${idle.toFixed(1)} MB (leak check skipped: BENCH_MEMORY=0)`);
+  }
   await Promise.all([service.stop(), ceiling.stop()]);
   return { ratios, rows };
 }

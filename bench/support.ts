@@ -119,6 +119,16 @@ export async function json<T>(url: string, init: RequestInit): Promise<T> {
   return (await response.json()) as T;
 }
 
+export const BENCH_PASSWORD = 'Vq8#mZt!rW2p';
+
+/** Registers a fresh user on the service at `baseUrl`, logs in, and returns the access token's header. */
+export async function signIn(baseUrl: string, label: string): Promise<{ authorization: string }> {
+  const credentials = JSON.stringify({ email: `bench-${label}-${Date.now()}@example.com`, password: BENCH_PASSWORD });
+  await json(`${baseUrl}/api/auth/register`, { method: 'POST', body: credentials });
+  const { accessToken } = await json<{ accessToken: string }>(`${baseUrl}/api/auth/login`, { method: 'POST', body: credentials });
+  return { authorization: `Bearer ${accessToken}` };
+}
+
 export function table(rows: Array<Record<string, string | number>>): string {
   const columns = Object.keys(rows[0]);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
