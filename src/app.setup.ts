@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
 import { sendError } from './common/http/send-error';
+import { isUtf8JsonType, parseJsonBody } from './common/http/json-body';
 import { AppError } from './common/errors/app-error';
 import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
@@ -79,8 +80,27 @@ function closeConnectionsWhenStopping(app: NestFastifyApplication): void {
   });
 }
 
+/**
+ * Bodies are JSON, parsed strictly (parseJsonBody), or the avatar's multipart. Fastify's own text/plain parser
+ * and Nest's form parser are not installed: a form or a text body is what a cross-site HTML form can send
+ * without a preflight, and answers 415 before any handler.
+ */
+function acceptJsonBodiesOnly(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: JSON_BODY_LIMIT }, (request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void) => {
+    if (!isUtf8JsonType(request.headers['content-type'])) return done(new AppError('UNSUPPORTED_MEDIA_TYPE', 'JSON bodies are UTF-8.'));
+    try {
+      done(null, parseJsonBody(body));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+}
+
 /** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  acceptJsonBodiesOnly(app);
   await configureProfileHttp(app);
   // Nest's own security headers (helmet 8 defaults) are computed once; @fastify/helmet rebuilt helmet and
   // re-parsed the CSP on every request (profiled: about 4% of GET /me).
@@ -111,7 +131,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   mkdirSync(config.dataDir, { recursive: true });
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: true, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: false, abortOnError: false });
   await configureApp(app, config);
   connectBroker(app);
   return app;

@@ -17,8 +17,8 @@ export function acceptsMultipart(request: FastifyRequest): boolean {
 const MULTIPART_OVERHEAD = 16 * 1024;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 
-// The rest of an oversized upload is not read: the connection is closed after the 413.
-const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`, { maxBytes }, { connection: 'close' });
+// The rest of an oversized upload is discarded, then the connection closed (lingerIfBodyUnread).
+const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`, { maxBytes });
 const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a part named "file".');
 const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });
 const missingFile = () => invalidPart('a file part named "file" is required');

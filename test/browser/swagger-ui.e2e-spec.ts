@@ -15,8 +15,7 @@ describe('Swagger UI in a real browser', { skip }, () => {
   let baseUrl: string;
   before(async () => {
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    baseUrl = await t.app.getUrl();
+    baseUrl = t.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -9,6 +10,8 @@ import { createApp } from '../../src/app.setup';
 export interface TestApp {
   app: NestFastifyApplication;
   http: ReturnType<typeof request>;
+  /** http://127.0.0.1:<port> of the listening app. */
+  url: string;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -23,11 +26,14 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
   Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
   const app = await createApp();
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  // Listening on a real port, as in production: supertest's own per-request listen closes the server under
+  // connections still in use (an answered-but-unread upload lingers on its socket).
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
-    http: request(app.getHttpServer()),
+    http: request(`http://127.0.0.1:${port}`),
+    url: `http://127.0.0.1:${port}`,
     dataDir,
     close: () => app.close(),
   };

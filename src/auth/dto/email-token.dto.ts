@@ -1,8 +1,7 @@
-import { IsString, Length } from 'class-validator';
+import { IsString } from 'class-validator';
 
 export class EmailTokenDto {
-  /** The token from the mailed link. */
+  /** The token from the mailed link; any other string is 400 `EMAIL_TOKEN_INVALID`. */
   @IsString()
-  @Length(16, 256)
   token: string;
 }

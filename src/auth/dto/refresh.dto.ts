@@ -1,9 +1,8 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 
 export class RefreshTokenDto {
-  /** The refresh token; may be omitted when the `refresh_token` cookie is sent. */
+  /** The refresh token; may be omitted when the `refresh_token` cookie is sent. Any other string is 401 `REFRESH_TOKEN_INVALID`. */
   @IsOptional()
   @IsString()
-  @MaxLength(512)
   refreshToken?: string;
 }

@@ -23,6 +23,7 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 const MESSAGES: Partial<Record<ErrorCode, string>> = {
+  VALIDATION_FAILED: 'The request is not valid.',
   NOT_FOUND: 'No such resource.',
   METHOD_NOT_ALLOWED: 'Method not allowed on this resource.',
   MALFORMED_JSON: 'The request body is not valid JSON.',
@@ -45,6 +46,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   // Router errors: a path parameter too long to be any id, or a URL that does not decode.
   FST_ERR_MAX_PARAM_LENGTH: 'NOT_FOUND',
   FST_ERR_BAD_URL: 'NOT_FOUND',
+  // A QUERY request without a Content-Type, refused before routing: no route of the service takes QUERY.
+  FST_ERR_ROUTE_MISSING_CONTENT_TYPE: 'NOT_FOUND',
 };
 
 function generic(code: ErrorCode, message?: string, unexpected = false): ErrorResponse {

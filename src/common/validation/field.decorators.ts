@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Matches, MaxLength, MinLength, ValidateIf, registerDecorator } from 'class-validator';
+import { IsEmail, IsString, Matches, MaxLength, ValidateIf, registerDecorator } from 'class-validator';
 import { EMAIL_MAX_LENGTH, canonicalEmail } from './email';
 import { codePointLength, hasControlCharacters } from './text';
 
@@ -56,14 +56,15 @@ export function IsDisplayName(): PropertyDecorator {
   );
 }
 
-/** A password as typed: a string, bounded so a huge body cannot make hashing expensive; the policy says the rest. */
+/**
+ * A password as typed: a string. Its length is the password policy's business (422 `too_short`/`too_long` for a
+ * new password) or the hasher's (a login with more than bcrypt's 72 bytes never matches); the body limit bounds it.
+ */
 export function IsPasswordInput(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ format: 'password', minLength: 1, maxLength: 1024, example: 'c0rrect-Horse-battery' }),
+    ApiProperty({ format: 'password', example: 'c0rrect-Horse-battery' }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
     IsString(),
-    MinLength(1),
-    MaxLength(1024),
   );
 }
 
