@@ -142,7 +142,11 @@ function connectBroker(app: NestFastifyApplication): void {
   const { brokerUrl } = parseEventsConfig(process.env);
   if (!brokerUrl) return;
   app.connectMicroservice<MicroserviceOptions>(
-    { transport: Transport.NATS, options: { servers: [brokerUrl], queue: 'profile-service' } },
+    // A broker that is away at boot or later never stops the service: the client keeps trying in the background.
+    {
+      transport: Transport.NATS,
+      options: { servers: [brokerUrl], queue: 'profile-service', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 },
+    },
     { inheritAppConfig: true },
   );
 }

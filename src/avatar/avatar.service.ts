@@ -16,6 +16,8 @@ import { AvatarStorage, renditionKey } from './storage/avatar-storage';
 const VERSION = /^([0-9a-z]{9})([0-9a-f]{12})$/;
 const SWEEP_GRACE_MS = 10 * 60 * 1000;
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+/** Files whose removal failed (storage away) are tried again this soon, not only at the hourly sweep. */
+const RETRY_REMOVAL_MS = 30 * 1000;
 
 function newVersion(): string {
   return Date.now().toString(36).padStart(9, '0') + randomBytes(6).toString('hex');
@@ -35,6 +37,9 @@ export function isAvatarVersion(value: string): boolean {
 export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(AvatarService.name);
   private sweepTimer?: NodeJS.Timeout;
+  private retryTimer?: NodeJS.Timeout;
+  /** Known orphans: `userId/version` (or `userId/` for all of a user's files) whose removal failed. */
+  private readonly unremoved = new Map<string, { userId: string; version?: string }>();
 
   constructor(
     private readonly pipeline: AvatarPipeline,
@@ -97,10 +102,24 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.sweepTimer);
+    clearTimeout(this.retryTimer);
   }
 
-  /** Removes stored versions that no user points at, once they are old enough not to be an upload in progress. */
+  /**
+   * Removes the known orphans, then stored versions that no user points at once they are old enough not to
+   * be an upload in progress.
+   */
   async sweep(): Promise<number> {
+    let removed = 0;
+    for (const [key, { userId, version }] of this.unremoved) {
+      await this.storage.remove(userId, version);
+      this.unremoved.delete(key);
+      removed += 1;
+    }
+    return removed + (await this.sweepUnreferenced());
+  }
+
+  private async sweepUnreferenced(): Promise<number> {
     const stored = await this.storage.listVersions();
     const current = await this.users.avatarVersionsOf([...new Set(stored.map((entry) => entry.userId))].filter(isUuid));
     let removed = 0;
@@ -113,9 +132,23 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     return removed;
   }
 
-  // Best effort: a file that cannot be removed now is found by the next sweep, never shown to the user.
+  // Best effort: a file that cannot be removed now is tried again soon, and is never shown to the user.
   private async removeFiles(userId: string, version?: string): Promise<void> {
-    await this.storage.remove(userId, version).catch((error: Error) => this.logger.warn(`avatar files not removed (the sweep will retry): ${error.message}`));
+    await this.storage.remove(userId, version).catch((error: Error) => {
+      this.logger.warn(`avatar files not removed (retried in ${RETRY_REMOVAL_MS / 1000} s): ${error.message}`);
+      this.unremoved.set(`${userId}/${version ?? ''}`, { userId, version });
+      this.retryRemovalsSoon();
+    });
+  }
+
+  private retryRemovalsSoon(): void {
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.sweep().catch((error: Error) => {
+        this.logger.warn(`avatar sweep failed: ${error.message}`);
+        if (this.unremoved.size > 0) this.retryRemovalsSoon();
+      });
+    }, RETRY_REMOVAL_MS).unref();
   }
 
   private emitChanged(user: UserEntity): void {

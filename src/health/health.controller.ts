@@ -8,11 +8,14 @@ import { HealthService } from './health.service';
 export class HealthChecksDto {
   /** @example "up" */
   database: 'up' | 'down';
+
+  /** Present with BROKER_URL. A broker that is down does not stop the service: events wait in the outbox. @example "up" */
+  broker?: 'up' | 'down';
 }
 
 export class HealthResponseDto {
-  /** @example "ok" */
-  status: 'ok';
+  /** `degraded` while the broker is down (events are delivered once it is back). @example "ok" */
+  status: 'ok' | 'degraded';
 
   checks: HealthChecksDto;
 }
@@ -23,12 +26,12 @@ export class HealthResponseDto {
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @ApiOperation({ summary: 'Liveness and dependencies' })
+  @ApiOperation({ summary: 'Liveness and dependencies', description: '503 only when the database is down; a broker outage is `status: "degraded"` with 200.' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: '`SERVICE_UNAVAILABLE`, with `details.checks` naming what is down.' })
   @Get()
   async getHealth(): Promise<HealthResponseDto> {
-    const database = await this.health.checkDatabase();
-    if (database === 'down') throw new AppError('SERVICE_UNAVAILABLE', 'A dependency is down.', { checks: { database } });
-    return { status: 'ok', checks: { database } };
+    const checks = await this.health.check();
+    if (checks.database === 'down') throw new AppError('SERVICE_UNAVAILABLE', 'A dependency is down.', { checks });
+    return { status: checks.broker === 'down' ? 'degraded' : 'ok', checks };
   }
 }

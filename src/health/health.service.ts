@@ -1,14 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { EventPublisher } from '../events/event-publisher';
 
 export type DependencyState = 'up' | 'down';
 
-/** Probes the dependencies the service cannot work without. */
-@Injectable()
-export class HealthService {
-  constructor(private readonly dataSource: DataSource) {}
+export interface HealthReport {
+  database: DependencyState;
+  /** Only with BROKER_URL. */
+  broker?: DependencyState;
+}
 
-  async checkDatabase(): Promise<DependencyState> {
+/** Probes the dependencies: the database the service cannot work without, and the broker it can wait for. */
+@Injectable()
+export class HealthService implements OnModuleInit {
+  private publisher: EventPublisher | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    // The publisher lives in the feature's EventsModule; null without BROKER_URL.
+    this.publisher = this.moduleRef.get<EventPublisher | null>(EventPublisher, { strict: false });
+  }
+
+  async check(): Promise<HealthReport> {
+    const [database, broker] = await Promise.all([this.checkDatabase(), this.publisher?.isReachable()]);
+    return broker === undefined ? { database } : { database, broker: broker ? 'up' : 'down' };
+  }
+
+  private async checkDatabase(): Promise<DependencyState> {
     return this.dataSource.query('SELECT 1').then(
       () => 'up' as const,
       () => 'down' as const,

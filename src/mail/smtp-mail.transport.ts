@@ -7,7 +7,11 @@ export class SmtpMailTransport extends MailTransport {
 
   constructor(url: string) {
     super();
-    this.transporter = createTransport(url);
+    // Bounded waits (nodemailer's defaults are minutes): an SMTP server that is away costs a request seconds.
+    const timeouts = new URLSearchParams({ connectionTimeout: '5000', greetingTimeout: '5000', socketTimeout: '10000' });
+    const parsed = new URL(url);
+    for (const [name, value] of timeouts) if (!parsed.searchParams.has(name)) parsed.searchParams.set(name, value);
+    this.transporter = createTransport(parsed.toString());
   }
 
   async deliver(message: MailMessage, from: string): Promise<void> {

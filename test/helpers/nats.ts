@@ -1,4 +1,4 @@
-import { Socket, createServer, type Server } from 'node:net';
+import { Socket } from 'node:net';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 
 export const NATS_URL = process.env.NATS_TEST_URL ?? 'nats://127.0.0.1:4222';
@@ -57,33 +57,5 @@ export async function startConsumer(subjects: string[]): Promise<Consumer> {
       throw new Error('event not received in time');
     },
     close: () => connection.close(),
-  };
-}
-
-/** A TCP relay to the real NATS server that can be started later: a broker that comes back. */
-export function natsRelay(port: number): { start(): Promise<void>; stop(): Promise<void> } {
-  const target = new URL(NATS_URL);
-  let server: Server | undefined;
-  const sockets = new Set<Socket>();
-  return {
-    start: () =>
-      new Promise((resolve) => {
-        server = createServer((client) => {
-          const upstream = new Socket();
-          upstream.connect(Number(target.port), target.hostname);
-          client.pipe(upstream).pipe(client);
-          for (const socket of [client, upstream]) {
-            sockets.add(socket);
-            socket.on('error', () => socket.destroy());
-            socket.on('close', () => sockets.delete(socket));
-          }
-        }).listen(port, '127.0.0.1', () => resolve());
-      }),
-    stop: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        if (server) server.close(() => resolve());
-        else resolve();
-      }),
   };
 }

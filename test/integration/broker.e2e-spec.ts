@@ -4,7 +4,8 @@ import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microse
 import { lastValueFrom } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { registerAndLogin, uniqueUsername } from '../helpers/factories';
-import { type Consumer, NATS_URL, natsRelay, natsUnavailable, startConsumer } from '../helpers/nats';
+import { type Consumer, NATS_URL, natsUnavailable, startConsumer } from '../helpers/nats';
+import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
@@ -72,17 +73,18 @@ async function main(): Promise<void> {
   });
 
   describe('a broker that is down', { skip: skip ?? false }, () => {
-    const relayPort = 4333;
-    const relay = natsRelay(relayPort);
+    let relay: TcpProxy;
     let t: TestApp;
     let consumer: Consumer;
     before(async () => {
       consumer = await startConsumer(EVENTS);
-      t = await startTestApp({ BROKER_URL: `nats://127.0.0.1:${relayPort}`, BROKER_RETRY_MS: '200' });
+      relay = await startTcpProxy(Number(new URL(NATS_URL).port), new URL(NATS_URL).hostname);
+      await relay.cut();
+      t = await startTestApp({ BROKER_URL: `nats://${relay.address}`, BROKER_RETRY_MS: '200' });
     });
     after(async () => {
       await t.close();
-      await relay.stop();
+      await relay.close();
       await consumer.close();
     });
 
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
       const [{ pending }] = await db.query(`SELECT COUNT(*) AS pending FROM outbox_events WHERE published_at IS NULL`);
       assert.ok(Number(pending) >= 1, 'queued in the outbox');
       assert.equal(consumer.received.filter((e) => e.data.userId === user.userId).length, 0);
-      await relay.start();
+      await relay.restore();
       const event = await consumer.waitFor((e) => e.subject === 'profile.updated' && e.data.userId === user.userId);
       assert.deepEqual(event.data.changed, ['displayName']);
     });

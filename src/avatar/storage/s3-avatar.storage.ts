@@ -16,6 +16,9 @@ export class S3AvatarStorage extends AvatarStorage {
       // Recent SDKs add CRC checksums by default, which many S3-compatible servers reject.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // Bounded waits: a bucket that is away answers the upload with 503 in seconds, not minutes.
+      requestHandler: { connectionTimeout: 3000, requestTimeout: 10_000 },
+      maxAttempts: 2,
     });
   }
 

@@ -16,6 +16,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() === 'rpc') {
       const response = toErrorResponse(exception);
       if (response.unexpected) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+      else if (response.outage) this.logger.warn(`dependency unavailable: ${(exception as Error).message}`);
       return throwError(() => response.body);
     }
     const http = host.switchToHttp();

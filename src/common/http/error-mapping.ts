@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { AppError } from '../errors/app-error';
 import type { ErrorBody } from '../errors/error-body';
 import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes';
+import { isOutage } from '../errors/outage';
 
 export interface ErrorResponse {
   status: number;
@@ -9,6 +10,8 @@ export interface ErrorResponse {
   headers: Record<string, string>;
   /** True for errors nobody anticipated: they are logged with their stack, and hidden from the client. */
   unexpected: boolean;
+  /** A dependency that is away (logged as a warning, answered 503). */
+  outage?: boolean;
 }
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -30,6 +33,7 @@ const MESSAGES: Partial<Record<ErrorCode, string>> = {
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported content type.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
+  SERVICE_UNAVAILABLE: 'The service is temporarily unavailable; try again shortly.',
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
@@ -80,6 +84,8 @@ export function toErrorResponse(error: unknown): ErrorResponse {
   }
   const known = fastifyCode(error);
   if (known) return generic(known);
+  // A database (or other dependency) that is away: the client may retry; logged, but not as a bug.
+  if (isOutage(error)) return { ...generic('SERVICE_UNAVAILABLE'), headers: { 'retry-after': '5' }, outage: true };
   const fastifyError = error as { statusCode?: unknown } | null;
   const status = typeof fastifyError?.statusCode === 'number' ? fastifyError.statusCode : 500;
   const code = status < 500 ? CODE_BY_STATUS[status] : undefined;

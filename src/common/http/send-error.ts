@@ -5,9 +5,9 @@ import { sendAfterUnreadBody } from './lingering-close';
 /** Writes the contract's error response; shared by the Nest filter and Fastify's own error handler. */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const response = toErrorResponse(error);
-  if (response.unexpected) {
-    request.log.error({ err: error }, 'unhandled error');
-  }
+  // Name, message and stack only: a TypeORM error also carries its SQL and parameters (a hash, an address).
+  if (response.unexpected) request.log.error({ err: loggable(error) }, 'unhandled error');
+  else if (response.outage) request.log.warn(`dependency unavailable: ${(error as Error).message}`);
   if (reply.sent) return;
   sendAfterUnreadBody(request, reply, () => {
     if (reply.sent) return;
@@ -19,4 +19,8 @@ export function sendError(error: unknown, request: FastifyRequest, reply: Fastif
       .type('application/json; charset=utf-8')
       .send({ ...response.body, requestId: request.id });
   });
+}
+
+function loggable(error: unknown): { name?: string; message: string; stack?: string } {
+  return error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };
 }
