@@ -1,5 +1,6 @@
 import { type KeyObject, createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
@@ -13,6 +14,9 @@ export interface SigningKey {
   publicKey: KeyObject;
   publicJwk: JWK;
 }
+
+/** The generated key's name: sorts before the timestamped names of keys added later by rotation. */
+const FIRST_KEY_FILE = '0000-first.pem';
 
 function algorithmOf(key: KeyObject): SigningAlgorithm {
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
@@ -66,18 +70,35 @@ export class SigningKeysService {
     return { kid, alg, privateKey, publicKey, publicJwk: { ...jwk, kid, alg, use: 'sig' } };
   }
 
-  /** Key files sorted by name (they are named by creation time); creates the first one if none exists. */
+  /**
+   * Key files sorted by name (they are named by creation time); creates the first one if none exists.
+   * Creation is atomic, so instances started together on one DATA_DIR agree: the key is written whole to a
+   * private temporary file, then hard-linked to the one name every instance tries; link() fails for all but
+   * the first, and everyone then reads the winner.
+   */
   private loadOrCreateKeyFiles(): string[] {
-    mkdirSync(this.config.keysDir, { recursive: true, mode: 0o700 });
-    const files = readdirSync(this.config.keysDir)
+    const dir = this.config.keysDir;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const existing = this.readKeyFiles();
+    if (existing.length > 0) return existing;
+    const temporary = join(dir, `.${randomUUID()}.tmp`);
+    writeFileSync(temporary, this.generate(this.config.algorithm), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(temporary, join(dir, FIRST_KEY_FILE));
+      this.logger.log(`Generated a new ${this.config.algorithm} signing key in ${dir}`);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+    return this.readKeyFiles();
+  }
+
+  private readKeyFiles(): string[] {
+    return readdirSync(this.config.keysDir)
       .filter((name) => name.endsWith('.pem'))
-      .sort();
-    if (files.length > 0) return files.map((name) => readFileSync(join(this.config.keysDir, name), 'utf8'));
-    const pem = this.generate(this.config.algorithm);
-    const file = join(this.config.keysDir, `${new Date().toISOString().replace(/[:.]/g, '-')}.pem`);
-    writeFileSync(file, pem, { mode: 0o600, flag: 'wx' });
-    this.logger.log(`Generated a new ${this.config.algorithm} signing key in ${this.config.keysDir}`);
-    return [pem];
+      .sort()
+      .map((name) => readFileSync(join(this.config.keysDir, name), 'utf8'));
   }
 
   private generate(alg: SigningAlgorithm): string {
