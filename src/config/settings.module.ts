@@ -7,6 +7,7 @@ import type { Env } from './env-reader';
 import { eventsConfig, parseEventsConfig } from './events.config';
 import { mailConfig, parseMailConfig } from './mail.config';
 import { oidcConfig, parseOidcConfig } from './oidc.config';
+import { parseRetentionConfig, retentionConfig } from './retention.config';
 
 /** Where the settings come from: the environment of this service, or what a host application passes. */
 export const PROFILE_SETTINGS = Symbol('PROFILE_SETTINGS');
@@ -19,6 +20,7 @@ const NAMESPACES: Array<[string | symbol, (env: Env) => unknown]> = [
   [eventsConfig.KEY, parseEventsConfig],
   [mailConfig.KEY, parseMailConfig],
   [oidcConfig.KEY, parseOidcConfig],
+  [retentionConfig.KEY, parseRetentionConfig],
 ];
 
 /**

@@ -10,6 +10,7 @@ import { databaseConfig, dataSourceOptions } from '../config/database.config';
 import { PROFILE_SETTINGS, SettingsModule } from '../config/settings.module';
 import { serializeSqliteTransactions } from '../database/sqlite-transactions';
 import { EventsModule } from '../events/events.module';
+import { RetentionModule } from '../retention/retention.module';
 import { AuthModule } from '../auth/auth.module';
 import { AvatarModule } from '../avatar/avatar.module';
 import { MailModule } from '../mail/mail.module';
@@ -58,6 +59,7 @@ export class ProfileModule {
         }),
         EventEmitterModule.forRoot(),
         EventsModule,
+        RetentionModule,
       ],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -1,0 +1,140 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityTarget, type FindOptionsWhere, LessThan } from 'typeorm';
+import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
+import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
+import { SessionEntity } from '../auth/sessions/session.entity';
+import { retentionConfig } from '../config/retention.config';
+import { OutboxEventEntity } from '../events/outbox-event.entity';
+import { SecurityEventEntity } from '../users/security-event.entity';
+
+/** The PostgreSQL advisory lock that lets one instance at a time purge ('prof' 'purg' as two int4s). */
+const LOCK_KEY = [0x70726f66, 0x70757267] as const;
+/** The first run waits a little, so a starting fleet does not purge at once. */
+const FIRST_RUN_DELAY_MS = 30_000;
+
+export type PurgeReport = Record<string, number>;
+
+interface Rule<T> {
+  name: string;
+  entity: EntityTarget<T>;
+  key: keyof T & string;
+  /** One condition per statement: each is one index range. */
+  conditions: (now: number) => Array<FindOptionsWhere<T>>;
+}
+
+const ago = (now: number, seconds: number) => new Date(now - seconds * 1000);
+
+/**
+ * Deletes what the service no longer needs (API.md §5 "Retention"): sessions, link tokens and sign-in flows
+ * RETENTION_GRACE after they expired, were revoked or used; security events older than
+ * SECURITY_EVENT_RETENTION; published outbox rows older than OUTBOX_RETENTION. In batches of
+ * RETENTION_BATCH_SIZE, each its own short statement (no long lock, traffic flows between batches), and
+ * on PostgreSQL under an advisory lock, so one instance at a time does it.
+ */
+@Injectable()
+export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RetentionService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<PurgeReport | null>;
+  private stopping = false;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(retentionConfig.KEY) private readonly config: ConfigType<typeof retentionConfig>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.intervalSeconds === 0) return;
+    const run = () => void this.purge().catch((error: Error) => this.logger.warn(`retention purge failed: ${error.message}`));
+    this.timer = setTimeout(() => {
+      run();
+      this.timer = setInterval(run, this.config.intervalSeconds * 1000).unref();
+    }, Math.min(FIRST_RUN_DELAY_MS, this.config.intervalSeconds * 1000)).unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.timer);
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One purge; null when another instance (or this one) is already purging. */
+  purge(now = Date.now()): Promise<PurgeReport | null> {
+    if (this.running) return Promise.resolve(null);
+    this.running = this.purgeUnderLock(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async purgeUnderLock(now: number): Promise<PurgeReport | null> {
+    if (this.dataSource.options.type !== 'postgres') return this.purgeAll(now);
+    // The lock belongs to one connection: take and give it back on the same runner.
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])) as Array<{ locked: boolean }>;
+      if (!locked) return null;
+      try {
+        return await this.purgeAll(now);
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK_KEY]);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async purgeAll(now: number): Promise<PurgeReport> {
+    const report: PurgeReport = {};
+    for (const rule of this.rules()) report[rule.name] = await this.purgeRule(rule as Rule<object>, now);
+    const total = Object.values(report).reduce((sum, count) => sum + count, 0);
+    if (total > 0) this.logger.log(`retention purge removed ${Object.entries(report).map(([name, count]) => `${count} ${name}`).join(', ')}`);
+    return report;
+  }
+
+  private async purgeRule<T extends object>(rule: Rule<T>, now: number): Promise<number> {
+    const repository = this.dataSource.getRepository(rule.entity);
+    let removed = 0;
+    for (const where of rule.conditions(now)) {
+      for (;;) {
+        if (this.stopping) return removed;
+        const batch = await repository.find({ select: { [rule.key]: true } as never, where, take: this.config.batchSize });
+        if (batch.length === 0) break;
+        await repository.delete(batch.map((row) => ({ [rule.key]: row[rule.key] })) as never);
+        removed += batch.length;
+        if (batch.length < this.config.batchSize) break;
+        // Between batches, let the requests that were waiting run.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    return removed;
+  }
+
+  private rules(): Array<Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
+    const { graceSeconds, securityEventSeconds, outboxSeconds } = this.config;
+    return [
+      {
+        name: 'sessions',
+        entity: SessionEntity,
+        key: 'id',
+        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { revokedAt: LessThan(ago(now, graceSeconds)) }],
+      },
+      {
+        name: 'email tokens',
+        entity: EmailTokenEntity,
+        key: 'id',
+        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
+      },
+      { name: 'sign-in flows', entity: OidcFlowEntity, key: 'stateHash', conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }] },
+      { name: 'security events', entity: SecurityEventEntity, key: 'id', conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }] },
+      {
+        name: 'outbox rows',
+        entity: OutboxEventEntity,
+        key: 'id',
+        // Unpublished rows (NULL) never match: they wait for the broker however old they are.
+        conditions: (now) => [{ publishedAt: LessThan(ago(now, outboxSeconds)) }],
+      },
+    ];
+  }
+}

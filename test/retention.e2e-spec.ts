@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { RetentionService } from '../src/retention/retention.service';
+import { login, registerAndLogin } from './helpers/factories';
+import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
+
+const ME = '/api/auth/users/me';
+const DAY = 24 * 3600 * 1000;
+
+describe('retention purge', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let retention: RetentionService;
+  before(async () => {
+    t = await startTestApp({ RETENTION_GRACE: '7d', SECURITY_EVENT_RETENTION: '30d', OUTBOX_RETENTION: '7d', RETENTION_BATCH_SIZE: '2', RETENTION_INTERVAL: '0' });
+    db = t.app.get(DataSource);
+    retention = t.app.get(RetentionService);
+  });
+  after(() => t.close());
+
+  const count = async (sql: string, ...params: unknown[]) => Number(((await db.query(sql, params)) as Array<{ n: number | string }>)[0].n);
+  const p = (index: number) => (db.options.type === 'postgres' ? `$${index}` : '?');
+
+  it('removes what expired, was revoked or used past the grace, old security events and old published outbox rows; keeps the rest', async () => {
+    const user = await registerAndLogin(t);
+    // The verification link, used: a used token.
+    const verify = readOutbox(t.dataDir).filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase()).pop()!;
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(verify) })).status, 200);
+    const sessions = [await login(t, user.email, user.password), await login(t, user.email, user.password), await login(t, user.email, user.password)];
+    for (const session of sessions) assert.equal((await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${session.accessToken}`)).status, 204);
+
+    // Eight days later (as the purge sees it): the revoked sessions and the used token are past the grace.
+    const now = Date.now() + 8 * DAY;
+    const outboxId = randomUUID();
+    const recentOutboxId = randomUUID();
+    const waitingId = randomUUID();
+    const old = new Date(now - 8 * DAY);
+    const outbox = db.getRepository('OutboxEventEntity');
+    await outbox.insert([
+      { id: outboxId, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: old, attempts: 0 },
+      { id: recentOutboxId, name: 'profile.updated', payload: '{}', createdAt: new Date(now), publishedAt: new Date(now), attempts: 0 },
+      { id: waitingId, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: null, attempts: 3 },
+    ]);
+    await db.getRepository('SecurityEventEntity').update({ userId: user.userId, type: 'logout' }, { createdAt: new Date(now - 31 * DAY) });
+
+    const sessionsBefore = await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId);
+    assert.equal(sessionsBefore, 4);
+    // Other test files share the database: count what is this test's own.
+    const report = await retention.purge(now);
+    assert.ok(report);
+    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1, JSON.stringify(report));
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM email_tokens WHERE user_id = ${p(1)}`, user.userId), 0, 'the used token is gone');
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)} AND type = 'logout'`, user.userId), 0);
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, outboxId), 0);
+
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId), 1, 'the live session stays');
+    assert.equal((await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`)).status, 200);
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 1, 'unpublished rows wait for the broker');
+    assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
+    assert.deepEqual(await retention.purge(now), { sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+  });
+
+  it('runs one purge at a time in a process: a second concurrent run is skipped', async () => {
+    const [first, second] = await Promise.all([retention.purge(), retention.purge()]);
+    assert.ok(first);
+    assert.equal(second, null);
+  });
+
+  it('skips the purge while another instance holds the advisory lock (PostgreSQL)', { skip: process.env.DATABASE_URL ? false : 'PostgreSQL only' }, async () => {
+    // Another instance, as far as PostgreSQL can tell: a connection of its own holding the lock.
+    const other = db.createQueryRunner();
+    try {
+      await other.query('SELECT pg_advisory_lock($1, $2)', [0x70726f66, 0x70757267]);
+      assert.equal(await retention.purge(), null);
+      await other.query('SELECT pg_advisory_unlock($1, $2)', [0x70726f66, 0x70757267]);
+      assert.ok(await retention.purge());
+    } finally {
+      await other.release();
+    }
+  });
+});
