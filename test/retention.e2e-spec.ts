@@ -20,7 +20,7 @@ describe('retention purge', () => {
   });
   after(() => t.close());
 
-  const count = async (sql: string, ...params: unknown[]) => Number(((await db.query(sql, params)) as Array<{ n: number | string }>)[0].n);
+  const count = async (sql: string, ...params: unknown[]) => Number((await db.query<Array<{ n: number | string }>>(sql, params))[0].n);
   const p = (index: number) => (db.options.type === 'postgres' ? `$${index}` : '?');
 
   it('removes what expired, was revoked or used past the grace, old security events and old published outbox rows; keeps the rest', async () => {
