@@ -41,7 +41,7 @@ export async function startProcess(
   const child = spawn(file, args, {
     // MALLOC_ARENA_MAX as `npm run start:prod` sets it (see README): with glibc's default of one arena per
     // thread, RSS swung by ±30% between runs with a flat heap; with 2 it moved by a few percent.
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', ...env },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', MAIL_TRANSPORT: 'file', ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 300; i++) {

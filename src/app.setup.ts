@@ -1,5 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
@@ -10,6 +12,7 @@ import { PinoNestLogger, createLogger } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
 import { sendError } from './common/http/send-error';
 import { isUtf8JsonType, parseJsonBody } from './common/http/json-body';
+import { refuseCrossSiteCookieRequests } from './common/http/cross-site';
 import { AppError } from './common/errors/app-error';
 import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
@@ -117,7 +120,20 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
       },
     },
   });
-  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins, credentials: true });
+  // Registered here rather than with app.enableCors(), whose hook runs before every other one: a preflight
+  // answer would lack the request id and the security headers every response carries.
+  if (config.corsOrigins.length > 0) {
+    await app.register(fastifyCors, {
+      origin: config.corsOrigins,
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'X-Step-Up-Token', 'X-Request-Id'],
+      exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+    });
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', refuseCrossSiteCookieRequests([new URL(config.publicUrl).origin, ...config.corsOrigins]));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
   setupSwagger(app);
   // Only the signals that mean "stop": by default Nest would also close the app on SIGUSR2 and friends.
@@ -125,10 +141,22 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   closeConnectionsWhenStopping(app);
 }
 
+/**
+ * DATA_DIR holds password hashes, personal data, signing keys and mail with live links: only the service's user
+ * may read it. Everything the process creates is 0600/0700 (umask), and an existing directory or SQLite file
+ * from an earlier, looser version is tightened.
+ */
+function keepDataPrivate(dataDir: string): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(dataDir, 0o700);
+  for (const name of readdirSync(dataDir)) if (name.startsWith('profile.sqlite')) chmodSync(join(dataDir, name), 0o600);
+}
+
 /** Builds the application on the environment's configuration; the caller listens or injects. */
 export async function createApp(): Promise<NestFastifyApplication> {
   const config = parseAppConfig(process.env);
-  mkdirSync(config.dataDir, { recursive: true });
+  keepDataPrivate(config.dataDir);
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: false, abortOnError: false });

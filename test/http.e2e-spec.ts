@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildService, startChildService } from './helpers/child-service';
 import { assertError, registerAndLogin } from './helpers/factories';
-import { type TestApp, startTestApp } from './helpers/test-app';
+import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
 
 describe('HTTP surface', () => {
   let t: TestApp;
@@ -70,6 +70,13 @@ describe('HTTP surface', () => {
     }
   });
 
+  it('keeps DATA_DIR to the service user: folders 0700, files 0600', () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(t.dataDir), 0o700);
+    assert.equal(mode(join(t.dataDir, 'keys')), 0o700);
+    for (const name of readdirSync(t.dataDir).filter((file) => file.startsWith('profile.sqlite'))) assert.equal(mode(join(t.dataDir, name)), 0o600, name);
+  });
+
   it('reports the database in /api/health', async () => {
     const response = await t.http.get('/api/health');
     assert.equal(response.status, 200);
@@ -108,12 +115,52 @@ describe('CORS', () => {
     const other = await t.http.options('/api/auth/login').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
     assert.notEqual(other.headers['access-control-allow-origin'], 'https://evil.example');
   });
+
+  it('lets an allowed front end call PUT, PATCH and DELETE with the contract headers; the preflight carries the usual headers', async () => {
+    const preflight = await t.http
+      .options('/api/auth/users/me')
+      .set('Origin', 'https://app.example')
+      .set('Access-Control-Request-Method', 'DELETE')
+      .set('Access-Control-Request-Headers', 'authorization,content-type,x-step-up-token,x-request-id');
+    assert.equal(preflight.status, 204);
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) assert.match(preflight.headers['access-control-allow-methods'], new RegExp(`\\b${method}\\b`));
+    for (const header of ['Authorization', 'Content-Type', 'X-Step-Up-Token', 'X-Request-Id']) assert.match(preflight.headers['access-control-allow-headers'], new RegExp(header, 'i'));
+    assert.match(preflight.headers['x-request-id'], /^[A-Za-z0-9._-]+$/);
+    assert.equal(preflight.headers['x-content-type-options'], 'nosniff');
+    assert.equal(preflight.headers['x-frame-options'], 'DENY');
+  });
+});
+
+describe('cross-site requests with cookie credentials', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ CORS_ORIGINS: 'https://app.example', PUBLIC_URL: 'http://id.example' });
+  });
+  after(() => t.close());
+
+  it('answers CROSS_SITE_REQUEST to a foreign Origin or Sec-Fetch-Site: cross-site, and changes nothing', async () => {
+    const user = await registerAndLogin(t);
+    const cookie = user.cookies.map((c) => c.split(';')[0]).join('; ');
+    assertError(await t.http.post('/api/auth/logout').set('Cookie', cookie).set('Origin', 'https://evil.example'), 403, 'CROSS_SITE_REQUEST');
+    assertError(await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').send({ displayName: 'Evil' }), 403, 'CROSS_SITE_REQUEST');
+    assertError(await t.http.post('/api/auth/refresh').set('Cookie', cookie).set('Origin', 'null'), 403, 'CROSS_SITE_REQUEST');
+    const profile = await t.http.get('/api/auth/users/me').set('Cookie', cookie);
+    assert.equal(profile.status, 200, 'the session is still alive');
+    assert.equal(profile.body.displayName, null);
+    // Own origins, no Origin at all, and the Authorization header alone are fine.
+    assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Origin', 'https://app.example').send({ displayName: 'App' })).status, 200);
+    assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Origin', 'http://id.example').send({ displayName: 'Self' })).status, 200);
+    assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).send({ displayName: 'Cli' })).status, 200);
+    const bearer = await t.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).set('Origin', 'https://evil.example').send({ displayName: 'Bearer' });
+    assert.equal(bearer.status, 200);
+  });
 });
 
 describe('logs', () => {
   let instance: ChildService;
+  const dataDir = mkdtempSync(join(tmpdir(), 'profile-logs-'));
   before(async () => {
-    instance = await startChildService(4660, { LOG_LEVEL: 'debug', DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-logs-')), BCRYPT_COST: '4' });
+    instance = await startChildService(4660, { LOG_LEVEL: 'debug', DATA_DIR: dataDir, BCRYPT_COST: '4' });
   });
   after(() => instance?.stop());
 
@@ -130,6 +177,9 @@ describe('logs', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const output = instance.output();
     assert.match(output, /"path":"\/api\/auth\/users\/me"/, 'requests are logged at debug level');
-    for (const secret of [password, accessToken, refreshToken, 'Wrong!pass1']) assert.ok(!output.includes(secret), 'a secret reached the log');
+    const mailed = readOutbox(dataDir);
+    assert.ok(mailed.length > 0 && output.includes(mailed[0].file), 'the mail is logged with its file');
+    const linkTokens = mailed.map((mail) => linkToken(mail));
+    for (const secret of [password, accessToken, refreshToken, 'Wrong!pass1', ...linkTokens]) assert.ok(!output.includes(secret), 'a secret reached the log');
   });
 });

@@ -30,15 +30,17 @@ export function parseAppConfig(env: Env): AppConfig {
   const reader = new EnvReader(env);
   const production = reader.string('NODE_ENV', 'development') === 'production';
   const port = reader.int('PORT', 3000, { min: 0, max: 65535 });
+  const publicUrl = reader.url('PUBLIC_URL', `http://localhost:${port}`) as string;
   return {
     production,
     port,
-    publicUrl: reader.url('PUBLIC_URL', `http://localhost:${port}`) as string,
+    publicUrl,
     dataDir: resolve(reader.string('DATA_DIR', './data')),
     logLevel: reader.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
     trustProxy: parseTrustProxy(reader),
     corsOrigins: reader.list('CORS_ORIGINS', []),
-    cookieSecure: reader.bool('COOKIE_SECURE', production),
+    // A service reached over https never needs a cookie sent in the clear.
+    cookieSecure: reader.bool('COOKIE_SECURE', production || publicUrl.startsWith('https:')),
     productName: reader.string('PRODUCT_NAME', 'Profile'),
   };
 }

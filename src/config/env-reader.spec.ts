@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAppConfig } from './app.config';
 import { parseAuthConfig } from './auth.config';
+import { parseMailConfig } from './mail.config';
 import { ConfigError, EnvReader, parseDurationSeconds } from './env-reader';
 
 describe('configuration', () => {
@@ -49,6 +50,17 @@ describe('configuration', () => {
     assert.throws(() => parseAuthConfig({ NODE_ENV: 'production', BCRYPT_COST: '8' }), /BCRYPT_COST/);
     assert.equal(parseAuthConfig({ NODE_ENV: 'development', BCRYPT_COST: '8' }).bcryptCost, 8);
     assert.equal(parseAppConfig({ NODE_ENV: 'production' }).cookieSecure, true);
+    assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com' }).cookieSecure, true, 'an https service sends Secure cookies');
+    assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com', COOKIE_SECURE: 'false' }).cookieSecure, false);
+  });
+
+  it('refuses the file mail transport in production unless MAIL_TRANSPORT=file says so', () => {
+    assert.throws(() => parseMailConfig({ NODE_ENV: 'production' }), /SMTP_URL/);
+    assert.equal(parseMailConfig({ NODE_ENV: 'production', MAIL_TRANSPORT: 'file' }).transport, 'file');
+    assert.equal(parseMailConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://mail:25' }).transport, 'smtp');
+    assert.equal(parseMailConfig({ NODE_ENV: 'production', MAIL_ENABLED: 'false' }).enabled, false);
+    assert.equal(parseMailConfig({}).transport, 'file');
+    assert.throws(() => parseMailConfig({ MAIL_TRANSPORT: 'smtp' }), /SMTP_URL/);
   });
 
   it('reads TRUST_PROXY as Fastify does', () => {

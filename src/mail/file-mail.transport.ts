@@ -5,7 +5,11 @@ import { Logger } from '@nestjs/common';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { type MailMessage, MailTransport } from './mail.transport';
 
-/** Writes each mail as an .eml file into the outbox folder and logs one line with its link. */
+/**
+ * Writes each mail as an .eml file into the outbox folder (readable by the service's user only) and logs one
+ * line naming the file and the link, with the link's token left out: logs are read by more people, and kept
+ * longer, than the mailbox a token is meant for.
+ */
 export class FileMailTransport extends MailTransport {
   private readonly logger = new Logger(FileMailTransport.name);
 
@@ -18,6 +22,7 @@ export class FileMailTransport extends MailTransport {
     await mkdir(this.outboxDir, { recursive: true });
     const file = join(this.outboxDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${randomUUID()}.eml`);
     await writeFile(file, raw, { mode: 0o600 });
-    this.logger.log(`mail to ${message.to}: "${message.subject}"${message.link ? ` ${message.link}` : ''}`);
+    const link = message.link ? ` ${message.link.replace(/([?&]token=)[^&#]*/g, '$1<in the file>')}` : '';
+    this.logger.log(`mail to ${message.to}: "${message.subject}" in ${file}${link}`);
   }
 }

@@ -11,7 +11,7 @@ import { MailTransport } from './mail.transport';
       provide: MailTransport,
       inject: [mailConfig.KEY],
       useFactory: async (config: ConfigType<typeof mailConfig>): Promise<MailTransport> => {
-        if (!config.smtpUrl) return new FileMailTransport(config.outboxDir);
+        if (config.transport === 'file' || !config.smtpUrl) return new FileMailTransport(config.outboxDir);
         const { SmtpMailTransport } = await import('./smtp-mail.transport.js');
         return new SmtpMailTransport(config.smtpUrl);
       },

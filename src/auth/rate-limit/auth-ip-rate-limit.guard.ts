@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyRequest } from 'fastify';
-import { clientIp } from '../../common/http/client-ip';
+import { clientIp, rateLimitSubject } from '../../common/http/client-ip';
 import { authConfig } from '../../config/auth.config';
 import { RateLimiter } from './rate-limiter.service';
 
@@ -15,7 +15,7 @@ export class AuthIpRateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const ip = clientIp(context.switchToHttp().getRequest<FastifyRequest>());
-    await this.limiter.consume(this.config.ipRateLimit, `auth-ip:${ip}`);
+    await this.limiter.consume(this.config.ipRateLimit, `auth-ip:${rateLimitSubject(ip)}`);
     return true;
   }
 }

@@ -25,12 +25,6 @@ export class MemoryRateLimitStore extends RateLimitStore implements OnModuleDest
     return Promise.resolve(this.view(window, now));
   }
 
-  read(key: string): Promise<WindowCount> {
-    const now = Date.now();
-    const window = this.windows.get(key);
-    return Promise.resolve(window && window.resetsAt > now ? this.view(window, now) : { count: 0, resetInSeconds: 0 });
-  }
-
   reset(key: string): Promise<void> {
     this.windows.delete(key);
     return Promise.resolve();

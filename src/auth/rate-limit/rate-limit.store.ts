@@ -7,6 +7,5 @@ export interface WindowCount {
 /** Where fixed-window counters live: memory for one instance, Redis when several share them. */
 export abstract class RateLimitStore {
   abstract increment(key: string, windowSeconds: number): Promise<WindowCount>;
-  abstract read(key: string): Promise<WindowCount>;
   abstract reset(key: string): Promise<void>;
 }

@@ -14,17 +14,6 @@ export class RateLimiter {
     if (window.count > rule.limit) throw new TooManyRequestsError(window.resetInSeconds);
   }
 
-  /** Throws 429 when the key has used up its limit, without counting this request. */
-  async assertAllowed(rule: RateLimit, key: string): Promise<void> {
-    const window = await this.store.read(key);
-    if (window.count >= rule.limit) throw new TooManyRequestsError(window.resetInSeconds);
-  }
-
-  /** Counts a failure (for limits on failed attempts only). */
-  async recordFailure(rule: RateLimit, key: string): Promise<void> {
-    await this.store.increment(key, rule.windowSeconds);
-  }
-
   async clear(key: string): Promise<void> {
     await this.store.reset(key);
   }

@@ -34,11 +34,6 @@ export class RedisRateLimitStore extends RateLimitStore implements OnModuleInit,
     return { count, resetInSeconds: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 
-  async read(key: string): Promise<WindowCount> {
-    const [count, ttl] = await this.call(() => Promise.all([this.redis.get(this.prefix + key), this.redis.pttl(this.prefix + key)]));
-    return count === null || ttl <= 0 ? { count: 0, resetInSeconds: 0 } : { count: Number(count), resetInSeconds: Math.ceil(ttl / 1000) };
-  }
-
   async reset(key: string): Promise<void> {
     await this.call(() => this.redis.del(this.prefix + key));
   }
