@@ -31,6 +31,7 @@ import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit/rate-limit.store';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
 import { RegistrationService } from './registration.service';
+import { RefreshTokenHistoryEntity } from './sessions/refresh-token-history.entity';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
 import { StepUpController } from './step-up.controller';
@@ -39,7 +40,7 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
+  imports: [TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
   controllers: [AuthController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,

@@ -1,13 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
-import { authConfig } from '../config/auth.config';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordAttempts } from './password/password-attempts.service';
 import type { SessionTokens } from './session-tokens';
+import type { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
 import { readAccessToken, readRefreshToken } from './tokens/token-transport';
@@ -21,7 +20,6 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly attempts: PasswordAttempts,
     private readonly securityEvents: SecurityEventsService,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {}
 
   /**
@@ -41,7 +39,7 @@ export class LoginService {
 
   async startSession(user: UserEntity, client: RequestOrigin): Promise<SessionTokens> {
     const { session, refreshToken } = await this.sessions.open(user.id, client);
-    return this.tokensFor(user, session.id, refreshToken);
+    return this.tokensFor(user, session, refreshToken);
   }
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
@@ -49,7 +47,7 @@ export class LoginService {
     const { session, refreshToken: next } = await this.sessions.rotate(refreshToken, origin);
     const user = await this.users.findById(session.userId);
     if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
-    return this.tokensFor(user, session.id, next);
+    return this.tokensFor(user, session, next);
   }
 
   /** Ends the session named by the access token or the refresh token, whichever is valid. Never fails. */
@@ -73,9 +71,11 @@ export class LoginService {
     }
   }
 
-  private async tokensFor(user: UserEntity, sessionId: string, refreshToken: string): Promise<SessionTokens> {
-    const access = await this.tokens.signAccessToken(user.id, sessionId);
-    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl: this.config.refreshTokenTtl, user };
+  private async tokensFor(user: UserEntity, session: SessionEntity, refreshToken: string): Promise<SessionTokens> {
+    const access = await this.tokens.signAccessToken(user.id, session.id);
+    // The refresh token lives as long as its session (never past SESSION_MAX_AGE).
+    const refreshTtl = Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000));
+    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, user };
   }
 }
 

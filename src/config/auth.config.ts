@@ -24,6 +24,8 @@ export interface AuthConfig {
   privateKeys: string[];
   accessTokenTtl: number;
   refreshTokenTtl: number;
+  /** Absolute lifetime of a session: refreshing never extends it past this, counted from sign-in. */
+  sessionMaxAge: number;
   stepUpTtl: number;
   emailTokenTtl: number;
   revertTokenTtl: number;
@@ -62,6 +64,7 @@ export function parseAuthConfig(env: Env): AuthConfig {
     privateKeys: parsePrivateKeys(reader),
     accessTokenTtl: reader.durationSeconds('ACCESS_TOKEN_TTL', '15m'),
     refreshTokenTtl: reader.durationSeconds('REFRESH_TOKEN_TTL', '30d'),
+    sessionMaxAge: reader.durationSeconds('SESSION_MAX_AGE', '90d'),
     stepUpTtl: reader.durationSeconds('STEP_UP_TTL', '5m'),
     emailTokenTtl: reader.durationSeconds('EMAIL_TOKEN_TTL', '24h'),
     revertTokenTtl: reader.durationSeconds('EMAIL_REVERT_TOKEN_TTL', '7d'),

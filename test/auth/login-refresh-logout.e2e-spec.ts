@@ -70,6 +70,17 @@ describe('login, refresh and logout', () => {
     assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: first.body.refreshToken }), 401, 'REFRESH_TOKEN_INVALID');
   });
 
+  it('ends the session when any token of its past chain comes back, not only the last one rotated out', async () => {
+    const user = await registerAndLogin(t);
+    const second = (await t.http.post('/api/auth/refresh').send({ refreshToken: user.refreshToken })).body as { refreshToken: string };
+    const third = (await t.http.post('/api/auth/refresh').send({ refreshToken: second.refreshToken })).body as { refreshToken: string; accessToken: string };
+    assert.ok(third.refreshToken);
+    // The attacker replays T1 after T1 -> T2 -> T3: the owner's T3 must stop working too.
+    assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: user.refreshToken }), 401, 'REFRESH_TOKEN_REUSED');
+    assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: third.refreshToken }), 401, 'REFRESH_TOKEN_INVALID');
+    assertError(await t.http.get(ME).set('Authorization', `Bearer ${third.accessToken}`), 401, 'SESSION_REVOKED');
+  });
+
   it('takes the refresh token from the cookie too', async () => {
     const user = await registerAndLogin(t);
     const response = await t.http.post('/api/auth/refresh').set('Cookie', `refresh_token=${user.refreshToken}`).send({});
@@ -130,6 +141,30 @@ describe('login, refresh and logout', () => {
     const second = await login(t, user.email, user.password);
     await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${user.accessToken}`);
     assert.equal((await t.http.get(ME).set('Authorization', `Bearer ${second.accessToken}`)).status, 200);
+  });
+});
+
+describe('sessions have an absolute lifetime (SESSION_MAX_AGE)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ SESSION_MAX_AGE: '3s', REFRESH_TOKEN_TTL: '30d' });
+  });
+  after(() => t.close());
+
+  it('never extends a session past it, however often it is refreshed', async () => {
+    const user = await registerAndLogin(t);
+    let refreshToken = user.refreshToken;
+    const cookieAges: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      const refreshed = await t.http.post('/api/auth/refresh').send({ refreshToken });
+      assert.equal(refreshed.status, 200);
+      refreshToken = refreshed.body.refreshToken;
+      cookieAges.push(Number(/Max-Age=(\d+)/.exec(cookieNamed(setCookies(refreshed.headers), 'refresh_token') ?? '')?.[1]));
+    }
+    assert.ok(cookieAges.every((age) => age <= 3), `refresh cookie ages ${cookieAges.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    assertError(await t.http.post('/api/auth/refresh').send({ refreshToken }), 401, 'REFRESH_TOKEN_INVALID');
   });
 });
 

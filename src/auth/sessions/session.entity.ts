@@ -19,10 +19,6 @@ export class SessionEntity {
   @Column({ name: 'refresh_token_hash', type: 'varchar', length: 64, select: false })
   refreshTokenHash?: string;
 
-  /** SHA-256 of the token rotated out last: presenting it again is reuse, and ends the session. */
-  @Column({ name: 'previous_refresh_token_hash', type: 'varchar', length: 64, nullable: true, select: false })
-  previousRefreshTokenHash?: string | null;
-
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
 

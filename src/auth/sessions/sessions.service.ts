@@ -10,6 +10,7 @@ import { type LinkedIdentity, UserIdentityEntity } from '../../users/user-identi
 import { UserEntity } from '../../users/user.entity';
 import { RawRows } from '../../database/raw-rows';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
+import { RefreshTokenHistoryEntity } from './refresh-token-history.entity';
 import { SessionEntity } from './session.entity';
 
 /** A live session's user, with the identities a profile lists. */
@@ -35,6 +36,7 @@ export class SessionsService {
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
+    @InjectRepository(RefreshTokenHistoryEntity) private readonly rotatedOut: Repository<RefreshTokenHistoryEntity>,
     private readonly securityEvents: SecurityEventsService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
@@ -57,17 +59,15 @@ export class SessionsService {
       id: randomUUID(),
       userId,
       refreshTokenHash: hashOpaqueToken(refreshToken),
-      previousRefreshTokenHash: null,
       userAgent: client.userAgent?.slice(0, 512) ?? null,
       ip: client.ip?.slice(0, 64) ?? null,
       createdAt: now,
       lastUsedAt: now,
-      expiresAt: this.refreshExpiry(now),
+      expiresAt: this.refreshExpiry(now, now),
       revokedAt: null,
     });
     await this.sessions.insert(session);
     delete session.refreshTokenHash;
-    delete session.previousRefreshTokenHash;
     return { session, refreshToken };
   }
 
@@ -83,33 +83,40 @@ export class SessionsService {
   }
 
   /**
-   * Swaps a refresh token for a new one. The conditional update lets exactly one of several parallel
-   * calls with the same token win; the others, and any later replay, find the token rotated out, which
-   * counts as reuse and ends the session, so there is never a second live token chain.
+   * Swaps a refresh token for a new one. The update is conditional on the presented token, so exactly one of
+   * several parallel calls with it wins; the others, and any later replay of it or of any older token of the
+   * session's chain (kept in refresh_token_history), count as reuse and end the session: there is never a
+   * second live chain. Expiry moves with each refresh, never past SESSION_MAX_AGE from sign-in.
    */
   async rotate(refreshToken: string, origin: RequestOrigin): Promise<OpenedSession> {
     const presented = hashOpaqueToken(refreshToken);
-    const next = newOpaqueToken();
     const now = new Date();
-    const result = await this.sessions
-      .createQueryBuilder()
-      .update(SessionEntity)
-      .set({ refreshTokenHash: hashOpaqueToken(next), previousRefreshTokenHash: presented, lastUsedAt: now, expiresAt: this.refreshExpiry(now) })
-      .where('refresh_token_hash = :presented', { presented })
-      .andWhere('revoked_at IS NULL')
-      .andWhere('expires_at > :now', { now })
-      .execute();
-    if (result.affected === 1) {
-      const session = await this.sessions.findOneByOrFail({ refreshTokenHash: hashOpaqueToken(next) });
-      return { session, refreshToken: next };
+    const session = await this.sessions.findOneBy({ refreshTokenHash: presented });
+    if (session && session.revokedAt === null && session.expiresAt > now) {
+      const next = newOpaqueToken();
+      const expiresAt = this.refreshExpiry(now, session.createdAt);
+      const result = await this.sessions
+        .createQueryBuilder()
+        .update(SessionEntity)
+        .set({ refreshTokenHash: hashOpaqueToken(next), lastUsedAt: now, expiresAt })
+        .where('id = :id AND refresh_token_hash = :presented AND revoked_at IS NULL', { id: session.id, presented })
+        .execute();
+      if (result.affected === 1) {
+        await this.rotatedOut.insert({ tokenHash: presented, sessionId: session.id, rotatedAt: now });
+        return { session: Object.assign(session, { lastUsedAt: now, expiresAt }), refreshToken: next };
+      }
+      return this.endReusedSession(session, origin); // a parallel refresh with the same token won
     }
-    const reused = await this.sessions.findOneBy({ previousRefreshTokenHash: presented, revokedAt: IsNull() });
-    if (reused) {
-      await this.revoke(reused.id);
-      await this.securityEvents.record(reused.userId, 'refresh_token_reused', origin);
-      throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
-    }
+    if (session) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    const rotated = await this.rotatedOut.findOneBy({ tokenHash: presented });
+    const owner = rotated ? await this.sessions.findOneBy({ id: rotated.sessionId, revokedAt: IsNull() }) : null;
+    if (owner) return this.endReusedSession(owner, origin);
     throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+  }
+
+  private async endReusedSession(session: SessionEntity, origin: RequestOrigin): Promise<never> {
+    if (await this.revoke(session.id)) await this.securityEvents.record(session.userId, 'refresh_token_reused', origin);
+    throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
   }
 
   /** The live session a refresh token belongs to, if any (used by logout). */
@@ -142,7 +149,8 @@ export class SessionsService {
     });
   }
 
-  private refreshExpiry(from: Date): Date {
-    return new Date(from.getTime() + this.config.refreshTokenTtl * 1000);
+  /** A refresh token's life from `now`, cut at the session's absolute end (SESSION_MAX_AGE after sign-in). */
+  private refreshExpiry(now: Date, signedInAt: Date): Date {
+    return new Date(Math.min(now.getTime() + this.config.refreshTokenTtl * 1000, signedInAt.getTime() + this.config.sessionMaxAge * 1000));
   }
 }

@@ -1,0 +1,15 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP_TYPE } from '../../database/column-types';
+
+/** A refresh token a session has rotated out (its hash): presented again, it ends the session. */
+@Entity('refresh_token_history')
+export class RefreshTokenHistoryEntity {
+  @PrimaryColumn({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId: string;
+
+  @Column({ name: 'rotated_at', type: TIMESTAMP_TYPE })
+  rotatedAt: Date;
+}
