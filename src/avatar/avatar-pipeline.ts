@@ -26,10 +26,29 @@ const invalid = (message = 'The image cannot be decoded.') => new AppError('INVA
 @Injectable()
 export class AvatarPipeline {
   private readonly slots: Semaphore;
+  private inFlight = 0;
   private sharp?: (input?: Buffer, options?: SharpOptions) => Sharp;
 
   constructor(@Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>) {
     this.slots = new Semaphore(config.concurrency);
+  }
+
+  /**
+   * Admits one upload before its body is read, so that memory is bounded by AVATAR_MAX_IN_FLIGHT bodies
+   * rather than by how many clients send at once; past the cap the upload is refused (503, Retry-After).
+   * The caller gives the place back with the returned function.
+   */
+  admit(): () => void {
+    if (this.inFlight >= this.config.maxInFlight) {
+      throw new AppError('SERVICE_UNAVAILABLE', 'Too many avatar uploads are being processed; try again shortly.', undefined, { 'retry-after': '2' });
+    }
+    this.inFlight += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.inFlight -= 1;
+    };
   }
 
   process(input: Buffer): Promise<Rendition[]> {

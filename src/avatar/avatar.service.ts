@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/validation/uuid';
 import { avatarConfig } from '../config/avatar.config';
@@ -10,6 +11,7 @@ import { ProfileMapper } from '../users/profile.mapper';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AvatarPipeline } from './avatar-pipeline';
+import { readAvatarUpload } from './avatar-upload';
 import { AvatarStorage, renditionKey } from './storage/avatar-storage';
 
 /** Versions start with their creation time, so the sweep can leave uploads in progress alone. */
@@ -50,7 +52,17 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>,
   ) {}
 
-  async replaceAvatar(userId: string, upload: Buffer): Promise<UserEntity> {
+  /** Reads the upload from the request (within the pipeline's admission) and makes it the user's avatar. */
+  async uploadAvatar(userId: string, request: FastifyRequest): Promise<UserEntity> {
+    const release = this.pipeline.admit();
+    try {
+      return await this.replaceAvatar(userId, await readAvatarUpload(request, this.config.maxBytes));
+    } finally {
+      release();
+    }
+  }
+
+  private async replaceAvatar(userId: string, upload: Buffer): Promise<UserEntity> {
     const renditions = await this.pipeline.process(upload);
     const version = newVersion();
     // allSettled: clean up only once no write is still in flight, or a late one would leave a stray file.

@@ -1,6 +1,6 @@
 import { registerAs } from '@nestjs/config';
 import { parseAppConfig } from './app.config';
-import { ConfigError, type Env, EnvReader } from './env-reader';
+import { ConfigError, type Env, EnvReader, type RateLimit } from './env-reader';
 
 export interface S3Config {
   endpoint?: string;
@@ -19,6 +19,10 @@ export interface AvatarConfig {
   /** Square rendition sizes in px, ascending; the largest is the profile's `avatar.url`. */
   sizes: number[];
   concurrency: number;
+  /** Uploads admitted at once (decoding or waiting for a decoding slot, body included); past it: 503. */
+  maxInFlight: number;
+  /** Uploads per account. */
+  rateLimit: RateLimit;
   storage: 'local' | 's3';
   localDir: string;
   s3?: S3Config;
@@ -50,11 +54,14 @@ export function parseAvatarConfig(env: Env): AvatarConfig {
           prefix: reader.string('S3_PREFIX', 'avatars/'),
         }
       : undefined;
+  const concurrency = reader.int('AVATAR_CONCURRENCY', 2, { min: 1, max: 64 });
   return {
     maxBytes: reader.int('AVATAR_MAX_BYTES', 5 * 1024 * 1024, { min: 1024, max: 100 * 1024 * 1024 }),
     maxPixels: reader.int('AVATAR_MAX_PIXELS', 40_000_000, { min: 1, max: 268_402_689 }),
     sizes: parseSizes(reader),
-    concurrency: reader.int('AVATAR_CONCURRENCY', 2, { min: 1, max: 64 }),
+    concurrency,
+    maxInFlight: reader.int('AVATAR_MAX_IN_FLIGHT', concurrency * 4, { min: concurrency, max: 1024 }),
+    rateLimit: reader.rateLimit('AVATAR_RATE_LIMIT', '20/1h'),
     storage,
     localDir: `${app.dataDir}/avatars`,
     s3,

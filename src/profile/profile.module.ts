@@ -17,6 +17,7 @@ import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AccountSecurityService } from './account-security.service';
 import { AvatarController } from './avatar.controller';
+import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { EmailController } from './email.controller';
 import { IdentityProvidersController } from './identity-providers.controller';
 import { LinkedProvidersService } from './linked-providers.service';
@@ -30,7 +31,7 @@ import { SessionsController } from './sessions.controller';
 @Module({
   imports: [AuthModule, AvatarModule, UsersModule, MailModule],
   controllers: [ProfileController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
-  providers: [ProfileService, AccountSecurityService, MySessionsService, LinkedProvidersService],
+  providers: [ProfileService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
 })
 export class ProfileModule {
   /**

@@ -17,7 +17,8 @@ describe('avatars', () => {
   let t: TestApp;
   let user: SignedIn;
   before(async () => {
-    t = await startTestApp({ AVATAR_MAX_BYTES: String(1024 * 1024) });
+    // One account uploads throughout: the per-account limit has its own test below.
+    t = await startTestApp({ AVATAR_MAX_BYTES: String(1024 * 1024), AVATAR_RATE_LIMIT: '1000/1h' });
     user = await registerAndLogin(t);
   });
   after(() => t.close());
@@ -239,5 +240,61 @@ describe('avatars', () => {
     assert.ok(!versions.has(old), 'the old orphan is gone');
     assert.ok(versions.has(fresh), 'an upload in progress is left alone');
     assert.equal((await t.http.get(path(current.url))).status, 200);
+  });
+});
+
+describe('avatar uploads under pressure', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ AVATAR_RATE_LIMIT: '3/1h', AVATAR_CONCURRENCY: '1', AVATAR_MAX_IN_FLIGHT: '2' });
+  });
+  after(() => t.close());
+
+  const upload = async (who: SignedIn) => t.http.put(AVATAR).set('Authorization', `Bearer ${who.accessToken}`).attach('file', await solid(40, 40, 'png'), 'a.png');
+
+  it('limits uploads per account (AVATAR_RATE_LIMIT)', async () => {
+    const user = await registerAndLogin(t);
+    for (let i = 0; i < 3; i++) assert.equal((await upload(user)).status, 200);
+    const limited = await upload(user);
+    assertError(limited, 429, 'TOO_MANY_REQUESTS');
+    assert.ok(Number(limited.headers['retry-after']) > 0);
+    assert.equal((await upload(await registerAndLogin(t))).status, 200, 'another account is not limited');
+  });
+
+  it('takes a pipeline place before reading the body, and answers 503 with Retry-After past the cap', async () => {
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const image = await solid(60, 60, 'png');
+    const boundary = 'pressureboundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    // Two uploads hold both places: their bodies are only half sent.
+    const held = await Promise.all(
+      [0, 1].map(async () => {
+        const who = await registerAndLogin(t);
+        const request = httpRequest({
+          port,
+          host: '127.0.0.1',
+          method: 'PUT',
+          path: AVATAR,
+          headers: { authorization: `Bearer ${who.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + image.length + tail.length },
+        });
+        const status = new Promise<number>((resolve, reject) => {
+          request.on('response', (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          });
+          request.on('error', reject);
+        });
+        request.write(Buffer.concat([head, image.subarray(0, 10)]));
+        return { request, status };
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = await upload(await registerAndLogin(t));
+    assertError(refused, 503, 'SERVICE_UNAVAILABLE');
+    assert.ok(Number(refused.headers['retry-after']) > 0);
+    for (const { request } of held) request.end(Buffer.concat([image.subarray(10), tail]));
+    assert.deepEqual(await Promise.all(held.map(({ status }) => status)), [200, 200]);
+    assert.equal((await upload(await registerAndLogin(t))).status, 200, 'the places are given back');
   });
 });

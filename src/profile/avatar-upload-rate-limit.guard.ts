@@ -1,0 +1,20 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { AuthenticatedRequest } from '../auth/guards/auth-context';
+import { RateLimiter } from '../auth/rate-limit/rate-limiter.service';
+import { avatarConfig } from '../config/avatar.config';
+
+/** AVATAR_RATE_LIMIT: uploads per account, counted before the body is read (after AccessGuard). */
+@Injectable()
+export class AvatarUploadRateLimitGuard implements CanActivate {
+  constructor(
+    private readonly limiter: RateLimiter,
+    @Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const { auth } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (auth) await this.limiter.consume(this.config.rateLimit, `avatar-upload:${auth.userId}`);
+    return true;
+  }
+}
