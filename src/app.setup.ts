@@ -26,6 +26,7 @@ const UNPREFIXED = [
   { path: '.well-known/jwks.json', method: RequestMethod.GET },
   { path: 'verify-email', method: RequestMethod.GET },
   { path: 'revert-email', method: RequestMethod.GET },
+  { path: 'reset-password', method: RequestMethod.GET },
 ];
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {

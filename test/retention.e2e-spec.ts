@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/retention/retention.service';
-import { login, registerAndLogin } from './helpers/factories';
+import { login, registerAndLogin, registerUser } from './helpers/factories';
 import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
 
 const ME = '/api/auth/users/me';
@@ -28,6 +28,7 @@ describe('retention purge', () => {
     // The verification link, used: a used token.
     const verify = readOutbox(t.dataDir).filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase()).pop()!;
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(verify) })).status, 200);
+    const squatter = await registerUser(t);
     const sessions = [await login(t, user.email, user.password), await login(t, user.email, user.password), await login(t, user.email, user.password)];
     for (const session of sessions) assert.equal((await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${session.accessToken}`)).status, 204);
 
@@ -56,11 +57,13 @@ describe('retention purge', () => {
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, outboxId), 0);
 
     assert.equal(await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId), 1, 'the live session stays');
+    const normalized = squatter.email.toLowerCase();
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM users WHERE email_normalized = ${p(1)}`, normalized), 0, 'an account never verified is gone after UNVERIFIED_ACCOUNT_TTL');
     assert.equal((await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`)).status, 200);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 1, 'unpublished rows wait for the broker');
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
-    assert.deepEqual(await retention.purge(now), { sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
   });
 
   it('runs one purge at a time in a process: a second concurrent run is skipped', async () => {

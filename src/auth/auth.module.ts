@@ -31,6 +31,8 @@ import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit/rate-limit.store';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
 import { RegistrationService } from './registration.service';
+import { PasswordResetController } from './password-reset/password-reset.controller';
+import { PasswordResetService } from './password-reset/password-reset.service';
 import { RefreshTokenHistoryEntity } from './sessions/refresh-token-history.entity';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
@@ -41,7 +43,7 @@ import { TokenService } from './tokens/token.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
-  controllers: [AuthController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
+  controllers: [AuthController, PasswordResetController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
     TokenService,
@@ -67,6 +69,7 @@ import { TokenService } from './tokens/token.service';
     StepUpGuard,
     AuthCookies,
     LoginService,
+    PasswordResetService,
     StepUpService,
     RegistrationService,
     EmailChangeService,

@@ -29,6 +29,7 @@ export interface AuthConfig {
   stepUpTtl: number;
   emailTokenTtl: number;
   revertTokenTtl: number;
+  resetTokenTtl: number;
   emailRateLimit: RateLimit;
   bcryptCost: number;
   passwordPolicy: PasswordPolicyConfig;
@@ -67,7 +68,9 @@ export function parseAuthConfig(env: Env): AuthConfig {
     sessionMaxAge: reader.durationSeconds('SESSION_MAX_AGE', '90d'),
     stepUpTtl: reader.durationSeconds('STEP_UP_TTL', '5m'),
     emailTokenTtl: reader.durationSeconds('EMAIL_TOKEN_TTL', '24h'),
-    revertTokenTtl: reader.durationSeconds('EMAIL_REVERT_TOKEN_TTL', '7d'),
+    // REVERT_TOKEN_TTL is the contract's name; EMAIL_REVERT_TOKEN_TTL, the earlier one, is still read.
+    revertTokenTtl: reader.durationSeconds('REVERT_TOKEN_TTL', reader.raw('EMAIL_REVERT_TOKEN_TTL') ?? '7d'),
+    resetTokenTtl: reader.durationSeconds('RESET_TOKEN_TTL', '30m'),
     emailRateLimit: reader.rateLimit('EMAIL_RATE_LIMIT', '5/1h'),
     bcryptCost,
     passwordPolicy: {

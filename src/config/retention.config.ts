@@ -6,6 +6,8 @@ export interface RetentionConfig {
   graceSeconds: number;
   securityEventSeconds: number;
   outboxSeconds: number;
+  /** Accounts whose address was never verified are removed this long after registering. */
+  unverifiedAccountSeconds: number;
   /** 0: the purge never runs on its own. */
   intervalSeconds: number;
   /** Rows per DELETE: short statements, so no lock is held for long. */
@@ -23,6 +25,7 @@ export function parseRetentionConfig(env: Env): RetentionConfig {
     graceSeconds: reader.durationSeconds('RETENTION_GRACE', '7d'),
     securityEventSeconds: reader.durationSeconds('SECURITY_EVENT_RETENTION', '365d'),
     outboxSeconds: reader.durationSeconds('OUTBOX_RETENTION', '7d'),
+    unverifiedAccountSeconds: reader.durationSeconds('UNVERIFIED_ACCOUNT_TTL', '7d'),
     intervalSeconds,
     batchSize: reader.int('RETENTION_BATCH_SIZE', 1000, { min: 1, max: 100_000 }),
   };

@@ -57,13 +57,14 @@ export class MailService {
     });
   }
 
-  sendPasswordChanged(to: string, firstPassword = false): Promise<void> {
+  sendPasswordChanged(to: string, firstPassword = false, providers: string[] = []): Promise<void> {
     const subject = firstPassword ? `A password was added to your ${this.config.productName} account` : `Your ${this.config.productName} password was changed`;
     return this.send(to, subject, {
       title: firstPassword ? 'A password was added' : 'Your password was changed',
       paragraphs: [
-        `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, and every other signed-in device was signed out.`,
-        'If you did not do this, your account may be compromised: contact support at once.',
+        `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, every other signed-in device was signed out and a pending change of your email address, if any, was cancelled.`,
+        ...this.providerParagraphs(providers),
+        'If you did not do this, your account may be compromised: reset your password from the sign-in page at once.',
       ],
     });
   }
@@ -119,14 +120,63 @@ export class MailService {
     );
   }
 
-  sendEmailRevertedNotice(to: string): Promise<void> {
-    return this.send(to, `Your ${this.config.productName} address was restored`, {
-      title: 'Your email address is back',
+  sendEmailRevertedNotice(to: string, resetToken: string): Promise<void> {
+    const url = this.link('reset-password', { token: resetToken });
+    return this.send(
+      to,
+      `Your ${this.config.productName} address was restored`,
+      {
+        title: 'Your email address is back',
+        paragraphs: [
+          'The recent change of your email address was undone: every device was signed out, sign-in methods added since the change were removed, and your password no longer works (whoever changed your address may know it).',
+          'Choose a new password with the link below to sign in again.',
+        ],
+        action: { label: 'Choose a new password', url },
+      },
+      url,
+    );
+  }
+
+  sendPasswordReset(to: string, token: string, validMinutes: number): Promise<void> {
+    const url = this.link('reset-password', { token });
+    return this.send(
+      to,
+      `Reset your ${this.config.productName} password`,
+      {
+        title: 'Choose a new password',
+        paragraphs: [
+          `Someone (perhaps you) asked to reset the password of the account with this address. The link works once, for ${validMinutes} minutes; every device will be signed out.`,
+          'If you did not ask for this, ignore this mail: your password stays as it is.',
+        ],
+        action: { label: 'Choose a new password', url },
+      },
+      url,
+    );
+  }
+
+  sendPasswordWasReset(to: string, providers: string[]): Promise<void> {
+    return this.send(to, `Your ${this.config.productName} password was reset`, {
+      title: 'Your password was reset',
+      paragraphs: ['The password of your account was reset with a link mailed to this address, and every device was signed out.', ...this.providerParagraphs(providers)],
+    });
+  }
+
+  sendSignedOutEverywhere(to: string, providers: string[]): Promise<void> {
+    return this.send(to, `Every other device was signed out of your ${this.config.productName} account`, {
+      title: 'Other devices were signed out',
       paragraphs: [
-        'The recent change of your email address was undone and every device was signed out.',
-        'Sign in again and choose a new password now: whoever changed your address may know the old one.',
+        'Every device but the one you used was signed out of your account, and a pending change of your email address, if any, was cancelled.',
+        ...this.providerParagraphs(providers),
       ],
     });
+  }
+
+  /** Linked providers still sign in after a password change: the owner is told which, and how to remove one. */
+  private providerParagraphs(providers: string[]): string[] {
+    if (providers.length === 0) return [];
+    return [
+      `These sign-in methods still work: ${providers.join(', ')}. If you do not recognise one, remove it in one step: DELETE /api/auth/users/me/providers/<provider> after a step-up, or in your account settings.`,
+    ];
   }
 
   sendProviderLinked(to: string, providerName: string): Promise<void> {

@@ -4,9 +4,11 @@ import { DataSource } from 'typeorm';
 import { AvatarService } from '../avatar/avatar.service';
 import { PasswordHasher } from '../auth/password/password-hasher.service';
 import { PasswordPolicy } from '../auth/password/password-policy.service';
+import { EmailChangeService } from '../auth/email-change/email-change.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../mail/mail.service';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import { UserIdentitiesService } from '../users/user-identities.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountEvents, type UserEventPayload } from '../users/account-events';
@@ -20,6 +22,8 @@ export class AccountSecurityService {
     private readonly dataSource: DataSource,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
+    private readonly emailChange: EmailChangeService,
+    private readonly identities: UserIdentitiesService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly securityEvents: SecurityEventsService,
@@ -29,8 +33,9 @@ export class AccountSecurityService {
   ) {}
 
   /**
-   * Replaces the password and, in the same transaction, ends every other session of the user; the
-   * current one continues. The notice mail is best effort: a mail failure never undoes a completed change.
+   * Replaces the password and, in the same transaction, ends every other session of the user and cancels a
+   * pending email change; the current session continues. The notice lists the providers that still sign in
+   * (an attacker may have linked one). It is best effort: a mail failure never undoes a completed change.
    */
   async changePassword(user: UserEntity, currentSessionId: string, newPassword: string, origin: RequestOrigin): Promise<void> {
     const currentHash = await this.users.getPasswordHash(user.id);
@@ -41,9 +46,14 @@ export class AccountSecurityService {
     await this.dataSource.transaction(async (manager) => {
       await this.users.setPasswordHash(user.id, newHash, manager);
       await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
+      // An email change someone else requested with the old password must not complete after it.
+      await this.emailChange.cancelPendingChange(user.id, manager);
       await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, manager);
     });
-    await this.mail.sendPasswordChanged(user.email, firstPassword).catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
+    const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
+    await this.mail
+      .sendPasswordChanged(user.email, firstPassword, providers)
+      .catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
     this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 

@@ -1,15 +1,26 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EmailChangeService } from '../auth/email-change/email-change.service';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/validation/uuid';
+import { MailService } from '../mail/mail.service';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import { UserIdentitiesService } from '../users/user-identities.service';
+import type { UserEntity } from '../users/user.entity';
 import type { SessionResponseDto } from './dto/session-response.dto';
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
 @Injectable()
 export class MySessionsService {
+  private readonly logger = new Logger(MySessionsService.name);
+
   constructor(
+    private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
+    private readonly emailChange: EmailChangeService,
+    private readonly identities: UserIdentitiesService,
+    private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
   ) {}
 
@@ -32,8 +43,17 @@ export class MySessionsService {
     await this.securityEvents.record(userId, 'session_revoked', origin);
   }
 
-  async revokeOtherSessions(userId: string, currentSessionId: string, origin: RequestOrigin): Promise<void> {
-    await this.sessions.revokeAllExcept(userId, currentSessionId);
-    await this.securityEvents.record(userId, 'other_sessions_revoked', origin);
+  /**
+   * Signs out everywhere else, and ends what a session thief may have started there: a pending email change
+   * is cancelled, and the owner is told which providers still sign in.
+   */
+  async revokeOtherSessions(user: UserEntity, currentSessionId: string, origin: RequestOrigin): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
+      await this.emailChange.cancelPendingChange(user.id, manager);
+      await this.securityEvents.record(user.id, 'other_sessions_revoked', origin, manager);
+    });
+    const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
+    await this.mail.sendSignedOutEverywhere(user.email, providers).catch((error: Error) => this.logger.error(`signed-out mail failed: ${error.message}`));
   }
 }

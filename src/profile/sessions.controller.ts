@@ -21,11 +21,14 @@ export class SessionsController {
     return this.mySessions.listSessions(auth.userId, auth.sessionId);
   }
 
-  @ApiOperation({ summary: 'End every session except this one', description: 'Their access and refresh tokens fail at once.' })
+  @ApiOperation({
+    summary: 'End every session except this one',
+    description: 'Their access and refresh tokens fail at once; a pending email change is cancelled, and the owner is mailed the providers that still sign in.',
+  })
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeMyOtherSessions(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
-    await this.mySessions.revokeOtherSessions(auth.userId, auth.sessionId, requestOrigin(request));
+    await this.mySessions.revokeOtherSessions(auth.user, auth.sessionId, requestOrigin(request));
   }
 
   @ApiOperation({ summary: 'End one of my sessions', description: 'Its tokens fail at once. 404 for an unknown id or another user’s session.' })

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityTarget, type FindOptionsWhere, LessThan } from 'typeorm';
 import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
 import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
+import { mailConfig } from '../config/mail.config';
 import { retentionConfig } from '../config/retention.config';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
+import { AccountEvents, type UserEventPayload } from '../users/account-events';
 import { SecurityEventEntity } from '../users/security-event.entity';
+import { UserEntity } from '../users/user.entity';
 
 /** The PostgreSQL advisory lock that lets one instance at a time purge ('prof' 'purg' as two int4s). */
 const LOCK_KEY = [0x70726f66, 0x70757267] as const;
@@ -22,12 +26,15 @@ interface Rule<T> {
   key: keyof T & string;
   /** One condition per statement: each is one index range. */
   conditions: (now: number) => Array<FindOptionsWhere<T>>;
+  /** Told the keys of each deleted batch. */
+  deleted?: (keys: string[]) => void;
 }
 
 const ago = (now: number, seconds: number) => new Date(now - seconds * 1000);
 
 /**
- * Deletes what the service no longer needs (API.md §5 "Retention"): sessions, link tokens and sign-in flows
+ * Deletes what the service no longer needs (API.md §5 "Retention"): accounts whose address was never verified
+ * UNVERIFIED_ACCOUNT_TTL after registering (with everything of theirs, by cascade); sessions, link tokens and sign-in flows
  * RETENTION_GRACE after they expired, were revoked or used; security events older than
  * SECURITY_EVENT_RETENTION; published outbox rows older than OUTBOX_RETENTION. In batches of
  * RETENTION_BATCH_SIZE, each its own short statement (no long lock, traffic flows between batches), and
@@ -43,6 +50,8 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(retentionConfig.KEY) private readonly config: ConfigType<typeof retentionConfig>,
+    @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
+    private readonly events: EventEmitter2,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -102,6 +111,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         const batch = await repository.find({ select: { [rule.key]: true } as never, where, take: this.config.batchSize });
         if (batch.length === 0) break;
         await repository.delete(batch.map((row) => ({ [rule.key]: row[rule.key] })) as never);
+        rule.deleted?.(batch.map((row) => String(row[rule.key])));
         removed += batch.length;
         if (batch.length < this.config.batchSize) break;
         // Between batches, let the requests that were waiting run.
@@ -111,9 +121,24 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return removed;
   }
 
-  private rules(): Array<Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
-    const { graceSeconds, securityEventSeconds, outboxSeconds } = this.config;
+  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
+    const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
+    // Without mail no address can be verified: then nothing counts as an unverified squatter.
+    const unverified: Array<Rule<UserEntity>> = this.mail.enabled
+      ? [
+          {
+            name: 'unverified accounts',
+            entity: UserEntity,
+            key: 'id',
+            conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
+            deleted: (ids) => {
+              for (const userId of ids) this.events.emit(AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+            },
+          },
+        ]
+      : [];
     return [
+      ...unverified,
       {
         name: 'sessions',
         entity: SessionEntity,

@@ -13,6 +13,8 @@ export type SecurityEventType =
   | 'profile_updated'
   | 'password_changed'
   | 'password_set'
+  | 'password_reset_requested'
+  | 'password_reset'
   | 'session_revoked'
   | 'other_sessions_revoked'
   | 'provider_login'

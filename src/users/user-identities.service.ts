@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, Repository } from 'typeorm';
+import { type EntityManager, MoreThan, Repository } from 'typeorm';
 import { uniqueViolationText } from '../database/unique-violation';
 import { type LinkedIdentity, UserIdentityEntity } from './user-identity.entity';
 import { UserEntity } from './user.entity';
@@ -29,6 +29,14 @@ export class UserIdentitiesService {
 
   listForUser(userId: string, manager?: EntityManager): Promise<LinkedIdentity[]> {
     return this.repository(manager).find({ select: { provider: true, email: true, createdAt: true }, where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Unlinks the identities linked after `since`; returns their providers. */
+  async unlinkLinkedSince(userId: string, since: Date, manager: EntityManager): Promise<string[]> {
+    const repository = this.repository(manager);
+    const recent = await repository.find({ select: { id: true, provider: true }, where: { userId, createdAt: MoreThan(since) } });
+    if (recent.length > 0) await repository.delete(recent.map((identity) => identity.id));
+    return recent.map((identity) => identity.provider);
   }
 
   findBySubject(provider: string, subject: string): Promise<UserIdentityEntity | null> {

@@ -88,9 +88,11 @@ export class UsersService {
     return this.users.findOneByOrFail({ id: userId });
   }
 
-  async setPasswordHash(userId: string, passwordHash: string, manager: EntityManager): Promise<void> {
+  /** `null` makes the password stop working (the account then signs in through a reset link or a provider). */
+  async setPasswordHash(userId: string, passwordHash: string | null, manager: EntityManager): Promise<void> {
     const now = new Date();
-    await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: now, updatedAt: now });
+    // passwordChangedAt is also what says the account has a password (the profile's identityProviders).
+    await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: passwordHash === null ? null : now, updatedAt: now });
   }
 
   async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, manager?: EntityManager): Promise<void> {
@@ -144,6 +146,12 @@ export class UsersService {
   /** Deletes the user; the database cascades to every row that belongs to them. */
   async delete(userId: string, manager: EntityManager): Promise<void> {
     await manager.getRepository(UserEntity).delete({ id: userId });
+  }
+
+  /** Deletes the user only while its address is still unverified (a verification racing with this wins). */
+  async deleteUnverified(userId: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(UserEntity).delete({ id: userId, emailVerified: false });
+    return result.affected === 1;
   }
 
   /** Inserts the user; throws UniqueViolation when the email or username is already taken. */

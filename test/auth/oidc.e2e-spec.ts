@@ -11,7 +11,7 @@ import { UserIdentityEntity } from '../../src/users/user-identity.entity';
 import { UserEntity } from '../../src/users/user.entity';
 import { OTHER_STRONG_PASSWORD, assertError, cookieNamed, registerAndLogin, setCookies, stepUp, uniqueEmail } from '../helpers/factories';
 import { type ProviderAccount, TestOidcProvider } from '../helpers/oidc-provider';
-import { type TestApp, readOutbox, startTestApp } from '../helpers/test-app';
+import { type TestApp, linkToken, readOutbox, startTestApp } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
 const AFTER = 'https://app.example/after';
@@ -168,8 +168,16 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.equal(events.length, 1);
   });
 
+  /** An account whose address is verified (the registration link followed). */
+  async function verifiedUser() {
+    const user = await registerAndLogin(t);
+    const mail = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === user.email.toLowerCase()).pop()!;
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(mail) })).status, 200);
+    return user;
+  }
+
   it('never links an identity to an existing account by its email: refused, and the owner is mailed', async () => {
-    const owner = await registerAndLogin(t);
+    const owner = await verifiedUser();
     const who = account({ email: owner.email.toUpperCase() });
     const { next, cookies } = await signIn(acme, 'acme', who);
     assert.equal(next.searchParams.get('error'), 'account_exists');
@@ -181,6 +189,40 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       mail.some((m) => /tried to sign in with Acme ID/.test(m.subject)),
       JSON.stringify(mail.map((m) => m.subject)),
     );
+  });
+
+  it('replaces an unverified registration of the address (a squatter) with the account of the provider that proves it', async () => {
+    const squatter = await registerAndLogin(t);
+    const who = account({ email: squatter.email.toLowerCase() });
+    const { next, cookies } = await signIn(acme, 'acme', who);
+    assert.equal(next.searchParams.get('error'), null, next.toString());
+    assert.ok(cookieNamed(cookies, 'access_token'));
+    assertError(await t.http.get(ME).set('Authorization', `Bearer ${squatter.accessToken}`), 401, 'SESSION_REVOKED');
+    assertError(await t.http.post('/api/auth/login').send({ email: squatter.email, password: squatter.password }), 401, 'INVALID_CREDENTIALS');
+    const account_ = await db.getRepository(UserEntity).findOneByOrFail({ emailNormalized: squatter.email.toLowerCase() });
+    assert.notEqual(account_.id, squatter.userId);
+    assert.equal(account_.emailVerified, true);
+  });
+
+  it('unlinks on an email-change undo the providers linked since that change', async () => {
+    const user = await verifiedUser();
+    const moved = uniqueEmail('moved');
+    const change = await t.http.put(`${ME}/email`).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', await stepUp(t, user)).send({ email: moved });
+    assert.equal(change.status, 202);
+    const confirm = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === moved.toLowerCase()).pop()!;
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(confirm) })).status, 200);
+    const headers = { Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': await stepUp(t, user) };
+    const attackers = account();
+    assert.equal((await authenticatedFlow(`${ME}/providers/globex`, globex, attackers, headers)).next.searchParams.get('error'), null);
+    const undo = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && /address was changed/.test(m.subject)).pop()!;
+    const reverted = await t.http.post('/api/auth/email/revert').send({ token: linkToken(undo) });
+    assert.equal(reverted.status, 200);
+    assert.deepEqual(reverted.body.identityProviders, []);
+    assert.equal(await db.getRepository(UserIdentityEntity).countBy({ subject: attackers.sub }), 0);
+    // Signing in with it now makes an account of its own: it no longer reaches the owner's.
+    await signIn(globex, 'globex', attackers);
+    const identity = await db.getRepository(UserIdentityEntity).findOneBy({ subject: attackers.sub });
+    assert.notEqual(identity?.userId, user.userId);
   });
 
   it('creates no account from an unverified or missing address', async () => {

@@ -17,7 +17,7 @@ export interface Route {
   stepUp: boolean;
 }
 
-const UNPREFIXED = ['.well-known', 'verify-email', 'revert-email'];
+const UNPREFIXED = ['.well-known', 'verify-email', 'revert-email', 'reset-password'];
 
 /** Every route the application serves, read from the controllers' own metadata. */
 export function routes(t: TestApp): Route[] {

@@ -1,16 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../../users/account-events';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../users/account-events';
+import { UserIdentitiesService } from '../../users/user-identities.service';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersService } from '../../users/users.service';
 import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
+import { PasswordResetService } from '../password-reset/password-reset.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { SessionsService } from '../sessions/sessions.service';
 
@@ -34,6 +36,8 @@ export class EmailChangeService {
     private readonly users: UsersService,
     private readonly emailTokens: EmailTokensService,
     private readonly sessions: SessionsService,
+    private readonly identities: UserIdentitiesService,
+    private readonly passwordReset: PasswordResetService,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
@@ -67,11 +71,13 @@ export class EmailChangeService {
     return { verificationRequired: true, pendingEmail: { email: newEmail, expiresAt: stored.expiresAt } };
   }
 
-  async cancelPendingChange(userId: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await this.emailTokens.cancel(userId, 'change', manager);
-      await this.users.setPendingEmail(userId, null, manager);
-    });
+  /** The pending change's link stops working; inside the caller's transaction when one is given. */
+  async cancelPendingChange(userId: string, manager?: EntityManager): Promise<void> {
+    const cancel = async (m: EntityManager) => {
+      await this.emailTokens.cancel(userId, 'change', m);
+      await this.users.setPendingEmail(userId, null, m);
+    };
+    await (manager ? cancel(manager) : this.dataSource.transaction(cancel));
   }
 
   /**
@@ -104,18 +110,31 @@ export class EmailChangeService {
     return this.users.findById(outcome.userId) as Promise<UserEntity>;
   }
 
-  /** Follows the revert link mailed to the old address: it comes back verified and every session ends. */
+  /**
+   * Follows the revert link mailed to the old address, however many changes came after it. Whoever changed
+   * the address knew the password or held a session, so everything they could have added goes: the old
+   * address comes back verified, every session ends, any pending change and every other revert link are
+   * cancelled, providers linked since the change are unlinked, and the password stops working. The
+   * confirmation to the restored address carries a password-reset link.
+   */
   async revert(token: string, origin: RequestOrigin): Promise<UserEntity> {
     const restored = await this.dataSource.transaction(async (manager) => {
       const used = await this.emailTokens.consume(token, ['revert'], manager);
       await this.switchEmail(used.userId, used.email, manager);
-      await this.emailTokens.cancel(used.userId, 'change', manager);
+      await this.emailTokens.cancel(used.userId, 'revert', manager);
+      await this.cancelPendingChange(used.userId, manager);
       await this.sessions.revokeAllExcept(used.userId, null, manager);
+      const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, manager);
+      await this.users.setPasswordHash(used.userId, null, manager);
       await this.securityEvents.record(used.userId, 'email_reverted', origin, manager);
-      return used;
+      const resetToken = await this.passwordReset.issueToken(used.userId, used.email, manager);
+      return { userId: used.userId, email: used.email, resetToken, unlinked };
     });
-    await this.mail.sendEmailRevertedNotice(restored.email).catch((error: Error) => this.logger.error(`email-reverted notice failed: ${error.message}`));
+    await this.mail
+      .sendEmailRevertedNotice(restored.email, restored.resetToken)
+      .catch((error: Error) => this.logger.error(`email-reverted notice failed: ${error.message}`));
     this.emitChanged(restored.userId);
+    if (restored.unlinked.length > 0) this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(restored.userId));
     return this.users.findById(restored.userId) as Promise<UserEntity>;
   }
 

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP_TYPE } from '../../database/column-types';
 
-export type EmailTokenPurpose = 'verify' | 'change' | 'revert';
+export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset';
 
 /** A single-use link token mailed to an address; only its hash is stored. */
 @Entity('email_tokens')

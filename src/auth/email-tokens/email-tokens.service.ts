@@ -25,7 +25,11 @@ export class EmailTokensService {
     return newOpaqueToken();
   }
 
-  /** Stores the token's hash, superseding the user's earlier tokens of this purpose. */
+  /**
+   * Stores the token's hash, superseding the user's earlier tokens of this purpose, except revert tokens: each
+   * undoes one change and stays valid for its whole life, whatever changes follow (an attacker's second
+   * change must not kill the owner's undo link).
+   */
   async store(
     token: string,
     userId: string,
@@ -38,7 +42,7 @@ export class EmailTokensService {
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     const write = async (m: EntityManager) => {
       const repository = m.getRepository(EmailTokenEntity);
-      await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
+      if (purpose !== 'revert') await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
       await repository.insert({ id: randomUUID(), userId, purpose, tokenHash: hashOpaqueToken(token), email, createdAt: now, expiresAt, usedAt: null });
     };
     await (manager ? write(manager) : this.tokens.manager.transaction(write));
@@ -61,6 +65,11 @@ export class EmailTokensService {
     const claimed = row ? await repository.update({ id: row.id, usedAt: IsNull() }, { usedAt: now }) : undefined;
     if (!row || claimed?.affected !== 1) throw invalidEmailToken();
     return row;
+  }
+
+  /** The open token's row without using it up (to check a request before the transaction that consumes it). */
+  findOpen(token: string, purposes: EmailTokenPurpose[]): Promise<EmailTokenEntity | null> {
+    return this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /** Makes the user's open tokens of this purpose stop working. */

@@ -7,7 +7,7 @@ import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email'
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, identityProvidersChanged } from '../../users/account-events';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../users/account-events';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
 import { IdentityConflict, UserIdentitiesService } from '../../users/user-identities.service';
 import type { UserEntity } from '../../users/user.entity';
@@ -171,8 +171,11 @@ export class OidcCallbackService {
       throw new CallbackFailure('email_not_verified');
     }
     const owner = await this.users.findByEmail(email);
-    if (owner) await this.refuseExistingAccount(owner, provider, origin);
-    const user = await this.createAccount(provider, identity, email, origin);
+    // An account whose address was never proven does not hold it against the provider that proves it: an
+    // unverified registration may be a squatter's, and is replaced.
+    if (owner?.emailVerified) await this.refuseExistingAccount(owner, provider, origin);
+    const user = await this.createAccount(provider, identity, email, origin, owner?.id);
+    if (owner) this.events.emit(AccountEvents.userDeleted, { userId: owner.id, at: new Date().toISOString() } satisfies UserEventPayload);
     return this.login.startSession(user, origin);
   }
 
@@ -185,9 +188,10 @@ export class OidcCallbackService {
   }
 
   /** The account and its first identity in one transaction: never an account nobody can sign in to. */
-  private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin): Promise<UserEntity> {
+  private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin, replacing?: string): Promise<UserEntity> {
     try {
       return await this.dataSource.transaction(async (manager) => {
+        if (replacing) await this.users.deleteUnverified(replacing, manager);
         const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, manager);
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, manager);
         await this.securityEvents.record(user.id, 'provider_signup', origin, manager);

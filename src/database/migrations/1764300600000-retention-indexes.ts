@@ -6,6 +6,7 @@ const INDEXES: Array<[table: string, name: string, column: string]> = [
   ['email_tokens', 'idx_email_tokens_expires', 'expires_at'],
   ['email_tokens', 'idx_email_tokens_used', 'used_at'],
   ['security_events', 'idx_security_events_time', 'created_at'],
+  ['users', 'idx_users_created', 'created_at'],
 ];
 
 /** What the retention purge looks rows up by: each batch is an index range, never a scan of the table. */

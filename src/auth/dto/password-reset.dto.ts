@@ -1,0 +1,17 @@
+import { IsString } from 'class-validator';
+import { IsAccountEmail, IsPasswordInput } from '../../common/validation/field.decorators';
+
+export class ForgotPasswordDto {
+  @IsAccountEmail()
+  email: string;
+}
+
+export class ResetPasswordDto {
+  /** The token from the mailed link; any other string is 400 `EMAIL_TOKEN_INVALID`. */
+  @IsString()
+  token: string;
+
+  /** Checked against the password policy (422 `PASSWORD_POLICY_VIOLATION`). */
+  @IsPasswordInput()
+  newPassword: string;
+}

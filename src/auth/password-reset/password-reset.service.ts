@@ -1,0 +1,100 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { DataSource, type EntityManager } from 'typeorm';
+import { emailLookupKey } from '../../common/validation/email';
+import { authConfig } from '../../config/auth.config';
+import type { RateLimit } from '../../config/env-reader';
+import { MailService } from '../../mail/mail.service';
+import { AccountEvents, type UserEventPayload } from '../../users/account-events';
+import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { UserIdentitiesService } from '../../users/user-identities.service';
+import { UsersService } from '../../users/users.service';
+import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
+import { PasswordHasher } from '../password/password-hasher.service';
+import { PasswordPolicy } from '../password/password-policy.service';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { SessionsService } from '../sessions/sessions.service';
+
+/** Reset requests per address (API.md §3): one a minute, five an hour, whether or not the address has an account. */
+const PER_ADDRESS: RateLimit[] = [
+  { limit: 1, windowSeconds: 60 },
+  { limit: 5, windowSeconds: 3600 },
+];
+
+/**
+ * Recovering a forgotten password through the account's address: a single-use link (RESET_TOKEN_TTL), then a
+ * new password that ends every session. It also settles who owns an unverified address: resetting proves
+ * the mailbox, so the address counts as verified and whoever registered it meanwhile is signed out.
+ */
+@Injectable()
+export class PasswordResetService {
+  private readonly logger = new Logger(PasswordResetService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UsersService,
+    private readonly identities: UserIdentitiesService,
+    private readonly emailTokens: EmailTokensService,
+    private readonly sessions: SessionsService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly limiter: RateLimiter,
+    private readonly mail: MailService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly events: EventEmitter2,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  /**
+   * Mails a reset link when the address belongs to an account; answers the same either way (no enumeration),
+   * also when the mail cannot be sent (logged). A new link supersedes the earlier one.
+   */
+  async requestReset(email: string, origin: RequestOrigin): Promise<void> {
+    for (const rule of PER_ADDRESS) await this.limiter.consume(rule, `password-reset:${rule.windowSeconds}:${emailLookupKey(email)}`);
+    const user = await this.users.findByEmail(email);
+    if (!user) return;
+    const token = this.emailTokens.newToken();
+    try {
+      await this.mail.sendPasswordReset(user.email, token, Math.round(this.config.resetTokenTtl / 60));
+    } catch (error) {
+      this.logger.error(`password-reset mail failed: ${(error as Error).message}`);
+      return;
+    }
+    await this.emailTokens.store(token, user.id, 'reset', user.email, this.config.resetTokenTtl);
+    await this.securityEvents.record(user.id, 'password_reset_requested', origin);
+  }
+
+  /** A reset token for the user's address, inside the caller's transaction (the revert of an email change). */
+  async issueToken(userId: string, email: string, manager: EntityManager): Promise<string> {
+    const stored = await this.emailTokens.store(this.emailTokens.newToken(), userId, 'reset', email, this.config.resetTokenTtl, manager);
+    return stored.token;
+  }
+
+  /**
+   * Sets the new password: the policy applies; every session ends; a pending email change is cancelled; the
+   * address counts as verified. The token is checked first and used up in the transaction that sets the
+   * password, so a policy refusal leaves it usable and two resets with one token cannot both succeed.
+   */
+  async resetPassword(token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+    const open = await this.emailTokens.findOpen(token, ['reset']);
+    const user = open ? await this.users.findById(open.userId) : null;
+    // A link mailed to an address the account no longer has is not a proof of this account's mailbox.
+    if (!open || !user || emailLookupKey(open.email) !== user.emailNormalized) throw invalidEmailToken();
+    const currentHash = await this.users.getPasswordHash(user.id);
+    await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
+    const newHash = await this.hasher.hash(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      await this.emailTokens.consume(token, ['reset'], manager);
+      await this.users.setPasswordHash(user.id, newHash, manager);
+      await this.users.markEmailVerified(user.id, user.email, manager);
+      await this.sessions.revokeAllExcept(user.id, null, manager);
+      await this.emailTokens.cancel(user.id, 'change', manager);
+      await this.users.setPendingEmail(user.id, null, manager);
+      await this.securityEvents.record(user.id, 'password_reset', origin, manager);
+    });
+    const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
+    await this.mail.sendPasswordWasReset(user.email, providers).catch((error: Error) => this.logger.error(`password-reset notice failed: ${error.message}`));
+    this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+  }
+}
