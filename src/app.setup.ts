@@ -17,6 +17,7 @@ import { AppError } from './common/errors/app-error';
 import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
 import { parseEventsConfig } from './config/events.config';
+import { natsConnectionOptions } from './events/nats-options';
 import { setupSwagger } from './swagger';
 
 export const JSON_BODY_LIMIT = 100 * 1024;
@@ -162,19 +163,26 @@ export async function createApp(): Promise<NestFastifyApplication> {
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: false, abortOnError: false });
   await configureApp(app, config);
-  connectBroker(app);
+  await connectBroker(app);
   return app;
 }
 
 /** With BROKER_URL, the app also answers profile.get and auth.verify on the broker (a hybrid application). */
-function connectBroker(app: NestFastifyApplication): void {
-  const { brokerUrl } = parseEventsConfig(process.env);
-  if (!brokerUrl) return;
+async function connectBroker(app: NestFastifyApplication): Promise<void> {
+  const config = parseEventsConfig(process.env);
+  if (!config.brokerUrl) return;
+  const { credsAuthenticator } = await import('@nats-io/transport-node');
   app.connectMicroservice<MicroserviceOptions>(
     // A broker that is away at boot or later never stops the service: the client keeps trying in the background.
     {
       transport: Transport.NATS,
-      options: { servers: [brokerUrl], queue: 'profile-service', waitOnFirstConnect: true, maxReconnectAttempts: -1, reconnectTimeWait: 1000 },
+      options: {
+        ...natsConnectionOptions(config, credsAuthenticator),
+        queue: 'profile-service',
+        waitOnFirstConnect: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 1000,
+      },
     },
     { inheritAppConfig: true },
   );

@@ -1,5 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { type Env, EnvReader } from './env-reader';
+import { accessSync, constants } from 'node:fs';
+import { ConfigError, type Env, EnvReader } from './env-reader';
 
 export interface EventsConfig {
   /** nats://host:4222; unset: events stay in process. */
@@ -7,6 +8,10 @@ export interface EventsConfig {
   transport: 'nats';
   /** How often unpublished outbox rows are retried while the broker is away. */
   retryIntervalMs: number;
+  /** A NATS credentials file (user JWT + NKey seed). */
+  credsFile?: string;
+  /** CA bundle that signs the broker's TLS certificate. */
+  tlsCaFile?: string;
 }
 
 export function parseEventsConfig(env: Env): EventsConfig {
@@ -15,7 +20,20 @@ export function parseEventsConfig(env: Env): EventsConfig {
     brokerUrl: reader.url('BROKER_URL'),
     transport: reader.oneOf('BROKER_TRANSPORT', ['nats'] as const, 'nats'),
     retryIntervalMs: reader.int('BROKER_RETRY_MS', 2000, { min: 100, max: 600_000 }),
+    credsFile: readableFile(reader, 'BROKER_CREDS'),
+    tlsCaFile: readableFile(reader, 'BROKER_TLS_CA'),
   };
 }
 
 export const eventsConfig = registerAs('events', (): EventsConfig => parseEventsConfig(process.env));
+
+function readableFile(reader: EnvReader, name: string): string | undefined {
+  const path = reader.optionalString(name);
+  if (path === undefined) return undefined;
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    throw new ConfigError(name, `must name a readable file, got "${path}"`);
+  }
+  return path;
+}

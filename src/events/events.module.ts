@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { eventsConfig } from '../config/events.config';
 import { EventPublisher } from './event-publisher';
+import { natsConnectionOptions } from './nats-options';
 import { OutboxEventEntity } from './outbox-event.entity';
 import { OutboxService } from './outbox.service';
 
@@ -19,8 +20,8 @@ import { OutboxService } from './outbox.service';
       // The NATS client is loaded only when a broker is configured.
       useFactory: async (config: ConfigType<typeof eventsConfig>): Promise<EventPublisher | null> => {
         if (!config.brokerUrl) return null;
-        const { NatsEventPublisher } = await import('./nats-event.publisher.js');
-        return new NatsEventPublisher(config.brokerUrl);
+        const [{ NatsEventPublisher }, { credsAuthenticator }] = await Promise.all([import('./nats-event.publisher.js'), import('@nats-io/transport-node')]);
+        return new NatsEventPublisher(natsConnectionOptions(config, credsAuthenticator));
       },
     },
     OutboxService,

@@ -2,6 +2,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { type ClientNats, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
 import { EventPublisher } from './event-publisher';
+import type { NatsConnectionOptions } from './nats-options';
 
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -9,12 +10,12 @@ const PROBE_TIMEOUT_MS = 1000;
 export class NatsEventPublisher extends EventPublisher {
   private readonly client: ClientNats;
 
-  constructor(url: string) {
+  constructor(connection: NatsConnectionOptions) {
     super();
     // No reconnect loop inside the client: the outbox retries on its own schedule, and a failed publish
     // must fail fast rather than wait in a buffer that a crash would lose. A connection that dropped is
     // replaced by a new one on the next publish.
-    this.client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [url], reconnect: false, timeout: 2000 } }) as ClientNats;
+    this.client = ClientProxyFactory.create({ transport: Transport.NATS, options: { ...connection, reconnect: false, timeout: 2000 } }) as ClientNats;
   }
 
   async publish(name: string, payload: Record<string, unknown>): Promise<void> {
