@@ -30,6 +30,7 @@ export class LoginService {
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     const user = await this.users.findByEmailWithPassword(email);
     const valid = await this.attempts.check(email, client.ip, password, user?.passwordHash);
+    if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
     const tokens = await this.startSession(user, client);

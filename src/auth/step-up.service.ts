@@ -20,7 +20,10 @@ export class StepUpService {
   async stepUpWithPassword(auth: AuthContext, password: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
     const hash = await this.users.getPasswordHash(auth.userId);
     if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
-    if (!(await this.attempts.check(auth.user.email, origin.ip, password, hash))) throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
+    if (!(await this.attempts.check(auth.user.email, origin.ip, password, hash))) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin);
+      throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
+    }
     const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['pwd']);
     await this.securityEvents.record(auth.userId, 'step_up', origin);
     return issued;

@@ -34,7 +34,7 @@ export class LinkedProvidersService {
     if (outcome === 'last_login_method') {
       throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
     }
-    await this.securityEvents.record(user.id, 'provider_unlinked', origin);
+    await this.securityEvents.record(user.id, 'provider_unlinked', origin, undefined, { provider: providerId });
     this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(user.id));
     const name = this.providers.find(providerId)?.name ?? providerId;
     await this.mail.sendProviderUnlinked(user.email, name).catch((error: Error) => this.logger.error(`provider-unlinked mail failed: ${error.message}`));

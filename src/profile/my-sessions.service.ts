@@ -40,7 +40,7 @@ export class MySessionsService {
     if (!isUuid(sessionId) || !(await this.sessions.revokeOwn(userId, sessionId))) {
       throw new AppError('NOT_FOUND', 'No such session.');
     }
-    await this.securityEvents.record(userId, 'session_revoked', origin);
+    await this.securityEvents.record(userId, 'session_revoked', origin, undefined, { sessionId });
   }
 
   /**
@@ -51,7 +51,7 @@ export class MySessionsService {
     await this.dataSource.transaction(async (manager) => {
       await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
       await this.emailChange.cancelPendingChange(user.id, manager);
-      await this.securityEvents.record(user.id, 'other_sessions_revoked', origin, manager);
+      await this.securityEvents.record(user.id, 'sessions_revoked', origin, manager);
     });
     const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
     await this.mail.sendSignedOutEverywhere(user.email, providers).catch((error: Error) => this.logger.error(`signed-out mail failed: ${error.message}`));

@@ -16,6 +16,8 @@ import { AvatarModule } from '../avatar/avatar.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AccountSecurityService } from './account-security.service';
+import { ActivityController } from './activity/activity.controller';
+import { ActivityService } from './activity/activity.service';
 import { AvatarController } from './avatar.controller';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { EmailController } from './email.controller';
@@ -30,8 +32,8 @@ import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [AuthModule, AvatarModule, UsersModule, MailModule],
-  controllers: [ProfileController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
-  providers: [ProfileService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
+  controllers: [ProfileController, ActivityController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
+  providers: [ProfileService, ActivityService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
 })
 export class ProfileModule {
   /**

@@ -3,20 +3,23 @@ import { TIMESTAMP_TYPE } from '../database/column-types';
 
 export type SecurityEventType =
   | 'login'
+  | 'login_failed'
   | 'logout'
   | 'step_up'
+  | 'step_up_failed'
   | 'refresh_token_reused'
   | 'email_verified'
   | 'email_change_requested'
   | 'email_changed'
-  | 'email_reverted'
+  | 'email_change_reverted'
   | 'profile_updated'
   | 'password_changed'
   | 'password_set'
   | 'password_reset_requested'
   | 'password_reset'
   | 'session_revoked'
-  | 'other_sessions_revoked'
+  | 'sessions_revoked'
+  | 'data_exported'
   | 'provider_login'
   | 'provider_signup'
   | 'provider_linked'
@@ -40,6 +43,10 @@ export class SecurityEventEntity {
 
   @Column({ name: 'user_agent', type: 'varchar', length: 512, nullable: true })
   userAgent: string | null;
+
+  /** JSON of a few non-secret facts (`{ provider }`, `{ sessionId }`), or null. */
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  details: string | null;
 
   @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
   createdAt: Date;

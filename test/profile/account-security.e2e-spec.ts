@@ -199,7 +199,7 @@ describe('security log', () => {
     ]);
     assert.deepEqual(
       rows.map((row) => row.type),
-      ['login', 'step_up', 'profile_updated', 'password_changed', 'other_sessions_revoked', 'logout'],
+      ['login', 'step_up', 'profile_updated', 'password_changed', 'sessions_revoked', 'logout'],
     );
     assert.equal(rows.find((row) => row.type === 'profile_updated')?.user_agent, 'test-agent/1.0');
     assert.ok(rows.every((row) => row.ip === '127.0.0.1'));

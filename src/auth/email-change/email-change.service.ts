@@ -126,7 +126,7 @@ export class EmailChangeService {
       await this.sessions.revokeAllExcept(used.userId, null, manager);
       const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, manager);
       await this.users.setPasswordHash(used.userId, null, manager);
-      await this.securityEvents.record(used.userId, 'email_reverted', origin, manager);
+      await this.securityEvents.record(used.userId, 'email_change_reverted', origin, manager);
       const resetToken = await this.passwordReset.issueToken(used.userId, used.email, manager);
       return { userId: used.userId, email: used.email, resetToken, unlinked };
     });

@@ -163,7 +163,7 @@ export class OidcCallbackService {
       if (!user) throw new CallbackFailure('invalid_state');
       await this.identities.markUsed(linked.id);
       const tokens = await this.login.startSession(user, origin);
-      await this.securityEvents.record(user.id, 'provider_login', origin);
+      await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });
       return tokens;
     }
     const email = identity.email === null ? null : canonicalEmail(identity.email);
@@ -180,7 +180,7 @@ export class OidcCallbackService {
   }
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
-    await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin);
+    await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin, undefined, { provider: provider.id });
     await this.mail
       .sendProviderSignInRefused(owner.email, provider.name)
       .catch((error: Error) => this.logger.error(`sign-in-refused mail failed: ${error.message}`));
@@ -194,7 +194,7 @@ export class OidcCallbackService {
         if (replacing) await this.users.deleteUnverified(replacing, manager);
         const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, manager);
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, manager);
-        await this.securityEvents.record(user.id, 'provider_signup', origin, manager);
+        await this.securityEvents.record(user.id, 'provider_signup', origin, manager, { provider: provider.id });
         return user;
       });
     } catch (error) {
@@ -218,7 +218,7 @@ export class OidcCallbackService {
       if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
       throw error;
     }
-    await this.securityEvents.record(owner.id, 'provider_linked', origin);
+    await this.securityEvents.record(owner.id, 'provider_linked', origin, undefined, { provider: provider.id });
     this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
     await this.mail.sendProviderLinked(owner.email, provider.name).catch((error: Error) => this.logger.error(`provider-linked mail failed: ${error.message}`));
   }
@@ -232,7 +232,7 @@ export class OidcCallbackService {
     if (identity.authTime === null || identity.authTime < startedAt - AUTH_TIME_SKEW_SECONDS) throw new CallbackFailure('stale_authentication');
     const issued = await this.tokens.signStepUpToken(owner.id, flow.sessionId as string, ['fed']);
     await this.identities.markUsed(linked.id);
-    await this.securityEvents.record(owner.id, 'step_up', origin);
+    await this.securityEvents.record(owner.id, 'step_up', origin, undefined, { provider: flow.provider });
     return issued;
   }
 
