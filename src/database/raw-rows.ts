@@ -55,6 +55,13 @@ export class RawRows<T extends ObjectLiteral> {
     return this.dataSource.query(sql, parameters);
   }
 
+  /** One column's value as read back (for a column selected under another name). */
+  hydrateValue(propertyName: string, raw: unknown): unknown {
+    const column = this.metadata.findColumnWithPropertyName(propertyName);
+    if (!column) throw new Error(`no column ${propertyName} on ${this.metadata.name}`);
+    return this.dataSource.driver.prepareHydratedValue(raw, column);
+  }
+
   hydrate(row: Record<string, unknown>, prefix = ''): T {
     const entity = this.metadata.create() as T;
     for (const column of this.columns) column.setEntityValue(entity, this.dataSource.driver.prepareHydratedValue(row[prefix + column.databaseName], column));

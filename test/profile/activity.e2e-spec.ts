@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { DataSource } from 'typeorm';
+import { SessionEntity } from '../../src/auth/sessions/session.entity';
 import { OTHER_STRONG_PASSWORD, assertError, login, registerAndLogin, stepUp } from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
@@ -62,5 +64,35 @@ describe('my security log (GET /api/auth/users/me/security-events)', () => {
     const page = await t.http.get(EVENTS).set('Authorization', bearer);
     assert.equal(page.status, 200);
     assert.equal(page.body.items.length, 1, 'default limit 20, one event so far');
+  });
+});
+
+describe('a session’s lastUsedAt', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp();
+  });
+  after(() => t.close());
+
+  it('moves when the session is used, at most once a minute', async () => {
+    const user = await registerAndLogin(t);
+    const bearer = `Bearer ${user.accessToken}`;
+    const lastUsed = async () =>
+      ((await t.http.get('/api/auth/users/me/sessions').set('Authorization', bearer)).body as Array<{ current: boolean; lastUsedAt: string }>).find((s) => s.current)!.lastUsedAt;
+    const sessions = t.app.get(DataSource).getRepository(SessionEntity);
+    const longAgo = new Date(Date.now() - 5 * 60_000);
+    await sessions.update({ userId: user.userId }, { lastUsedAt: longAgo });
+    await t.http.get('/api/auth/users/me').set('Authorization', bearer);
+    let moved = '';
+    for (let i = 0; i < 50 && !moved; i++) {
+      const at = (await sessions.findOneByOrFail({ userId: user.userId })).lastUsedAt;
+      if (at.getTime() > longAgo.getTime()) moved = at.toISOString();
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.ok(moved, 'lastUsedAt moved after a request');
+    for (let i = 0; i < 5; i++) await t.http.get('/api/auth/users/me').set('Authorization', bearer);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await sessions.findOneByOrFail({ userId: user.userId })).lastUsedAt.toISOString(), moved, 'not again within the minute');
+    assert.equal(await lastUsed(), moved);
   });
 });

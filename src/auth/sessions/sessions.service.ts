@@ -25,6 +25,9 @@ export interface OpenedSession {
 }
 
 const IDENTITY_PREFIX = 'identity_';
+const SESSION_LAST_USED = 'session_last_used_at';
+/** A session's lastUsedAt follows its use to the minute: at most one write per session per minute. */
+const TOUCH_INTERVAL_MS = 60_000;
 
 /** Sessions as rows: the single source of truth for whether a token may still be used, on every instance. */
 @Injectable()
@@ -47,7 +50,7 @@ export class SessionsService {
     const p = (index: number) => this.userRows.parameter(index);
     // One row per linked identity (or one with NULL identity columns): still a single round trip.
     this.liveUserSql =
-      `SELECT ${this.userRows.selectList('u')}, ${this.identityRows.selectList('i', IDENTITY_PREFIX)} ` +
+      `SELECT ${this.userRows.selectList('u')}, ${this.identityRows.selectList('i', IDENTITY_PREFIX)}, s.last_used_at AS ${SESSION_LAST_USED} ` +
       `FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_identities i ON i.user_id = u.id ` +
       `WHERE s.id = ${p(0)} AND s.user_id = ${p(1)} AND s.revoked_at IS NULL AND s.expires_at > ${p(2)} ORDER BY i.created_at`;
   }
@@ -76,10 +79,27 @@ export class SessionsService {
    * authenticated request, hence raw SQL (see RawRows): the query builder cost more than the query.
    */
   async findLiveUser(sessionId: string, userId: string): Promise<LiveUser | null> {
-    const rows = await this.userRows.query('live-session-user', this.liveUserSql, [sessionId, userId, this.sessionRows.persisted('expiresAt', new Date())]);
+    const now = new Date();
+    const rows = await this.userRows.query('live-session-user', this.liveUserSql, [sessionId, userId, this.sessionRows.persisted('expiresAt', now)]);
     if (rows.length === 0) return null;
+    const lastUsedAt = this.sessionRows.hydrateValue('lastUsedAt', rows[0][SESSION_LAST_USED]) as Date;
+    if (now.getTime() - lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) this.touch(sessionId, now);
     const identities = rows[0][`${IDENTITY_PREFIX}id`] == null ? [] : rows.map((row) => this.identityRows.hydrate(row, IDENTITY_PREFIX));
     return { user: this.userRows.hydrate(rows[0]), identities };
+  }
+
+  /**
+   * Moves lastUsedAt, off the request's path; conditional, so instances touching one session in the same
+   * minute write once. A failure only leaves the time a minute behind.
+   */
+  private touch(sessionId: string, now: Date): void {
+    this.sessions
+      .createQueryBuilder()
+      .update(SessionEntity)
+      .set({ lastUsedAt: now })
+      .where('id = :sessionId AND last_used_at <= :stale', { sessionId, stale: new Date(now.getTime() - TOUCH_INTERVAL_MS) })
+      .execute()
+      .catch(() => undefined);
   }
 
   /**
