@@ -10,7 +10,7 @@ import { EmailTokenDto } from './dto/email-token.dto';
 import { EmailChangeService } from './email-change/email-change.service';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
-import { RegisterDto, SuccessResponseDto } from './dto/register.dto';
+import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from './dto/register.dto';
 import { LoginService } from './login.service';
 import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
@@ -56,6 +56,20 @@ export class AuthController {
   async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
     const tokens = await this.login.login(dto.email, dto.password, requestOrigin(request));
     return this.respondWithSession(reply, tokens);
+  }
+
+  @ApiOperation({
+    summary: 'Send the verification link again',
+    description:
+      'Always 202, whether the address is unknown, verified or not (no enumeration). For an unverified registration address a new link is mailed and the previous one stops working. Limited per address (1 a minute, 5 an hour) and by `AUTH_RATE_LIMIT_IP`.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('email/resend')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async resendVerification(@Body() dto: ResendVerificationDto): Promise<SuccessResponseDto> {
+    await this.registration.resendVerification(dto.email);
+    return { success: true };
   }
 
   @ApiOperation({

@@ -9,6 +9,8 @@ import type { RegisterDto } from './dto/register.dto';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { PasswordHasher } from './password/password-hasher.service';
 import { PasswordPolicy } from './password/password-policy.service';
+import { limitMailsToAddress } from './rate-limit/address-mail-limit';
+import { RateLimiter } from './rate-limit/rate-limiter.service';
 
 /** Creating accounts and confirming their addresses. */
 @Injectable()
@@ -22,6 +24,7 @@ export class RegistrationService {
     private readonly policy: PasswordPolicy,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
+    private readonly limiter: RateLimiter,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
   ) {
     this.reserved = new Set(config.reservedUsernames);
@@ -48,6 +51,24 @@ export class RegistrationService {
       return;
     }
     await this.sendVerification(user);
+  }
+
+  /**
+   * Mails a new verification link to an unverified registration address, superseding the earlier link; the
+   * same answer whether the address is unknown, verified or not (no enumeration), also when the mail fails.
+   */
+  async resendVerification(email: string): Promise<void> {
+    await limitMailsToAddress(this.limiter, 'verification', email);
+    const user = await this.users.findByEmail(email);
+    if (!user || user.emailVerified) return;
+    const token = this.emailTokens.newToken();
+    try {
+      await this.mail.sendAddressVerification(user.email, token);
+    } catch (error) {
+      this.logger.error(`verification mail failed: ${(error as Error).message}`);
+      return; // the earlier link keeps working
+    }
+    await this.emailTokens.store(token, user.id, 'verify', user.email, this.config.emailTokenTtl);
   }
 
   // The account exists either way; a mail failure is logged, never turned into a failed registration.

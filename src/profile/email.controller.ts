@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, HttpCode, HttpStatus, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { EmailChangeService } from '../auth/email-change/email-change.service';
@@ -44,6 +44,18 @@ export class EmailController {
     if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user, auth.identities) };
     void reply.status(HttpStatus.ACCEPTED);
     return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };
+  }
+
+  @ApiOperation({
+    summary: 'Send my pending email change’s link again',
+    description: 'A new link goes to the pending address and the previous one stops working; 404 when nothing is pending. Counts in EMAIL_RATE_LIMIT.',
+  })
+  @ApiAcceptedResponse({ description: 'Mailed.' })
+  @ApiErrors('NOT_FOUND', 'TOO_MANY_REQUESTS', 'MAIL_UNAVAILABLE')
+  @Post('pending/resend')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async resendMyPendingEmail(@CurrentAuth() auth: AuthContext): Promise<void> {
+    await this.emailChange.resendPendingChange(auth.user);
   }
 
   @ApiOperation({ summary: 'Cancel my pending email change', description: 'The pending link stops working. 204 also when nothing is pending.' })

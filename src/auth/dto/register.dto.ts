@@ -18,6 +18,11 @@ export class RegisterDto {
   displayName?: string | null;
 }
 
+export class ResendVerificationDto {
+  @IsAccountEmail()
+  email: string;
+}
+
 export class SuccessResponseDto {
   success: true;
 }

@@ -58,10 +58,7 @@ export class EmailChangeService {
     await this.limiter.consume(this.config.emailRateLimit, `email-change-target:${emailLookupKey(newEmail)}`);
     if (!this.mail.enabled) return { verificationRequired: false, user: await this.applyAtOnce(user, newEmail, origin) };
 
-    const owner = await this.users.findByEmail(newEmail);
-    const token = this.emailTokens.newToken();
-    if (owner) await this.mail.sendAddressInUseNotice(owner.email);
-    else await this.mail.sendEmailChangeVerification(newEmail, token);
+    const token = await this.mailChangeLink(newEmail);
     const stored = await this.dataSource.transaction(async (manager) => {
       const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, manager);
       await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, manager);
@@ -69,6 +66,30 @@ export class EmailChangeService {
       return saved;
     });
     return { verificationRequired: true, pendingEmail: { email: newEmail, expiresAt: stored.expiresAt } };
+  }
+
+  /**
+   * Mails the pending change's link again (a new token; the old one stops working), under EMAIL_RATE_LIMIT;
+   * 404 when nothing is pending. Mail first, as for a new request: 503 and nothing changed if it fails.
+   */
+  async resendPendingChange(user: UserEntity): Promise<void> {
+    const { pendingEmail, pendingEmailExpiresAt } = user;
+    if (!pendingEmail || !pendingEmailExpiresAt || pendingEmailExpiresAt <= new Date()) throw new AppError('NOT_FOUND', 'No email change is pending.');
+    await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
+    const token = await this.mailChangeLink(pendingEmail);
+    await this.dataSource.transaction(async (manager) => {
+      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, manager);
+      await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: saved.expiresAt }, manager);
+    });
+  }
+
+  /** The link for a change to `newEmail`; an address that is someone else's gets a notice instead (no link works). */
+  private async mailChangeLink(newEmail: string): Promise<string> {
+    const owner = await this.users.findByEmail(newEmail);
+    const token = this.emailTokens.newToken();
+    if (owner) await this.mail.sendAddressInUseNotice(owner.email);
+    else await this.mail.sendEmailChangeVerification(newEmail, token);
+    return token;
   }
 
   /** The pending change's link stops working; inside the caller's transaction when one is given. */

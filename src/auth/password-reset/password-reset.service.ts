@@ -4,7 +4,6 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DataSource, type EntityManager } from 'typeorm';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
-import type { RateLimit } from '../../config/env-reader';
 import { MailService } from '../../mail/mail.service';
 import { AccountEvents, type UserEventPayload } from '../../users/account-events';
 import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
@@ -13,14 +12,9 @@ import { UsersService } from '../../users/users.service';
 import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
 import { PasswordHasher } from '../password/password-hasher.service';
 import { PasswordPolicy } from '../password/password-policy.service';
+import { limitMailsToAddress } from '../rate-limit/address-mail-limit';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 import { SessionsService } from '../sessions/sessions.service';
-
-/** Reset requests per address (API.md §3): one a minute, five an hour, whether or not the address has an account. */
-const PER_ADDRESS: RateLimit[] = [
-  { limit: 1, windowSeconds: 60 },
-  { limit: 5, windowSeconds: 3600 },
-];
 
 /**
  * Recovering a forgotten password through the account's address: a single-use link (RESET_TOKEN_TTL), then a
@@ -51,7 +45,7 @@ export class PasswordResetService {
    * also when the mail cannot be sent (logged). A new link supersedes the earlier one.
    */
   async requestReset(email: string, origin: RequestOrigin): Promise<void> {
-    for (const rule of PER_ADDRESS) await this.limiter.consume(rule, `password-reset:${rule.windowSeconds}:${emailLookupKey(email)}`);
+    await limitMailsToAddress(this.limiter, 'password-reset', email);
     const user = await this.users.findByEmail(email);
     if (!user) return;
     const token = this.emailTokens.newToken();
