@@ -31,6 +31,8 @@ export interface AuthConfig {
   revertTokenTtl: number;
   resetTokenTtl: number;
   emailRateLimit: RateLimit;
+  /** Data exports per account. */
+  exportRateLimit: RateLimit;
   bcryptCost: number;
   passwordPolicy: PasswordPolicyConfig;
   reservedUsernames: string[];
@@ -72,6 +74,7 @@ export function parseAuthConfig(env: Env): AuthConfig {
     revertTokenTtl: reader.durationSeconds('REVERT_TOKEN_TTL', reader.raw('EMAIL_REVERT_TOKEN_TTL') ?? '7d'),
     resetTokenTtl: reader.durationSeconds('RESET_TOKEN_TTL', '30m'),
     emailRateLimit: reader.rateLimit('EMAIL_RATE_LIMIT', '5/1h'),
+    exportRateLimit: reader.rateLimit('EXPORT_RATE_LIMIT', '3/1h'),
     bcryptCost,
     passwordPolicy: {
       minLength: reader.int('PASSWORD_MIN_LENGTH', 8, { min: 1, max: passwordMaxLength }),

@@ -18,6 +18,8 @@ import { UsersModule } from '../users/users.module';
 import { AccountSecurityService } from './account-security.service';
 import { ActivityController } from './activity/activity.controller';
 import { ActivityService } from './activity/activity.service';
+import { DataExportController } from './export/data-export.controller';
+import { DataExportService } from './export/data-export.service';
 import { AvatarController } from './avatar.controller';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { EmailController } from './email.controller';
@@ -32,8 +34,8 @@ import { SessionsController } from './sessions.controller';
 
 @Module({
   imports: [AuthModule, AvatarModule, UsersModule, MailModule],
-  controllers: [ProfileController, ActivityController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
-  providers: [ProfileService, ActivityService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
+  controllers: [ProfileController, ActivityController, DataExportController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
+  providers: [ProfileService, ActivityService, DataExportService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
 })
 export class ProfileModule {
   /**

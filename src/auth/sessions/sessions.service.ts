@@ -162,6 +162,11 @@ export class SessionsService {
     await repository.update(where, { revokedAt: new Date() });
   }
 
+  /** Every session row the user still has, ended ones included (until the retention purge), newest first. */
+  listAll(userId: string): Promise<SessionEntity[]> {
+    return this.sessions.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
   listLive(userId: string): Promise<SessionEntity[]> {
     return this.sessions.find({
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },

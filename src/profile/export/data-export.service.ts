@@ -1,0 +1,61 @@
+import { Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { AuthContext } from '../../auth/guards/auth-context';
+import { RateLimiter } from '../../auth/rate-limit/rate-limiter.service';
+import { SessionsService } from '../../auth/sessions/sessions.service';
+import { authConfig } from '../../config/auth.config';
+import { ProfileMapper } from '../../users/profile.mapper';
+import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { toSecurityEventDto } from '../activity/activity.service';
+
+export interface DataExport {
+  filename: string;
+  body: Readable;
+}
+
+/**
+ * Everything the service holds about the user, as one JSON document: profile (with the pending email change,
+ * linked providers and avatar URLs), every session row, the whole security log and the second factors (names
+ * and dates only). Never a secret (no hash, no token), nothing of another user. The security log is streamed
+ * a page at a time, so a long one never sits in memory whole.
+ */
+@Injectable()
+export class DataExportService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly securityEvents: SecurityEventsService,
+    private readonly mapper: ProfileMapper,
+    private readonly limiter: RateLimiter,
+    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+  ) {}
+
+  async exportMyData(auth: AuthContext, origin: RequestOrigin): Promise<DataExport> {
+    await this.limiter.consume(this.config.exportRateLimit, `data-export:${auth.userId}`);
+    await this.securityEvents.record(auth.userId, 'data_exported', origin);
+    const exportedAt = new Date();
+    return { filename: `profile-export-${exportedAt.toISOString().slice(0, 10)}.json`, body: Readable.from(this.document(auth, exportedAt)) };
+  }
+
+  private async *document(auth: AuthContext, exportedAt: Date): AsyncGenerator<string> {
+    const sessions = (await this.sessions.listAll(auth.userId)).map((session) => ({
+      id: session.id,
+      current: session.id === auth.sessionId,
+      createdAt: session.createdAt.toISOString(),
+      lastUsedAt: session.lastUsedAt.toISOString(),
+      expiresAt: session.expiresAt.toISOString(),
+      revokedAt: session.revokedAt?.toISOString() ?? null,
+      userAgent: session.userAgent,
+      ip: session.ip,
+    }));
+    const head = { exportedAt: exportedAt.toISOString(), profile: this.mapper.toResponse(auth.user, auth.identities), sessions, secondFactors: [] };
+    // The head without its closing brace, then the log as an array written event by event.
+    yield `${JSON.stringify(head).slice(0, -1)},"securityEvents":[`;
+    let first = true;
+    for await (const event of this.securityEvents.allForUser(auth.userId)) {
+      yield `${first ? '' : ','}${JSON.stringify(toSecurityEventDto(event))}`;
+      first = false;
+    }
+    yield ']}';
+  }
+}
