@@ -38,7 +38,8 @@ export class AvatarsController {
     const image = isUuid(userId) && size ? await this.avatars.readRendition(userId, version, Number(size[1])) : null;
     if (!image) throw new AppError('NOT_FOUND', 'No such avatar.');
     const etag = `"${version}-${size?.[1]}"`;
-    void reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag);
+    // Public images: a front end on another origin must be able to show them (the default policy is same-origin).
+    void reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', etag).header('cross-origin-resource-policy', 'cross-origin');
     if (matches(ifNoneMatch, etag)) {
       await reply.status(304).send();
       return;

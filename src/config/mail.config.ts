@@ -11,6 +11,8 @@ export interface MailConfig {
   transport: 'file' | 'smtp';
   productName: string;
   publicUrl: string;
+  /** The product's front end, which mail footers link to (default: the Swagger UI). */
+  appUrl: string;
 }
 
 export function parseMailConfig(env: Env): MailConfig {
@@ -33,6 +35,7 @@ export function parseMailConfig(env: Env): MailConfig {
     transport,
     productName: app.productName,
     publicUrl: app.publicUrl,
+    appUrl: reader.url('APP_URL', `${app.publicUrl}/api/docs`) as string,
   };
 }
 

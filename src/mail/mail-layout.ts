@@ -6,19 +6,19 @@ export interface MailContent {
 }
 
 /** One plain-text and one HTML rendering of the same content, with the product name and site address. */
-export function renderMail(productName: string, publicUrl: string, content: MailContent): { text: string; html: string } {
+export function renderMail(productName: string, appUrl: string, content: MailContent): { text: string; html: string } {
   const text = [
     content.title,
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
-    `— ${productName}, ${publicUrl}`,
+    `— ${productName}, ${appUrl}`,
   ].join('\n');
   const html = `<!doctype html><html><body style="font-family:sans-serif;max-width:36em">
 <h1 style="font-size:1.3em">${escapeHtml(content.title)}</h1>
 ${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
 ${content.action ? `<p><a href="${escapeHtml(content.action.url)}">${escapeHtml(content.action.label)}</a></p>` : ''}
-<p style="color:#666">${escapeHtml(productName)} · <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a></p>
+<p style="color:#666">${escapeHtml(productName)} · <a href="${escapeHtml(appUrl)}">${escapeHtml(appUrl)}</a></p>
 </body></html>`;
   return { text, html };
 }

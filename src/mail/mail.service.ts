@@ -208,7 +208,7 @@ export class MailService {
 
   private async send(to: string, subject: string, content: MailContent, link?: string): Promise<void> {
     if (!this.config.enabled) return;
-    const { text, html } = renderMail(this.config.productName, this.config.publicUrl, content);
+    const { text, html } = renderMail(this.config.productName, this.config.appUrl, content);
     try {
       await this.transport.deliver({ to, subject, text, html, link }, this.config.from);
     } catch (error) {

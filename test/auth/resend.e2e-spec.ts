@@ -18,6 +18,7 @@ describe('verification links that can be sent again', () => {
   it('resends the registration link for an unverified address only, with the same 202 for every address', async () => {
     const user = await registerAndLogin(t);
     const first = linkToken(mailsTo(user.email).pop()!);
+    assert.match(mailsTo(user.email).pop()!.raw, /\/api\/docs/, 'the footer links to APP_URL (default: the Swagger UI), a page that exists');
     for (const email of [user.email, uniqueEmail('nobody')]) {
       const response = await t.http.post('/api/auth/email/resend').send({ email });
       assert.equal(response.status, 202);

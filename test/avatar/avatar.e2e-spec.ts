@@ -252,6 +252,14 @@ describe('avatar uploads under pressure', () => {
 
   const upload = async (who: SignedIn) => t.http.put(AVATAR).set('Authorization', `Bearer ${who.accessToken}`).attach('file', await solid(40, 40, 'png'), 'a.png');
 
+  it('serves avatars that a page on another origin may show (Cross-Origin-Resource-Policy: cross-origin)', async () => {
+    const uploaded = await upload(await registerAndLogin(t));
+    const image = await t.http.get(new URL(uploaded.body.avatar.url).pathname);
+    assert.equal(image.status, 200);
+    assert.equal(image.headers['cross-origin-resource-policy'], 'cross-origin');
+    assert.equal((await t.http.get('/api/health')).headers['cross-origin-resource-policy'], 'same-origin', 'other responses keep same-origin');
+  });
+
   it('limits uploads per account (AVATAR_RATE_LIMIT)', async () => {
     const user = await registerAndLogin(t);
     for (let i = 0; i < 3; i++) assert.equal((await upload(user)).status, 200);

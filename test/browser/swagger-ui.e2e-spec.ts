@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
 import { registerAndLogin } from '../helpers/factories';
+import { solid } from '../helpers/images';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -56,5 +59,25 @@ describe('Swagger UI in a real browser', { skip }, () => {
     assert.equal((await status.textContent())?.trim(), '200');
     assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', new RegExp(user.userId));
     assert.deepEqual(blocked, [], 'Swagger UI runs under the Content-Security-Policy');
+  });
+
+  it('shows an avatar on a page of another origin', async () => {
+    const user = await registerAndLogin(t);
+    const uploaded = await t.http.put('/api/auth/users/me/avatar').set('Authorization', `Bearer ${user.accessToken}`).attach('file', await solid(90, 90, 'png'), 'a.png');
+    assert.equal(uploaded.status, 200);
+    const src = `${t.url}${new URL(uploaded.body.avatar.url).pathname}`;
+    // Another origin (another port): a front end that shows its users' avatars.
+    const site = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(`<img id="avatar" src="${src}">`));
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(site.address() as AddressInfo).port}/`);
+      // Expressions as strings: the test is compiled without the DOM's types.
+      await page.waitForFunction('document.getElementById("avatar").complete', undefined, { timeout: 10_000 });
+      const width = await page.evaluate('document.getElementById("avatar").naturalWidth');
+      assert.equal(width, 512, 'the browser displayed the avatar');
+    } finally {
+      site.close();
+    }
   });
 });
