@@ -31,6 +31,7 @@ import { MemoryRateLimitStore } from './rate-limit/memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit/rate-limit.store';
 import { RateLimiter } from './rate-limit/rate-limiter.service';
 import { RegistrationService } from './registration.service';
+import { SignInAlertsService } from './sign-in-alerts.service';
 import { PasswordResetController } from './password-reset/password-reset.controller';
 import { PasswordResetService } from './password-reset/password-reset.service';
 import { RefreshTokenHistoryEntity } from './sessions/refresh-token-history.entity';
@@ -69,6 +70,7 @@ import { TokenService } from './tokens/token.service';
     StepUpGuard,
     AuthCookies,
     LoginService,
+    SignInAlertsService,
     PasswordResetService,
     StepUpService,
     RegistrationService,

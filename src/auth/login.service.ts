@@ -6,6 +6,7 @@ import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { PasswordAttempts } from './password/password-attempts.service';
 import type { SessionTokens } from './session-tokens';
+import { SignInAlertsService } from './sign-in-alerts.service';
 import type { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
@@ -20,6 +21,7 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly attempts: PasswordAttempts,
     private readonly securityEvents: SecurityEventsService,
+    private readonly signInAlerts: SignInAlertsService,
   ) {}
 
   /**
@@ -34,6 +36,7 @@ export class LoginService {
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
     const tokens = await this.startSession(user, client);
+    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password', client);
     await this.securityEvents.record(user.id, 'login', client);
     return tokens;
   }
@@ -76,7 +79,7 @@ export class LoginService {
     const access = await this.tokens.signAccessToken(user.id, session.id);
     // The refresh token lives as long as its session (never past SESSION_MAX_AGE).
     const refreshTtl = Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000));
-    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, user };
+    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, sessionId: session.id, user };
   }
 }
 

@@ -6,5 +6,6 @@ export interface SessionTokens {
   accessTtl: number;
   refreshToken: string;
   refreshTtl: number;
+  sessionId: string;
   user: UserEntity;
 }

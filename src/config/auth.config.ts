@@ -31,6 +31,8 @@ export interface AuthConfig {
   revertTokenTtl: number;
   resetTokenTtl: number;
   emailRateLimit: RateLimit;
+  /** A mail on a sign-in from a browser and IP not seen on the account in 90 days. */
+  newSignInAlerts: boolean;
   /** Data exports per account. */
   exportRateLimit: RateLimit;
   bcryptCost: number;
@@ -75,6 +77,7 @@ export function parseAuthConfig(env: Env): AuthConfig {
     resetTokenTtl: reader.durationSeconds('RESET_TOKEN_TTL', '30m'),
     emailRateLimit: reader.rateLimit('EMAIL_RATE_LIMIT', '5/1h'),
     exportRateLimit: reader.rateLimit('EXPORT_RATE_LIMIT', '3/1h'),
+    newSignInAlerts: reader.bool('NEW_SIGNIN_ALERTS', true),
     bcryptCost,
     passwordPolicy: {
       minLength: reader.int('PASSWORD_MIN_LENGTH', 8, { min: 1, max: passwordMaxLength }),

@@ -161,6 +161,16 @@ export class MailService {
     });
   }
 
+  sendNewSignIn(to: string, signIn: { method: string; at: Date; ip: string; device: string; sessionId: string }): Promise<void> {
+    return this.send(to, `New sign-in to your ${this.config.productName} account`, {
+      title: 'A new sign-in to your account',
+      paragraphs: [
+        `Your account was signed in to with ${signIn.method} on ${signIn.at.toUTCString()}, from ${signIn.device} at IP address ${signIn.ip}. It is not a browser and address your account has used in the last 90 days.`,
+        `If this was you, there is nothing to do. If not: sign in, end that session (DELETE /api/auth/users/me/sessions/${signIn.sessionId}, or "sign out everywhere else" in your account settings), then change your password.`,
+      ],
+    });
+  }
+
   sendSignedOutEverywhere(to: string, providers: string[]): Promise<void> {
     return this.send(to, `Every other device was signed out of your ${this.config.productName} account`, {
       title: 'Other devices were signed out',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { EntityManager, Repository } from 'typeorm';
+import { And, type EntityManager, In, LessThan, MoreThan, type Repository } from 'typeorm';
 import { SecurityEventEntity, type SecurityEventType } from './security-event.entity';
 
 /** Facts an event may carry; never a secret. */
@@ -38,6 +38,16 @@ export class SecurityEventsService {
     const query = this.events.createQueryBuilder('event').where('event.user_id = :userId', { userId });
     if (before) query.andWhere('(event.created_at < :at OR (event.created_at = :at AND event.id < :id))', { at: before.at, id: before.id });
     return query.orderBy('event.created_at', 'DESC').addOrderBy('event.id', 'DESC').take(limit).getMany();
+  }
+
+  /** The user's sign-ins (password and provider) between `since` and `before`, newest first, at most 200. */
+  recentSignIns(userId: string, since: Date, before: Date): Promise<SecurityEventEntity[]> {
+    return this.events.find({
+      select: { id: true, ip: true, userAgent: true, createdAt: true },
+      where: { userId, type: In(['login', 'provider_login', 'provider_signup']), createdAt: And(MoreThan(since), LessThan(before)) },
+      order: { createdAt: 'DESC' },
+      take: 200,
+    });
   }
 
   /** Every event of the user, oldest first, in pages (for the data export, which streams them). */

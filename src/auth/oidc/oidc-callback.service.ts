@@ -13,6 +13,7 @@ import { IdentityConflict, UserIdentitiesService } from '../../users/user-identi
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersService } from '../../users/users.service';
 import { LoginService } from '../login.service';
+import { SignInAlertsService } from '../sign-in-alerts.service';
 import type { SessionTokens } from '../session-tokens';
 import { SessionsService } from '../sessions/sessions.service';
 import { type IssuedToken, TokenService } from '../tokens/token.service';
@@ -85,6 +86,7 @@ export class OidcCallbackService {
     private readonly securityEvents: SecurityEventsService,
     private readonly mail: MailService,
     private readonly events: EventEmitter2,
+    private readonly signInAlerts: SignInAlertsService,
     @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
   ) {}
 
@@ -163,6 +165,7 @@ export class OidcCallbackService {
       if (!user) throw new CallbackFailure('invalid_state');
       await this.identities.markUsed(linked.id);
       const tokens = await this.login.startSession(user, origin);
+      this.signInAlerts.afterSignIn(user, tokens.sessionId, provider.name, origin);
       await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });
       return tokens;
     }
