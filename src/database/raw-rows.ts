@@ -55,11 +55,11 @@ export class RawRows<T extends ObjectLiteral> {
     return this.dataSource.query(sql, parameters);
   }
 
-  /** One column's value as read back (for a column selected under another name). */
-  hydrateValue(propertyName: string, raw: unknown): unknown {
+  /** A reader of one column's value (for a column selected under another name); look it up once, use it per row. */
+  valueReader(propertyName: string): (raw: unknown) => unknown {
     const column = this.metadata.findColumnWithPropertyName(propertyName);
     if (!column) throw new Error(`no column ${propertyName} on ${this.metadata.name}`);
-    return this.dataSource.driver.prepareHydratedValue(raw, column);
+    return (raw) => this.dataSource.driver.prepareHydratedValue(raw, column);
   }
 
   hydrate(row: Record<string, unknown>, prefix = ''): T {

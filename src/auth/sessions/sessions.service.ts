@@ -36,6 +36,7 @@ export class SessionsService {
   private readonly sessionRows: RawRows<SessionEntity>;
   private readonly identityRows: RawRows<UserIdentityEntity>;
   private readonly liveUserSql: string;
+  private readonly readLastUsedAt: (raw: unknown) => unknown;
 
   constructor(
     @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
@@ -47,6 +48,7 @@ export class SessionsService {
     this.userRows = new RawRows<UserEntity>(dataSource, dataSource.getMetadata(UserEntity));
     this.sessionRows = new RawRows<SessionEntity>(dataSource, sessions.metadata);
     this.identityRows = new RawRows<UserIdentityEntity>(dataSource, dataSource.getMetadata(UserIdentityEntity));
+    this.readLastUsedAt = this.sessionRows.valueReader('lastUsedAt');
     const p = (index: number) => this.userRows.parameter(index);
     // One row per linked identity (or one with NULL identity columns): still a single round trip.
     this.liveUserSql =
@@ -82,7 +84,7 @@ export class SessionsService {
     const now = new Date();
     const rows = await this.userRows.query('live-session-user', this.liveUserSql, [sessionId, userId, this.sessionRows.persisted('expiresAt', now)]);
     if (rows.length === 0) return null;
-    const lastUsedAt = this.sessionRows.hydrateValue('lastUsedAt', rows[0][SESSION_LAST_USED]) as Date;
+    const lastUsedAt = this.readLastUsedAt(rows[0][SESSION_LAST_USED]) as Date;
     if (now.getTime() - lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) this.touch(sessionId, now);
     const identities = rows[0][`${IDENTITY_PREFIX}id`] == null ? [] : rows.map((row) => this.identityRows.hydrate(row, IDENTITY_PREFIX));
     return { user: this.userRows.hydrate(rows[0]), identities };
