@@ -59,7 +59,7 @@ export class RawRows<T extends ObjectLiteral> {
   valueReader(propertyName: string): (raw: unknown) => unknown {
     const column = this.metadata.findColumnWithPropertyName(propertyName);
     if (!column) throw new Error(`no column ${propertyName} on ${this.metadata.name}`);
-    return (raw) => this.dataSource.driver.prepareHydratedValue(raw, column);
+    return (raw): unknown => this.dataSource.driver.prepareHydratedValue(raw, column) as unknown;
   }
 
   hydrate(row: Record<string, unknown>, prefix = ''): T {
