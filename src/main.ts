@@ -1,16 +1,32 @@
-import { createApp } from './app.setup';
-import { parseAppConfig } from './config/app.config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+/** A failure a person can act on, in one line: a bad setting names its variable, a taken port says so. */
+function oneLine(error: unknown, port: string): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return `PORT ${port} is already in use`;
+  if (code === 'EACCES') return `PORT ${port} needs more privileges than this user has`;
+  return error instanceof Error ? error.message : String(error);
+}
 
 async function bootstrap(): Promise<void> {
+  // Loaded here, not imported at the top: reading the settings can fail, and that must be one line too.
+  const { parseAppConfig } = await import('./config/app.config.js');
   const config = parseAppConfig(process.env);
-  const app = await createApp();
+  const { createApp } = await import('./app.setup.js');
+  const app: NestFastifyApplication = await createApp();
   // Not awaited: with BROKER_URL set, this settles only once the broker is reachable, and the HTTP service
   // must answer meanwhile (the outbox keeps the events; /api/health reports the broker as down).
   app.startAllMicroservices().catch((error: unknown) => console.error(`broker: ${error instanceof Error ? error.message : String(error)}`));
-  await app.listen({ port: config.port, host: '0.0.0.0' });
+  try {
+    await app.listen({ port: config.port, host: '0.0.0.0' });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  app.getHttpAdapter().getInstance().log.info(`Profile service on ${config.publicUrl}, docs at ${config.publicUrl}/api/docs`);
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(oneLine(error, process.env.PORT ?? '3000'));
   process.exit(1);
 });

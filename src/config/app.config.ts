@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { ConfigError, type Env, EnvReader } from './env-reader';
@@ -16,13 +17,24 @@ export interface AppConfig {
   productName: string;
 }
 
+/** An address, a CIDR range, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
+function isAddressOrRange(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || isIP(address) === 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (isIP(address) === 4 ? 32 : 128));
+}
+
 function parseTrustProxy(reader: EnvReader): TrustProxy {
   const value = reader.raw('TRUST_PROXY');
   if (value === undefined || value === 'false') return false;
   if (value === 'true') return true;
   if (/^\d+$/.test(value)) return Number(value);
   const list = reader.list('TRUST_PROXY', []);
-  if (list.length === 0) throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count or a list of addresses');
+  const bad = list.find((entry) => !isAddressOrRange(entry));
+  if (list.length === 0 || bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a comma list of addresses/CIDRs${bad ? `; "${bad}" is none of those` : ''}`);
+  }
   return list;
 }
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import type { DataSourceOptions } from 'typeorm';
 import { parseAppConfig } from './app.config';
-import { type Env, EnvReader } from './env-reader';
+import { ConfigError, type Env, EnvReader } from './env-reader';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -16,6 +16,9 @@ export interface DatabaseConfig {
 export function parseDatabaseConfig(env: Env): DatabaseConfig {
   const reader = new EnvReader(env);
   const url = reader.optionalString('DATABASE_URL');
+  if (url !== undefined && !/^postgres(ql)?:\/\//i.test(url)) {
+    throw new ConfigError('DATABASE_URL', 'must be a postgres:// (or postgresql://) URL; leave it unset for the SQLite file under DATA_DIR');
+  }
   return {
     kind: url === undefined ? 'sqlite' : 'postgres',
     url,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAppConfig } from './app.config';
 import { parseAuthConfig } from './auth.config';
+import { parseDatabaseConfig } from './database.config';
 import { parseMailConfig } from './mail.config';
 import { ConfigError, EnvReader, parseDurationSeconds } from './env-reader';
 
@@ -52,6 +53,13 @@ describe('configuration', () => {
     assert.equal(parseAppConfig({ NODE_ENV: 'production' }).cookieSecure, true);
     assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com' }).cookieSecure, true, 'an https service sends Secure cookies');
     assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com', COOKIE_SECURE: 'false' }).cookieSecure, false);
+  });
+
+  it('names TRUST_PROXY for an entry that is no address or range, and refuses DATABASE_URL schemes other than postgres', () => {
+    assert.throws(() => parseAppConfig({ TRUST_PROXY: '10.0.0.0/8,maybe' }), /TRUST_PROXY.*"maybe"/);
+    assert.deepEqual(parseAppConfig({ TRUST_PROXY: '10.0.0.0/8, ::1, loopback' }).trustProxy, ['10.0.0.0/8', '::1', 'loopback']);
+    assert.throws(() => parseDatabaseConfig({ DATABASE_URL: 'mysql://u@h/db' }), /DATABASE_URL/);
+    assert.equal(parseDatabaseConfig({ DATABASE_URL: 'postgresql://u@h/db' }).kind, 'postgres');
   });
 
   it('refuses the file mail transport in production unless MAIL_TRANSPORT=file says so', () => {
