@@ -23,7 +23,29 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE, description: 'Access token cookie' }, ACCESS_COOKIE_SECURITY)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Step-Up-Token', description: 'Step-up token (typ step-up+jwt)' }, STEP_UP_SECURITY)
     .build();
-  return SwaggerModule.createDocument(app, config);
+  return withExactSecurity(SwaggerModule.createDocument(app, config));
+}
+
+/**
+ * OpenAPI reads a `security` list as "any one of these". Nest's decorators give a step-up route
+ * `[{bearer}, {access-cookie}, {step-up}]`, which says a step-up token alone would do: it needs an access token
+ * **and** a step-up token. Public operations say so with an empty list instead of saying nothing.
+ */
+function withExactSecurity(document: OpenAPIObject): OpenAPIObject {
+  for (const path of Object.values(document.paths)) {
+    for (const operation of [path.get, path.put, path.post, path.delete, path.patch, path.head, path.options]) {
+      if (!operation) continue;
+      const schemes = new Set((operation.security ?? []).flatMap((requirement) => Object.keys(requirement)));
+      if (schemes.size === 0) operation.security = [];
+      else if (schemes.has(STEP_UP_SECURITY)) {
+        operation.security = [
+          { [BEARER_SECURITY]: [], [STEP_UP_SECURITY]: [] },
+          { [ACCESS_COOKIE_SECURITY]: [], [STEP_UP_SECURITY]: [] },
+        ];
+      }
+    }
+  }
+  return document;
 }
 
 export function setupSwagger(app: NestFastifyApplication): void {

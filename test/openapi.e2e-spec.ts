@@ -16,4 +16,17 @@ describe('openapi.json', () => {
     const firstDifference = line < 0 && actual.length === expected.length ? null : { line: line + 1, generated: actual[line], checkedIn: expected[line] };
     assert.deepEqual(firstDifference, null, 'openapi.json is stale: run `npm run openapi`');
   });
+
+  it('says a step-up route needs an access token and a step-up token, and a public route needs nothing', () => {
+    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>;
+    };
+    const password = document.paths['/api/auth/users/me/password'].put.security;
+    assert.deepEqual(password, [
+      { bearer: [], 'step-up': [] },
+      { 'access-cookie': [], 'step-up': [] },
+    ]);
+    assert.deepEqual(document.paths['/api/auth/login'].post.security, []);
+    assert.deepEqual(document.paths['/api/auth/users/me'].get.security, [{ bearer: [] }, { 'access-cookie': [] }]);
+  });
 });
