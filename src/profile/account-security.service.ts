@@ -5,10 +5,10 @@ import { AvatarService } from '../avatar/avatar.service';
 import { PasswordHasher } from '../auth/password/password-hasher.service';
 import { PasswordPolicy } from '../auth/password/password-policy.service';
 import { EmailChangeService } from '../auth/email-change/email-change.service';
+import type { AuthContext } from '../auth/guards/auth-context';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../mail/mail.service';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
-import { UserIdentitiesService } from '../users/user-identities.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { AccountEvents, type UserEventPayload } from '../users/account-events';
@@ -23,7 +23,6 @@ export class AccountSecurityService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly emailChange: EmailChangeService,
-    private readonly identities: UserIdentitiesService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly securityEvents: SecurityEventsService,
@@ -37,7 +36,8 @@ export class AccountSecurityService {
    * pending email change; the current session continues. The notice lists the providers that still sign in
    * (an attacker may have linked one). It is best effort: a mail failure never undoes a completed change.
    */
-  async changePassword(user: UserEntity, currentSessionId: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+  async changePassword(auth: AuthContext, newPassword: string, origin: RequestOrigin): Promise<void> {
+    const { user, sessionId: currentSessionId } = auth;
     const currentHash = await this.users.getPasswordHash(user.id);
     await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
     const newHash = await this.hasher.hash(newPassword);
@@ -50,7 +50,8 @@ export class AccountSecurityService {
       await this.emailChange.cancelPendingChange(user.id, manager);
       await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, manager);
     });
-    const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
+    // The request loaded the identities already (with the session); a password change does not alter them.
+    const providers = auth.identities.map((identity) => identity.provider);
     await this.mail
       .sendPasswordChanged(user.email, firstPassword, providers)
       .catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));

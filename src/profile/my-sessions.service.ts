@@ -1,13 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { EmailChangeService } from '../auth/email-change/email-change.service';
+import type { AuthContext } from '../auth/guards/auth-context';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/validation/uuid';
 import { MailService } from '../mail/mail.service';
 import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
-import { UserIdentitiesService } from '../users/user-identities.service';
-import type { UserEntity } from '../users/user.entity';
 import type { SessionResponseDto } from './dto/session-response.dto';
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
@@ -19,7 +18,6 @@ export class MySessionsService {
     private readonly dataSource: DataSource,
     private readonly sessions: SessionsService,
     private readonly emailChange: EmailChangeService,
-    private readonly identities: UserIdentitiesService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsService,
   ) {}
@@ -47,13 +45,14 @@ export class MySessionsService {
    * Signs out everywhere else, and ends what a session thief may have started there: a pending email change
    * is cancelled, and the owner is told which providers still sign in.
    */
-  async revokeOtherSessions(user: UserEntity, currentSessionId: string, origin: RequestOrigin): Promise<void> {
+  async revokeOtherSessions(auth: AuthContext, origin: RequestOrigin): Promise<void> {
+    const { user, sessionId: currentSessionId } = auth;
     await this.dataSource.transaction(async (manager) => {
       await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
       await this.emailChange.cancelPendingChange(user.id, manager);
       await this.securityEvents.record(user.id, 'sessions_revoked', origin, manager);
     });
-    const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
+    const providers = auth.identities.map((identity) => identity.provider);
     await this.mail.sendSignedOutEverywhere(user.email, providers).catch((error: Error) => this.logger.error(`signed-out mail failed: ${error.message}`));
   }
 }

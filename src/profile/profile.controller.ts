@@ -53,7 +53,7 @@ export class ProfileController {
   @Put('password')
   @HttpCode(HttpStatus.NO_CONTENT)
   async changeMyPassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.accountSecurity.changePassword(auth.user, auth.sessionId, dto.newPassword, requestOrigin(request));
+    await this.accountSecurity.changePassword(auth, dto.newPassword, requestOrigin(request));
   }
 
   @ApiOperation({

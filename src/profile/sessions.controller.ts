@@ -28,7 +28,7 @@ export class SessionsController {
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeMyOtherSessions(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
-    await this.mySessions.revokeOtherSessions(auth.user, auth.sessionId, requestOrigin(request));
+    await this.mySessions.revokeOtherSessions(auth, requestOrigin(request));
   }
 
   @ApiOperation({ summary: 'End one of my sessions', description: 'Its tokens fail at once. 404 for an unknown id or another user’s session.' })
