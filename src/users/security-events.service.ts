@@ -4,6 +4,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { And, type EntityManager, In, LessThan, MoreThan, type Repository } from 'typeorm';
 import { SecurityEventEntity, type SecurityEventType } from './security-event.entity';
 
+/** A position in a user's log: the time and id of the last event seen. */
+export interface EventCursor {
+  at: Date;
+  id: string;
+}
+
 /** Facts an event may carry; never a secret. */
 export type SecurityEventDetails = Record<string, string | number | boolean | null>;
 
@@ -34,10 +40,8 @@ export class SecurityEventsService {
    * One page of the user's log, newest first: `limit` events older than the cursor `before` (the last one of
    * the previous page), found by the (user_id, created_at) index.
    */
-  async listForUser(userId: string, limit: number, before?: { at: Date; id: string }): Promise<SecurityEventEntity[]> {
-    const query = this.events.createQueryBuilder('event').where('event.user_id = :userId', { userId });
-    if (before) query.andWhere('(event.created_at < :at OR (event.created_at = :at AND event.id < :id))', { at: before.at, id: before.id });
-    return query.orderBy('event.created_at', 'DESC').addOrderBy('event.id', 'DESC').take(limit).getMany();
+  listForUser(userId: string, limit: number, before?: EventCursor): Promise<SecurityEventEntity[]> {
+    return this.page(userId, 'DESC', limit, before);
   }
 
   /** The user's sign-ins (password and provider) between `since` and `before`, newest first, at most 200. */
@@ -52,15 +56,21 @@ export class SecurityEventsService {
 
   /** Every event of the user, oldest first, in pages (for the data export, which streams them). */
   async *allForUser(userId: string, pageSize = 500): AsyncGenerator<SecurityEventEntity> {
-    let after: { at: Date; id: string } | undefined;
+    let after: EventCursor | undefined;
     for (;;) {
-      const query = this.events.createQueryBuilder('event').where('event.user_id = :userId', { userId });
-      if (after) query.andWhere('(event.created_at > :at OR (event.created_at = :at AND event.id > :id))', { at: after.at, id: after.id });
-      const page = await query.orderBy('event.created_at', 'ASC').addOrderBy('event.id', 'ASC').take(pageSize).getMany();
+      const page = await this.page(userId, 'ASC', pageSize, after);
       yield* page;
       if (page.length < pageSize) return;
       const last = page[page.length - 1];
       after = { at: last.createdAt, id: last.id };
     }
+  }
+
+  /** Events past the cursor in (created_at, id) order, by the (user_id, created_at) index. */
+  private page(userId: string, order: 'ASC' | 'DESC', limit: number, cursor?: EventCursor): Promise<SecurityEventEntity[]> {
+    const query = this.events.createQueryBuilder('event').where('event.user_id = :userId', { userId });
+    const past = order === 'ASC' ? '>' : '<';
+    if (cursor) query.andWhere(`(event.created_at ${past} :at OR (event.created_at = :at AND event.id ${past} :id))`, cursor);
+    return query.orderBy('event.created_at', order).addOrderBy('event.id', order).take(limit).getMany();
   }
 }

@@ -60,16 +60,16 @@ export class EmailTokensService {
    */
   async consume(token: string, purposes: EmailTokenPurpose[], manager?: EntityManager): Promise<EmailTokenEntity> {
     const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
-    const now = new Date();
-    const row = await repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(now) });
-    const claimed = row ? await repository.update({ id: row.id, usedAt: IsNull() }, { usedAt: now }) : undefined;
+    const row = await this.findOpen(token, purposes, manager);
+    const claimed = row ? await repository.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() }) : undefined;
     if (!row || claimed?.affected !== 1) throw invalidEmailToken();
     return row;
   }
 
   /** The open token's row without using it up (to check a request before the transaction that consumes it). */
-  findOpen(token: string, purposes: EmailTokenPurpose[]): Promise<EmailTokenEntity | null> {
-    return this.tokens.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  findOpen(token: string, purposes: EmailTokenPurpose[], manager?: EntityManager): Promise<EmailTokenEntity | null> {
+    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
+    return repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /** Makes the user's open tokens of this purpose stop working. */
