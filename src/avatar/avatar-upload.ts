@@ -17,7 +17,7 @@ export function acceptsMultipart(request: FastifyRequest): boolean {
 const MULTIPART_OVERHEAD = 16 * 1024;
 const MULTIPART_TYPE = /^multipart\/form-data\s*(;|$)/i;
 
-// The rest of an oversized upload is discarded, then the connection closed (lingerIfBodyUnread).
+// The rest of an oversized upload is discarded, then the connection closed (sendAfterUnreadBody in common/http/unread-body.ts).
 const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `The file is larger than ${maxBytes} bytes.`, { maxBytes });
 const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image as multipart/form-data with a part named "file".');
 const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });

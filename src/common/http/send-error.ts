@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorResponse } from './error-mapping';
-import { sendAfterUnreadBody } from './lingering-close';
+import { sendAfterUnreadBody } from './unread-body';
 
 /** Writes the contract's error response; shared by the Nest filter and Fastify's own error handler. */
 export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
