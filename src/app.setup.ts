@@ -18,7 +18,7 @@ import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
 import { parseEventsConfig } from './config/events.config';
 import { natsConnectionOptions } from './events/nats-options';
-import { setupSwagger } from './swagger';
+import { setupSwagger } from './openapi/swagger-ui';
 
 export const JSON_BODY_LIMIT = 100 * 1024;
 
@@ -137,7 +137,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', refuseCrossSiteCookieRequests([new URL(config.publicUrl).origin, ...config.corsOrigins]));
   app.setGlobalPrefix('api', { exclude: UNPREFIXED });
-  setupSwagger(app);
+  setupSwagger(app, config.publicUrl);
   // Only the signals that mean "stop": by default Nest would also close the app on SIGUSR2 and friends.
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   closeConnectionsWhenStopping(app);

@@ -97,7 +97,14 @@ describe('HTTP surface', () => {
     const doc = await t.http.get('/api/docs-json');
     assert.equal(doc.status, 200);
     assert.ok(doc.body.paths['/api/auth/login']);
-    assert.deepEqual(Object.keys(doc.body.components.securitySchemes).sort(), ['access-cookie', 'bearer', 'step-up']);
+    assert.deepEqual(Object.keys(doc.body.components.securitySchemes).sort(), ['access-cookie', 'bearer', 'refresh-cookie', 'step-up']);
+    // The served document names the server as configured (PUBLIC_URL), so "Try it out" calls this service.
+    assert.equal(doc.body.servers.length, 1);
+    assert.equal(doc.body.servers[0].url, process.env.PUBLIC_URL ?? 'http://localhost:3000');
+    // Swagger UI sends what is authorized, never the session cookies a login through it has set.
+    const init = await t.http.get('/api/docs/swagger-ui-init.js');
+    assert.equal(init.status, 200);
+    assert.match(init.text, /request\.credentials = 'omit'/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IsString, MaxLength } from 'class-validator';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
@@ -18,6 +19,7 @@ export interface VerifiedToken {
  * `auth.verify` on the broker: lets another service learn about a revocation before the token's expiry.
  * Errors carry the contract's codes (ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED, SESSION_REVOKED, …).
  */
+@ApiExcludeController()
 @Controller()
 export class AuthMessagesController {
   constructor(private readonly authenticator: AccessTokenAuthenticator) {}

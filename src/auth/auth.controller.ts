@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
@@ -11,6 +11,8 @@ import { EmailChangeService } from './email-change/email-change.service';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from './dto/register.dto';
+import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from './guards/authenticated.decorator';
+import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from './guards/optional-credentials.decorator';
 import { LoginService } from './login.service';
 import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
@@ -78,6 +80,8 @@ export class AuthController {
       'Takes the refresh token from the body or the `refresh_token` cookie and returns a new pair. Presenting a rotated-out token again answers REFRESH_TOKEN_REUSED and ends that session (also when two refreshes race with one token).',
   })
   @ApiErrors('VALIDATION_FAILED', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'TOO_MANY_REQUESTS')
+  @ApiBody({ type: RefreshTokenDto, required: false })
+  @OptionalCredentials(REFRESH_COOKIE_SECURITY)
   @UseGuards(AuthIpRateLimitGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
@@ -90,7 +94,8 @@ export class AuthController {
     summary: 'Sign out',
     description: 'Ends the session named by the access token or the refresh token (body or cookie) and clears the three token cookies. Always 204.',
   })
-  @ApiErrors('VALIDATION_FAILED')
+  @ApiBody({ type: RefreshTokenDto, required: false })
+  @OptionalCredentials(BEARER_SECURITY, ACCESS_COOKIE_SECURITY, REFRESH_COOKIE_SECURITY)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
   async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
@@ -103,6 +108,7 @@ export class AuthController {
     description: 'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
   })
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
+  @ApiTags('email')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('email/verify')
   @HttpCode(HttpStatus.OK)
@@ -115,6 +121,7 @@ export class AuthController {
     description: 'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
   })
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
+  @ApiTags('email')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('email/revert')
   @HttpCode(HttpStatus.OK)

@@ -1,12 +1,9 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { JWK } from 'jose';
 import { Public } from '../common/decorators/public.decorator';
+import { JwksResponseDto } from './keys/jwks-response.dto';
 import { SigningKeysService } from './keys/signing-keys.service';
-
-export class JwksResponseDto {
-  /** Public signing keys (JWK), each with `kid`, `alg` and `use: sig`. */
-  keys: Record<string, unknown>[];
-}
 
 /** Outside /api: other services fetch the public keys here to verify access tokens themselves. */
 @ApiTags('keys')
@@ -16,9 +13,10 @@ export class JwksController {
   constructor(private readonly keys: SigningKeysService) {}
 
   @ApiOperation({ summary: 'Public keys that verify access tokens (JWKS)' })
+  @ApiOkResponse({ type: JwksResponseDto })
   @Get('jwks.json')
   @Header('Cache-Control', 'public, max-age=300')
-  getJwks(): JwksResponseDto {
+  getJwks(): { keys: JWK[] } {
     return this.keys.jwks();
   }
 }

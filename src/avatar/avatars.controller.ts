@@ -1,9 +1,9 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/decorators/public.decorator';
 import { AppError } from '../common/errors/app-error';
-import { ErrorBodyDto } from '../common/errors/error-body.dto';
 import { isUuid } from '../common/validation/uuid';
 import { AvatarService } from './avatar.service';
 
@@ -16,16 +16,19 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 }
 
 /** Public avatar images: immutable per URL, since every upload gets a new version. */
-@ApiTags('avatars')
+@ApiTags('avatar')
 @Public()
 @Controller('avatars')
 export class AvatarsController {
   constructor(private readonly avatars: AvatarService) {}
 
-  @ApiOperation({ summary: 'An avatar rendition (no authentication)', description: 'Cached for a year (immutable); ETag and 304 on If-None-Match.' })
-  @ApiProduces('image/webp')
-  @ApiOkResponse({ description: 'The WebP image.' })
-  @ApiNotFoundResponse({ type: ErrorBodyDto, description: '`NOT_FOUND`: unknown user, version or size, or a replaced or deleted avatar.' })
+  @ApiOperation({ summary: 'An avatar rendition (no authentication)', description: 'Cached for a year (immutable); ETag and 304 on If-None-Match. 404 NOT_FOUND for an unknown user, version or size, and for a replaced or deleted avatar.' })
+  @ApiParam({ name: 'userId', format: 'uuid' })
+  @ApiParam({ name: 'version', description: 'From the profile\'s avatar URLs: every upload has a new one.' })
+  @ApiParam({ name: 'file', enum: ['64.webp', '256.webp', '512.webp'], description: 'The rendition (the sizes of AVATAR_SIZES; these are the defaults).' })
+  @ApiOkResponse({ description: 'The WebP image.', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 304, description: 'Not modified: If-None-Match named this ETag.' })
+  @ApiErrors('NOT_FOUND')
   @Get(':userId/:version/:file')
   async getAvatar(
     @Param('userId') userId: string,

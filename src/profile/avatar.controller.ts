@@ -11,7 +11,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
 
-@ApiTags('profile')
+@ApiTags('avatar')
 @Authenticated()
 @Controller('auth/users/me/avatar')
 export class AvatarController {

@@ -9,9 +9,9 @@ import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileMapper } from '../users/profile.mapper';
-import { ChangeEmailDto, EmailChangeResponseDto } from './dto/change-email.dto';
+import { ChangeEmailDto, EmailChangeAppliedDto, EmailChangePendingDto } from './dto/change-email.dto';
 
-@ApiTags('profile')
+@ApiTags('email')
 @Authenticated()
 @Controller('auth/users/me/email')
 export class EmailController {
@@ -29,8 +29,8 @@ export class EmailController {
       'Accepted requests are limited per account and per target address (EMAIL_RATE_LIMIT).',
     ].join('\n\n'),
   })
-  @ApiAcceptedResponse({ type: EmailChangeResponseDto, description: 'Verification mailed: `{ verificationRequired: true, pendingEmail }`.' })
-  @ApiOkResponse({ type: EmailChangeResponseDto, description: 'Mail disabled, applied: `{ verificationRequired: false, user }`.' })
+  @ApiAcceptedResponse({ type: EmailChangePendingDto, description: 'Verification mailed: `{ verificationRequired: true, pendingEmail }`.' })
+  @ApiOkResponse({ type: EmailChangeAppliedDto, description: 'Mail disabled, applied: `{ verificationRequired: false, user }`.' })
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TAKEN', 'EMAIL_UNCHANGED', 'TOO_MANY_REQUESTS', 'MAIL_UNAVAILABLE')
   @RequiresStepUp()
   @Put()
@@ -39,7 +39,7 @@ export class EmailController {
     @Body() dto: ChangeEmailDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<EmailChangeResponseDto> {
+  ): Promise<EmailChangeAppliedDto | EmailChangePendingDto> {
     const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request));
     if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user, auth.identities) };
     void reply.status(HttpStatus.ACCEPTED);

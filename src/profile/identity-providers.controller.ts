@@ -14,7 +14,7 @@ import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
 import { LinkedProvidersService } from './linked-providers.service';
 
-@ApiTags('identity providers')
+@ApiTags('providers')
 @Authenticated()
 @Controller('auth/users/me/providers')
 export class IdentityProvidersController {

@@ -1,4 +1,5 @@
 import { Controller } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IsUUID } from 'class-validator';
 import { AppError } from '../common/errors/app-error';
@@ -22,6 +23,7 @@ export interface PublicProfile {
 }
 
 /** `profile.get` on the broker. Unknown users answer NOT_FOUND. */
+@ApiExcludeController()
 @Controller()
 export class ProfileMessagesController {
   constructor(

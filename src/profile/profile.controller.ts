@@ -49,6 +49,7 @@ export class ProfileController {
       'Every other session of the user is ended at once; this one continues. A "password changed" mail goes to the account address (a mail failure never fails the change).',
   })
   @ApiErrors('VALIDATION_FAILED', 'PASSWORD_POLICY_VIOLATION')
+  @ApiTags('password')
   @RequiresStepUp()
   @Put('password')
   @HttpCode(HttpStatus.NO_CONTENT)

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { createApp } from '../../src/app.setup';
+import { OpenApiResponseCheck } from './openapi-responses';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -26,6 +27,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
   Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
   const app = await createApp();
+  const responses = new OpenApiResponseCheck();
+  responses.install(app.getHttpAdapter().getInstance());
   // Listening on a real port, as in production: supertest's own per-request listen closes the server under
   // connections still in use (an answered-but-unread upload lingers on its socket).
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -35,7 +38,11 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     http: request(`http://127.0.0.1:${port}`),
     url: `http://127.0.0.1:${port}`,
     dataDir,
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      // Every answer the test saw is one the document describes, or the test fails here.
+      if (responses.violations.length > 0) throw new Error(`answers the OpenAPI document does not describe:\n${[...new Set(responses.violations)].join('\n')}`);
+    },
   };
 }
 

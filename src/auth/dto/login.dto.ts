@@ -1,3 +1,4 @@
+import { ApiInteger } from '../../common/decorators/api-formats.decorator';
 import { IsAccountEmail, IsPasswordInput } from '../../common/validation/field.decorators';
 import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
 
@@ -6,7 +7,7 @@ export class LoginDto {
   @IsAccountEmail()
   email: string;
 
-  @IsPasswordInput()
+  @IsPasswordInput('current')
   password: string;
 }
 
@@ -21,6 +22,7 @@ export class TokenResponseDto {
   tokenType: 'Bearer';
 
   /** Seconds until the access token expires. @example 900 */
+  @ApiInteger(900)
   expiresIn: number;
 
   user: ProfileResponseDto;

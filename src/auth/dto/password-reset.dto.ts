@@ -11,7 +11,6 @@ export class ResetPasswordDto {
   @IsString()
   token: string;
 
-  /** Checked against the password policy (422 `PASSWORD_POLICY_VIOLATION`). */
-  @IsPasswordInput()
+  @IsPasswordInput('new')
   newPassword: string;
 }

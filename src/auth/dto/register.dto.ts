@@ -5,8 +5,7 @@ export class RegisterDto {
   @IsAccountEmail()
   email: string;
 
-  /** Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`). */
-  @IsPasswordInput()
+  @IsPasswordInput('new')
   password: string;
 
   @IsOptional()

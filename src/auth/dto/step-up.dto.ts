@@ -1,8 +1,9 @@
+import { ApiInteger } from '../../common/decorators/api-formats.decorator';
 import { IsPasswordInput } from '../../common/validation/field.decorators';
 
 export class StepUpDto {
   /** The account's current password. */
-  @IsPasswordInput()
+  @IsPasswordInput('current')
   password: string;
 }
 
@@ -11,5 +12,6 @@ export class StepUpResponseDto {
   stepUpToken: string;
 
   /** Seconds until it expires. @example 300 */
+  @ApiInteger(300)
   expiresIn: number;
 }

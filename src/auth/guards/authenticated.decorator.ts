@@ -1,6 +1,5 @@
 import { UseGuards, applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../../common/errors/error-body.dto';
+import { ApiBearerAuth, ApiCookieAuth } from '@nestjs/swagger';
 import { AccessGuard } from './access.guard';
 import { StepUpGuard } from './step-up.guard';
 
@@ -15,10 +14,7 @@ export function Authenticated(): ClassDecorator {
   return applyDecorators(
     UseGuards(AccessGuard, StepUpGuard),
     ApiBearerAuth(BEARER_SECURITY),
+    // The 401 codes of an access token are added to each operation by the document (src/openapi).
     ApiCookieAuth(ACCESS_COOKIE_SECURITY),
-    ApiUnauthorizedResponse({
-      type: ErrorBodyDto,
-      description: 'AUTHENTICATION_REQUIRED, ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED or SESSION_REVOKED.',
-    }),
   );
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator';
 import { appConfig } from '../../config/app.config';
 import { TOKEN_PAGE_CSP, renderTokenPage } from './token-page';
@@ -9,7 +9,7 @@ import { TOKEN_PAGE_CSP, renderTokenPage } from './token-page';
  * Landing pages for mailed links, outside /api. A GET never consumes a token (mail scanners prefetch
  * links): the page's button POSTs it.
  */
-@ApiExcludeController()
+@ApiTags('pages')
 @Public()
 @Controller()
 export class EmailLinkPagesController {
@@ -42,6 +42,9 @@ export class EmailLinkPagesController {
     });
   }
 
+  @ApiOperation({ summary: 'Choose a new password (the page of the mailed link)', description: 'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
+  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
+  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
   @Get('reset-password')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
@@ -51,6 +54,9 @@ export class EmailLinkPagesController {
     return this.resetPage;
   }
 
+  @ApiOperation({ summary: 'Verify an address (the page of the mailed link)', description: 'The page of the verification link: it posts the token to POST /api/auth/email/verify. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
+  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
+  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
   @Get('verify-email')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
@@ -60,6 +66,9 @@ export class EmailLinkPagesController {
     return this.verifyPage;
   }
 
+  @ApiOperation({ summary: 'Undo an email change (the page of the mailed link)', description: 'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
+  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
+  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
   @Get('revert-email')
   @Header('Content-Type', 'text/html; charset=utf-8')
   @Header('Content-Security-Policy', TOKEN_PAGE_CSP)

@@ -10,7 +10,7 @@ import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { PasswordResetService } from './password-reset.service';
 
 /** Recovering a forgotten password: a link mailed to the account's address, then a new password. */
-@ApiTags('auth')
+@ApiTags('password')
 @Public()
 @Controller('auth/password')
 export class PasswordResetController {

@@ -1,3 +1,4 @@
+import type { PasswordPolicyReason } from '../../common/errors/password-policy-reasons';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { AppError } from '../../common/errors/app-error';
@@ -6,16 +7,6 @@ import { authConfig } from '../../config/auth.config';
 import { commonPasswords } from './common-passwords';
 import { BCRYPT_MAX_BYTES, PasswordHasher } from './password-hasher.service';
 
-export type PasswordPolicyReason =
-  | 'too_short'
-  | 'too_long'
-  | 'missing_lowercase'
-  | 'missing_uppercase'
-  | 'missing_digit'
-  | 'missing_special'
-  | 'common'
-  | 'contains_user_info'
-  | 'same_as_current';
 
 export interface PasswordContext {
   email?: string;

@@ -1,13 +1,14 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
-import { ErrorBodyDto } from '../errors/error-body.dto';
-import { ERROR_STATUS, type ErrorCode } from '../errors/error-codes';
+import { ApiExtension } from '@nestjs/swagger';
+import type { ErrorCode } from '../errors/error-codes';
 
-/** Documents a route's error answers, grouped by status, each listing its contract codes. */
+/** Where @ApiErrors() leaves an operation's own error codes for the OpenAPI document to turn into responses. */
+export const ERROR_CODES_EXTENSION = 'x-error-codes';
+
+/**
+ * Documents the error codes a route answers with of its own. The codes every route of its kind can answer
+ * (the JSON parser's, the access and step-up guards', an outage's) are added by the document
+ * (src/openapi/error-responses.ts), one response per status with an example of each code.
+ */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator {
-  const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
-  return applyDecorators(
-    ...[...byStatus].map(([status, list]) => ApiResponse({ status, type: ErrorBodyDto, description: list.map((code) => `\`${code}\``).join(', ') })),
-  );
+  return ApiExtension(ERROR_CODES_EXTENSION, codes);
 }

@@ -26,7 +26,8 @@ export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/;
  */
 export function IsUsername(): PropertyDecorator {
   return applyDecorators(
-    ApiProperty({ pattern: USERNAME_PATTERN.source, minLength: 3, maxLength: 32, example: 'ada', nullable: true, required: false }),
+    // Upper case is accepted and folded: the document's pattern says what may be sent, USERNAME_PATTERN what is kept.
+    ApiProperty({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,30})[A-Za-z0-9]$', minLength: 3, maxLength: 32, example: 'ada', nullable: true, required: false, description: 'Stored in lower case.' }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
     ValidateIf((_object, value) => value !== null),
     IsString(),
@@ -59,10 +60,15 @@ export function IsDisplayName(): PropertyDecorator {
 /**
  * A password as typed: a string. Its length is the password policy's business (422 `too_short`/`too_long` for a
  * new password) or the hasher's (a login with more than bcrypt's 72 bytes never matches); the body limit bounds it.
+ * The document states the policy's bounds: what a client should send, not a 400.
  */
-export function IsPasswordInput(): PropertyDecorator {
+export function IsPasswordInput(kind: 'new' | 'current'): PropertyDecorator {
+  const policy =
+    kind === 'new'
+      ? { minLength: 8, description: 'Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`): 8 to 128 characters and at most 72 bytes in UTF-8, not a common password, not the current one.' }
+      : { minLength: 1 };
   return applyDecorators(
-    ApiProperty({ format: 'password', example: 'c0rrect-Horse-battery' }),
+    ApiProperty({ format: 'password', maxLength: 128, example: 'c0rrect-Horse-battery', ...policy }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
     IsString(),
   );
@@ -72,6 +78,8 @@ export function IsPasswordInput(): PropertyDecorator {
 export function IsLocaleTag(): PropertyDecorator {
   return canonicalised('locale', canonicalLocale, 'locale must be a valid BCP 47 language tag such as en-US', {
     example: 'en-GB',
+    pattern: '^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$',
+    maxLength: 35,
     description: 'BCP 47 language tag, stored canonicalised.',
   });
 }
@@ -80,6 +88,8 @@ export function IsLocaleTag(): PropertyDecorator {
 export function IsTimeZone(): PropertyDecorator {
   return canonicalised('timezone', canonicalTimeZone, 'timezone must be a valid IANA time zone such as Europe/London', {
     example: 'Europe/London',
+    pattern: '^[A-Za-z0-9_+\\-/]+$',
+    maxLength: 64,
     description: 'IANA time zone name.',
   });
 }
@@ -89,7 +99,7 @@ function canonicalised(
   property: string,
   canonical: (value: string) => string | undefined,
   message: string,
-  api: { example: string; description: string },
+  api: { example: string; description: string; pattern: string; maxLength: number },
 ): PropertyDecorator {
   return applyDecorators(
     ApiProperty(api),

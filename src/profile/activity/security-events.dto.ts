@@ -1,8 +1,11 @@
+import { ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
 export class SecurityEventsQueryDto {
   /** How many events (1–100). @example 20 */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value))
   @IsInt()
@@ -19,12 +22,14 @@ export class SecurityEventsQueryDto {
 }
 
 export class SecurityEventDto {
+  @ApiUuid()
   id: string;
 
   /** @example "login" */
   type: string;
 
   /** @example "2026-12-01T09:00:00.000Z" */
+  @ApiTimestamp()
   at: string;
 
   /** As the service saw it. */

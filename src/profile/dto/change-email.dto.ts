@@ -1,19 +1,27 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { IsAccountEmail } from '../../common/validation/field.decorators';
 import { PendingEmailDto, ProfileResponseDto } from '../../users/dto/profile-response.dto';
 
 export class ChangeEmailDto {
-  /** The new address. */
+  /** The new address. @example "ada.lovelace@example.org" */
   @IsAccountEmail()
   email: string;
 }
 
-export class EmailChangeResponseDto {
-  /** true: a link went to the new address (202). false: mail is disabled and the change applied at once (200). */
-  verificationRequired: boolean;
+/** 202: a link went to the new address; the address changes when it is followed. */
+export class EmailChangePendingDto {
+  @ApiProperty({ type: Boolean, enum: [true] })
+  verificationRequired: true;
 
-  /** With verificationRequired: the address waiting for verification. */
-  pendingEmail?: PendingEmailDto;
+  /** The address waiting for verification. */
+  pendingEmail: PendingEmailDto;
+}
 
-  /** Without verificationRequired: the updated profile. */
-  user?: ProfileResponseDto;
+/** 200: mail is disabled (MAIL_ENABLED=false) and the change applied at once. */
+export class EmailChangeAppliedDto {
+  @ApiProperty({ type: Boolean, enum: [false] })
+  verificationRequired: false;
+
+  /** The updated profile. */
+  user: ProfileResponseDto;
 }

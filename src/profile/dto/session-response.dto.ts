@@ -1,11 +1,15 @@
+import { ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
 export class SessionResponseDto {
+  @ApiUuid()
   id: string;
 
   /** True for the session of the access token that made this request. */
   current: boolean;
 
+  @ApiTimestamp()
   createdAt: string;
 
+  @ApiTimestamp()
   lastUsedAt: string;
 
   userAgent: string | null;

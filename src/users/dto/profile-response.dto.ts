@@ -1,8 +1,10 @@
+import { ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
 export class PendingEmailDto {
   /** The address waiting for verification. */
   email: string;
 
   /** When the verification link stops working. */
+  @ApiTimestamp()
   expiresAt: string;
 }
 
@@ -18,6 +20,7 @@ export class AvatarDto {
 
   sizes: AvatarSizesDto;
 
+  @ApiTimestamp()
   updatedAt: string;
 }
 
@@ -28,6 +31,7 @@ export class IdentityProviderDto {
    */
   provider: string;
 
+  @ApiTimestamp()
   connectedAt: string;
 
   /** The provider's address for this identity when it was linked (null if the provider gave none); absent for `password`. */
@@ -37,6 +41,7 @@ export class IdentityProviderDto {
 /** The signed-in user's own profile. Holds no secret. */
 export class ProfileResponseDto {
   /** @example "0b0e5d8e-3c1d-4c8e-9f55-0d5a9f0e7f11" */
+  @ApiUuid()
   id: string;
 
   /** @example "ada@example.com" */
@@ -65,7 +70,9 @@ export class ProfileResponseDto {
 
   identityProviders: IdentityProviderDto[];
 
+  @ApiTimestamp()
   createdAt: string;
 
+  @ApiTimestamp()
   updatedAt: string;
 }

@@ -1,0 +1,14 @@
+export class HealthChecksDto {
+  /** @example "up" */
+  database: 'up' | 'down';
+
+  /** Present with BROKER_URL. A broker that is down does not stop the service: events wait in the outbox. @example "up" */
+  broker?: 'up' | 'down';
+}
+
+export class HealthResponseDto {
+  /** `degraded` while the broker is down (events are delivered once it is back). @example "ok" */
+  status: 'ok' | 'degraded';
+
+  checks: HealthChecksDto;
+}
