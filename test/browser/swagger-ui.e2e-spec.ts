@@ -4,9 +4,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
-import { registerAndLogin } from '../helpers/factories';
+import { registerAndLogin, registerUser } from '../helpers/factories';
 import { solid } from '../helpers/images';
-import { type TestApp, startTestApp } from '../helpers/test-app';
+import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
@@ -17,7 +17,9 @@ describe('Swagger UI in a real browser', { skip }, () => {
   let browser: Browser;
   let baseUrl: string;
   before(async () => {
-    t = await startTestApp();
+    // Swagger UI calls the document's server, PUBLIC_URL: the app must know its own address before it starts.
+    const port = await freePort();
+    t = await startTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}` }, { port });
     baseUrl = t.url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -59,6 +61,27 @@ describe('Swagger UI in a real browser', { skip }, () => {
     assert.equal((await status.textContent())?.trim(), '200');
     assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', new RegExp(user.userId));
     assert.deepEqual(blocked, [], 'Swagger UI runs under the Content-Security-Policy');
+  });
+
+  it('signs in through the UI without that sign-in authorizing anything: only Authorize does', async () => {
+    const { email, password } = await registerUser(t);
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/api/docs`);
+    const login = page.locator('#operations-auth-AuthController_signIn');
+    await login.locator('.opblock-summary').first().click();
+    await login.locator('button.try-out__btn').click();
+    await login.locator('textarea.body-param__text').fill(JSON.stringify({ email, password }));
+    await login.locator('button.execute').click();
+    const loginStatus = login.locator('.live-responses-table tr.response .response-col_status').first();
+    await loginStatus.waitFor({ timeout: 10_000 });
+    assert.equal((await loginStatus.textContent())?.trim(), '200');
+    const me = page.locator('#operations-profile-ProfileController_getMyProfile');
+    await me.locator('.opblock-summary').first().click();
+    await me.locator('button.try-out__btn').click();
+    await me.locator('button.execute').click();
+    const status = me.locator('.live-responses-table tr.response .response-col_status').first();
+    await status.waitFor({ timeout: 10_000 });
+    assert.equal((await status.textContent())?.trim(), '401', 'no cookie from the UI\'s own login was sent');
   });
 
   it('shows an avatar on a page of another origin', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -21,7 +21,7 @@ export interface TestApp {
  * Boots the real AppModule over real HTTP with a fresh data directory (SQLite file, keys, outbox), or on
  * the PostgreSQL of DATABASE_URL. Settings are environment variables, exactly as in production.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, listen: { port?: number } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'profile-test-'));
   // A Redis shared by several test apps (REDIS_URL in CI) must not mix their counters.
   const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
@@ -31,7 +31,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   responses.install(app.getHttpAdapter().getInstance());
   // Listening on a real port, as in production: supertest's own per-request listen closes the server under
   // connections still in use (an answered-but-unread upload lingers on its socket).
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  await app.listen({ port: listen.port ?? 0, host: '127.0.0.1' });
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
@@ -51,6 +51,15 @@ export interface OutboxMail {
   raw: string;
   to: string;
   subject: string;
+}
+
+/** A port nothing listens on now: for an app whose PUBLIC_URL must name its own port before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** The .eml files the file transport wrote, oldest first. */
