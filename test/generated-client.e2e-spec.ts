@@ -49,13 +49,13 @@ describe('a client generated from openapi.json', () => {
     );
     run('tsc --strict', [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(OUT, 'tsconfig.json')]);
 
-    const { walkThrough } = require(join(OUT, 'walkthrough.js')) as WalkModule;
+    const walk = (await import(join(OUT, 'walkthrough.js'))) as WalkModule;
     const verificationToken = (email: string): Promise<string> => {
       const mail = readOutbox(t.dataDir).filter((candidate) => candidate.to.includes(email)).pop();
       assert.ok(mail, `a mail to ${email}`);
       return Promise.resolve(linkToken(mail));
     };
-    const steps = await walkThrough({ baseUrl: t.url, verificationToken });
+    const steps = await walk.walkThrough({ baseUrl: t.url, verificationToken });
     assert.deepEqual(steps.slice(0, 2), ['registered: true', 'verified: true, username walker']);
     assert.equal(steps[2], 'signed in for 900 s');
     assert.match(steps[3], /^me: walk-\d+@example\.com, avatar none, pending none$/);
