@@ -36,7 +36,7 @@ function trustHops(hops: number): (address: string, hop: number) => boolean {
 
 function createAdapter(config: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
-    loggerInstance: createLogger(config.logLevel),
+    loggerInstance: createLogger(config.logLevel, config.logFormat),
     bodyLimit: JSON_BODY_LIMIT,
     // A hop count is given to Fastify as the function it would build from it.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,

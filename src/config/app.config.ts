@@ -11,6 +11,8 @@ export interface AppConfig {
   publicUrl: string;
   dataDir: string;
   logLevel: string;
+  /** `pretty` (one coloured line per event, for a terminal) or `json` (one object per line, for a collector). */
+  logFormat: 'pretty' | 'json';
   trustProxy: TrustProxy;
   corsOrigins: string[];
   cookieSecure: boolean;
@@ -38,7 +40,8 @@ function parseTrustProxy(reader: EnvReader): TrustProxy {
   return list;
 }
 
-export function parseAppConfig(env: Env): AppConfig {
+/** `stdoutIsTerminal` chooses the default log format: pretty in a terminal, JSON everywhere else. */
+export function parseAppConfig(env: Env, stdoutIsTerminal = process.stdout.isTTY === true): AppConfig {
   const reader = new EnvReader(env);
   const production = reader.string('NODE_ENV', 'development') === 'production';
   const port = reader.int('PORT', 3000, { min: 0, max: 65535 });
@@ -49,6 +52,7 @@ export function parseAppConfig(env: Env): AppConfig {
     publicUrl,
     dataDir: resolve(reader.string('DATA_DIR', './data')),
     logLevel: reader.oneOf('LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
+    logFormat: reader.oneOf('LOG_FORMAT', ['pretty', 'json'], stdoutIsTerminal ? 'pretty' : 'json'),
     trustProxy: parseTrustProxy(reader),
     corsOrigins: reader.list('CORS_ORIGINS', []),
     // A service reached over https never needs a cookie sent in the clear.

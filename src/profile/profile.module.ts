@@ -3,11 +3,12 @@ import type { ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { AllExceptionsFilter } from '../common/http/all-exceptions.filter';
 import { createValidationPipe } from '../common/validation/validation.pipe';
 import { databaseConfig, dataSourceOptions } from '../config/database.config';
 import { PROFILE_SETTINGS, SettingsModule } from '../config/settings.module';
+import { connectDataSource } from '../database/connect';
 import { serializeSqliteTransactions } from '../database/sqlite-transactions';
 import { EventsModule } from '../events/events.module';
 import { RetentionModule } from '../retention/retention.module';
@@ -59,8 +60,9 @@ export class ProfileModule {
         SettingsModule.register(settings, options.imports),
         TypeOrmModule.forRootAsync({
           inject: [databaseConfig.KEY],
-          useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true }),
-          dataSourceFactory: async (options) => serializeSqliteTransactions(await new DataSource(options as DataSourceOptions).initialize()),
+          // Retries are connectDataSource's (one line each); Nest's own would log a stack trace per attempt.
+          useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true, retryAttempts: 0 }),
+          dataSourceFactory: async (options) => serializeSqliteTransactions(await connectDataSource(options as DataSourceOptions)),
         }),
         EventEmitterModule.forRoot(),
         EventsModule,

@@ -1,5 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
 /**
  * Paths that may carry secrets. Pino replaces them with "[redacted]" so no password, token or cookie
@@ -18,8 +19,20 @@ const REDACT_PATHS = [
   '*.token',
 ];
 
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, format: 'pretty' | 'json' = 'json'): Logger {
+  // Pretty lines are formatted in the process, synchronously: a worker-thread transport would lose the last
+  // lines of a start that fails, which are the ones a person at the terminal needs.
+  const destination =
+    format === 'pretty'
+      ? pretty({
+          sync: true,
+          colorize: process.stdout.isTTY === true,
+          ignore: 'pid,hostname,context',
+          messageFormat: '{if context}{context}: {end}{msg}',
+          translateTime: 'HH:MM:ss.l',
+        })
+      : undefined;
+  const options = {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
@@ -27,11 +40,15 @@ export function createLogger(level: string): Logger {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Nest's start-up chatter (every module and route, ~60 lines): debugging detail, not events. */
 const STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
+
+/** Where Nest reports a start that failed: the module that could not be built, the connection that could not open. */
+const BOOT_FAILURE_CONTEXTS = new Set(['ExceptionHandler', 'TypeOrmModule']);
 
 /** Routes Nest's own log calls into the same structured pino stream. */
 export class PinoNestLogger implements LoggerService {
@@ -43,7 +60,10 @@ export class PinoNestLogger implements LoggerService {
   }
 
   error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+    // A start that fails is reported by its caller in one line (main.ts); Nest's own report of it, with a stack
+    // trace, is detail for debugging.
+    if (context !== undefined && BOOT_FAILURE_CONTEXTS.has(context)) this.logger.debug({ context, trace }, String(message));
+    else this.logger.error({ context, trace }, String(message));
   }
 
   warn(message: unknown, context?: string): void {
