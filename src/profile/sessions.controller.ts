@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
@@ -33,6 +33,7 @@ export class SessionsController {
 
   @ApiOperation({ summary: 'End one of my sessions', description: 'Its tokens fail at once. 404 for an unknown id or another user’s session.' })
   @ApiErrors('NOT_FOUND')
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from the list.' })
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
   async revokeMySession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
