@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config';
 import { MailModule } from '../mail/mail.module';
@@ -11,6 +12,8 @@ import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
 import { AccessGuard } from './guards/access.guard';
+import { AccessStrategy } from './guards/access.strategy';
+import { StepUpStrategy } from './guards/step-up.strategy';
 import { StepUpGuard } from './guards/step-up.guard';
 import { JwksController } from './jwks.controller';
 import { OidcCallbackService } from './oidc/oidc-callback.service';
@@ -43,7 +46,7 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
+  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
   controllers: [AuthController, PasswordResetController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
@@ -66,6 +69,8 @@ import { TokenService } from './tokens/token.service';
     RateLimiter,
     AuthIpRateLimitGuard,
     AccessTokenAuthenticator,
+    AccessStrategy,
+    StepUpStrategy,
     AccessGuard,
     StepUpGuard,
     AuthCookies,

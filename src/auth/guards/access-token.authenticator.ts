@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
 import { AppError } from '../../common/errors/app-error';
 import { SessionsService } from '../sessions/sessions.service';
-import { TokenRejected, TokenService, accessTokenError, type StepUpClaims } from '../tokens/token.service';
-import { readAccessToken, readStepUpToken } from '../tokens/token-transport';
+import { type AccessClaims, TokenRejected, TokenService, accessTokenError } from '../tokens/token.service';
 import type { AuthContext } from './auth-context';
 
 /**
- * Verifies the request's access token and its session once, and the step-up token if one came along.
- * One database round trip: the live session and its user in a single query.
+ * The live-session half of authentication, shared by the `access` strategy (HTTP) and the broker's
+ * `auth.verify`: one database round trip loads the session and its user and identities.
  */
 @Injectable()
 export class AccessTokenAuthenticator {
@@ -17,34 +15,17 @@ export class AccessTokenAuthenticator {
     private readonly sessions: SessionsService,
   ) {}
 
-  async authenticate(request: FastifyRequest): Promise<AuthContext> {
-    const token = readAccessToken(request);
-    if (token === undefined) throw new AppError('AUTHENTICATION_REQUIRED', 'An access token is required.');
-    const verified = await this.verifyAccessToken(token);
-    const stepUp = await this.verifyStepUp(request, verified.userId, verified.sessionId);
-    return { ...verified, stepUp };
-  }
-
-  /** The token's signature, claims and live session: what HTTP requests and the broker's auth.verify share. */
+  /** `auth.verify` on the broker: the token's signature and claims (jose), then its session. */
   async verifyAccessToken(token: string): Promise<Omit<AuthContext, 'stepUp'>> {
     const claims = await this.tokens.verifyAccessToken(token).catch((error: unknown) => {
       throw error instanceof TokenRejected ? accessTokenError(error) : error;
     });
+    return this.liveSession(claims);
+  }
+
+  async liveSession(claims: AccessClaims): Promise<Omit<AuthContext, 'stepUp'>> {
     const live = await this.sessions.findLiveUser(claims.sessionId, claims.userId);
     if (!live) throw new AppError('SESSION_REVOKED', 'This session has ended; sign in again.');
     return { userId: claims.userId, sessionId: claims.sessionId, user: live.user, identities: live.identities };
-  }
-
-  /** A step-up token counts only for the same user and the same session; anything else is ignored here. */
-  private async verifyStepUp(request: FastifyRequest, userId: string, sessionId: string): Promise<StepUpClaims | null> {
-    const token = readStepUpToken(request);
-    if (token === undefined) return null;
-    try {
-      const claims = await this.tokens.verifyStepUpToken(token);
-      return claims.userId === userId && claims.sessionId === sessionId ? claims : null;
-    } catch (error) {
-      if (error instanceof TokenRejected) return null;
-      throw error;
-    }
   }
 }

@@ -1,28 +1,49 @@
-import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from '../../common/decorators/public.decorator';
-import { AccessTokenAuthenticator } from './access-token.authenticator';
-import type { AuthenticatedRequest } from './auth-context';
+import { AppError } from '../../common/errors/app-error';
+import { TokenRejected, accessTokenError } from '../tokens/token.service';
+import { ACCESS_STRATEGY, type AccessUser } from './access.strategy';
+import type { AuthContext } from './auth-context';
+
+/** passport-jwt's reason for a failure, as the contract's error. */
+function accessFailure(info: unknown): AppError {
+  if (info instanceof TokenRejected) return accessTokenError(info);
+  const name = (info as { name?: unknown } | undefined)?.name;
+  if (name === 'TokenExpiredError') return new AppError('ACCESS_TOKEN_EXPIRED', 'The access token has expired.');
+  if (info instanceof Error && info.message === 'No auth token') return new AppError('AUTHENTICATION_REQUIRED', 'An access token is required.');
+  return new AppError('ACCESS_TOKEN_INVALID', 'The access token is not valid.');
+}
 
 /**
- * Lets a request through only with a verified access token of a live session, unless the route is @Public(),
- * and puts what it established on `request.auth`.
- *
- * Calls the authenticator directly rather than through passport: with passport's per-request strategy
- * objects on the path, V8 began allocating request objects straight into the old generation (allocation-site
- * pretenuring), every scavenge took ~7 ms instead of ~1 ms, and GET /me's p99 was 3–4× its p50 (BENCHMARKS.md).
+ * @nestjs/passport's AuthGuard over the `access` strategy: lets a request through only with a verified access
+ * token of a live session, unless the route is @Public(), and puts what the strategy established on
+ * `request.auth` (`stepUp` is StepUpGuard's to fill).
  */
 @Injectable()
-export class AccessGuard implements CanActivate {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly authenticator: AccessTokenAuthenticator,
-  ) {}
+export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
+  // @Inject: the mixin's constructor declares its own first parameter (passport's module options), and Nest
+  // would read that declaration for this constructor's first parameter too.
+  constructor(@Inject(Reflector) private readonly reflector: Reflector) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override getAuthenticateOptions(): { property: string; session: boolean } {
+    return { property: 'auth', session: false };
+  }
+
+  override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.auth = await this.authenticator.authenticate(request);
-    return true;
+    return super.canActivate(context) as Promise<boolean>;
+  }
+
+  override handleRequest<TUser = AuthContext>(error: unknown, user: AccessUser | false, info: unknown): TUser {
+    // validate() refuses a verified token of the wrong `typ` or claims by throwing, which passport reports as an error.
+    if (error instanceof TokenRejected) throw accessTokenError(error);
+    if (error instanceof Error) throw error;
+    if (error) throw new Error(`authentication failed: ${JSON.stringify(error)}`);
+    if (!user) throw accessFailure(info);
+    return { ...user, stepUp: null } as TUser;
   }
 }

@@ -66,9 +66,12 @@ export class TokenService {
   }
 
   async verifyStepUpToken(token: string): Promise<StepUpClaims> {
-    const payload = await this.verify(token, STEP_UP_TOKEN_TYPE, this.stepUpAudience);
-    if (typeof payload.auth_time !== 'number' || !Array.isArray(payload.amr)) throw new TokenRejected(false);
-    return { userId: payload.sub as string, sessionId: payload.sid as string, authTime: payload.auth_time, amr: payload.amr as string[] };
+    return stepUpClaimsOf(await this.verify(token, STEP_UP_TOKEN_TYPE, this.stepUpAudience));
+  }
+
+  /** The audience of step-up tokens: the access audience's own, so neither kind passes for the other. */
+  get stepUpTokenAudience(): string {
+    return this.stepUpAudience;
   }
 
   private async sign(typ: string, claims: JWTPayload, subject: string, audience: string, ttl: number): Promise<IssuedToken> {
@@ -92,7 +95,7 @@ export class TokenService {
         audience,
         typ,
         algorithms: this.keys.algorithms,
-        requiredClaims: ['sub', 'sid', 'jti', 'iat', 'exp'],
+        requiredClaims: [...REQUIRED_CLAIMS],
       });
       if (!isUuid(payload.sub) || !isUuid(payload.sid)) throw new TokenRejected(false);
       return payload;
@@ -110,6 +113,25 @@ export class TokenService {
     if (!key || header.alg !== key.alg) throw new TokenRejected(false);
     return key.publicKey;
   }
+}
+
+const REQUIRED_CLAIMS = ['sub', 'sid', 'jti', 'iat', 'exp'] as const;
+
+/**
+ * The checks beyond signature, expiry, issuer and audience, for a token whose signature was verified by
+ * passport-jwt (jsonwebtoken): the JOSE `typ` of its kind (an access token is never taken for a step-up token
+ * or back), the required claims, and ids that are UUIDs.
+ */
+export function checkedClaims(expectedType: string, header: { typ?: unknown }, payload: unknown): JWTPayload & { sub: string; sid: string } {
+  if (header.typ !== expectedType || payload === null || typeof payload !== 'object') throw new TokenRejected(false);
+  const claims = payload as JWTPayload;
+  if (REQUIRED_CLAIMS.some((claim) => claims[claim] === undefined) || !isUuid(claims.sub) || !isUuid(claims.sid)) throw new TokenRejected(false);
+  return claims as JWTPayload & { sub: string; sid: string };
+}
+
+export function stepUpClaimsOf(payload: JWTPayload): StepUpClaims {
+  if (typeof payload.auth_time !== 'number' || !Array.isArray(payload.amr)) throw new TokenRejected(false);
+  return { userId: payload.sub as string, sessionId: payload.sid as string, authTime: payload.auth_time, amr: payload.amr as string[] };
 }
 
 /** Maps a rejected access token to its contract error. */
