@@ -20,10 +20,13 @@ interface Target {
   headers: Record<string, string>;
 }
 
-async function start(checkout: string, port: number): Promise<Target> {
+/** Node flags for B only (`BENCH_B_NODE_ARGS="--flag …"`): to measure a V8 setting against the same build. */
+const B_NODE_ARGS = (process.env.BENCH_B_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+async function start(checkout: string, port: number, nodeArgs: string[] = []): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-ab-'));
   const env = { DATA_DIR: dataDir, DATABASE_URL: '', BCRYPT_COST: '10', PUBLIC_URL: `http://localhost:${port}` };
-  const child = await startProcess(relative(ROOT, join(checkout, 'dist/src/main.js')), port, env);
+  const child = await startProcess(relative(ROOT, join(checkout, 'dist/src/main.js')), port, env, '/api/health', nodeArgs);
   return { child, headers: await signIn(child.url, 'ab') };
 }
 
@@ -34,7 +37,7 @@ async function main(): Promise<void> {
   const other = process.argv[2];
   if (!other) throw new Error('usage: node dist/bench/ab.js <path of another built checkout>');
   const a = await start(resolve(other), 4600);
-  const b = await start(ROOT, 4601);
+  const b = await start(ROOT, 4601, B_NODE_ARGS);
   await round(a, WARMUP);
   await round(b, WARMUP);
   const pairs: Array<[LoadResult, LoadResult]> = [];

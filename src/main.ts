@@ -1,4 +1,11 @@
+import { setFlagsFromString } from 'node:v8';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+// Before anything allocates: with passport's per-request objects on the path, V8 pretenures request-bound
+// objects (their allocation sites look long-lived), and every scavenge then copies into the old generation:
+// GET /me's p99 went to 3× its p50 and CPU per request up 6 %. Without pretenuring both are back below the
+// pre-passport figures (BENCHMARKS.md, "Passport and pretenuring").
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 /** A failure a person can act on, in one line: a bad setting names its variable, a taken port says so. */
 function oneLine(error: unknown, port: string): string {
