@@ -12,6 +12,11 @@ export interface EventsConfig {
   credsFile?: string;
   /** CA bundle that signs the broker's TLS certificate. */
   tlsCaFile?: string;
+  /**
+   * The JetStream stream events are published into (subjects `profile.>` and `user.>`), so that a consumer that
+   * was down receives what it missed; null (`BROKER_STREAM=off`): core NATS only.
+   */
+  stream: { name: string; maxAgeSeconds: number } | null;
 }
 
 export function parseEventsConfig(env: Env): EventsConfig {
@@ -22,10 +27,19 @@ export function parseEventsConfig(env: Env): EventsConfig {
     retryIntervalMs: reader.int('BROKER_RETRY_MS', 2000, { min: 100, max: 600_000 }),
     credsFile: readableFile(reader, 'BROKER_CREDS'),
     tlsCaFile: readableFile(reader, 'BROKER_TLS_CA'),
+    stream: parseStream(reader),
   };
 }
 
 export const eventsConfig = registerAs('events', (): EventsConfig => parseEventsConfig(process.env));
+
+function parseStream(reader: EnvReader): EventsConfig['stream'] {
+  const name = reader.string('BROKER_STREAM', 'PROFILE_EVENTS');
+  if (name.toLowerCase() === 'off') return null;
+  // JetStream stream names: no spaces, dots, wildcards or path separators.
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new ConfigError('BROKER_STREAM', `must be a stream name of letters, digits, "_" and "-", or off; got "${name}"`);
+  return { name, maxAgeSeconds: reader.durationSeconds('BROKER_STREAM_MAX_AGE', '7d') };
+}
 
 function readableFile(reader: EnvReader, name: string): string | undefined {
   const path = reader.optionalString(name);

@@ -21,7 +21,7 @@ import { OutboxService } from './outbox.service';
       useFactory: async (config: ConfigType<typeof eventsConfig>): Promise<EventPublisher | null> => {
         if (!config.brokerUrl) return null;
         const [{ NatsEventPublisher }, { credsAuthenticator }] = await Promise.all([import('./nats-event.publisher.js'), import('@nats-io/transport-node')]);
-        return new NatsEventPublisher(natsConnectionOptions(config, credsAuthenticator));
+        return new NatsEventPublisher(natsConnectionOptions(config, credsAuthenticator), config.stream);
       },
     },
     OutboxService,

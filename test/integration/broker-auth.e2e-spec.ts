@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { connect } from '@nats-io/transport-node';
@@ -18,7 +19,9 @@ describe('a broker that requires credentials (nats-server --user/--pass)', { ski
   let server: ChildProcess;
   let t: TestApp;
   before(async () => {
-    server = spawn(SERVER!, ['-a', '127.0.0.1', '-p', String(PORT), '--user', 'profile', '--pass', 's3cr%t'], { stdio: 'ignore' });
+    // With JetStream (its store in a temporary folder): events go into the stream.
+    const store = mkdtempSync(join(tmpdir(), 'nats-js-'));
+    server = spawn(SERVER!, ['-a', '127.0.0.1', '-p', String(PORT), '--user', 'profile', '--pass', 's3cr%t', '-js', '-sd', store], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const up = await connect({ servers: `nats://127.0.0.1:${PORT}`, user: 'profile', pass: 's3cr%t', reconnect: false }).then(
         (connection) => connection.close().then(() => true),

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
+import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { DataSource } from 'typeorm';
 import { registerAndLogin, uniqueUsername } from '../helpers/factories';
 import { type Consumer, NATS_URL, natsUnavailable, startConsumer } from '../helpers/nats';
@@ -42,6 +44,37 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       assert.equal(consumer.received.filter((e) => e.subject === 'profile.updated' && e.data.userId === user.userId).length, 1, 'exactly once');
       assert.doesNotMatch(JSON.stringify(consumer.received), /password|token|\$2b\$/i);
+    });
+
+    it('keeps the events in the JetStream stream for a consumer that was down, and drops a re-sent one', async () => {
+      const since = new Date(Date.now() - 1000).toISOString();
+      const user = await registerAndLogin(t);
+      assert.equal((await t.http.put(ME).set('Authorization', `Bearer ${user.accessToken}`).send({ bio: 'kept for later' })).status, 200);
+      const live = await consumer.waitFor((e) => e.subject === 'profile.updated' && e.data.userId === user.userId);
+      // A consumer that starts only now reads what it missed from the stream.
+      const connection = await connect({ servers: [NATS_URL] });
+      try {
+        const js = jetstream(connection);
+        const missed = await js.consumers.get('PROFILE_EVENTS', { filter_subjects: 'profile.updated', deliver_policy: DeliverPolicy.StartTime, opt_start_time: since });
+        let stored: { pattern: string; data: Record<string, unknown> } | undefined;
+        for await (const message of await missed.consume({ expires: 2000 })) {
+          const record = message.json<{ pattern: string; data: Record<string, unknown> }>();
+          if (record.data.userId === user.userId) {
+            stored = record;
+            break;
+          }
+        }
+        assert.deepEqual(stored, { pattern: 'profile.updated', data: live.data }, 'the same record Nest subscribers read');
+        // The outbox sends a row again when an ack was lost: the stream knows the event's id.
+        const again = await js.publish('profile.updated', JSON.stringify(stored), { msgID: String(live.data.eventId) });
+        assert.equal(again.duplicate, true);
+        // profile.get is a request, not an event: the stream must not answer it.
+        const jsm = await jetstreamManager(connection);
+        const info = await jsm.streams.info('PROFILE_EVENTS');
+        assert.ok(!info.config.subjects.some((subject) => subject === 'profile.get' || subject.endsWith('>')), info.config.subjects.join(','));
+      } finally {
+        await connection.close();
+      }
     });
 
     it('answers profile.get with the public part of the profile, and NOT_FOUND for an unknown user', async () => {
