@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Locator, chromium } from 'playwright-core';
 import { registerAndLogin, registerUser } from '../helpers/factories';
 import { solid } from '../helpers/images';
 import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
@@ -11,6 +11,17 @@ import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
 if (skip) console.log(`# skipping the Swagger UI browser test: ${skip}`);
+
+/** Opens an operation, presses "Try it out" (with a body when given) and "Execute"; the status it shows. */
+async function tryOut(operation: Locator, body?: string): Promise<string | undefined> {
+  await operation.locator('.opblock-summary').first().click();
+  await operation.locator('button.try-out__btn').click();
+  if (body !== undefined) await operation.locator('textarea.body-param__text').fill(body);
+  await operation.locator('button.execute').click();
+  const status = operation.locator('.live-responses-table tr.response .response-col_status').first();
+  await status.waitFor({ timeout: 10_000 });
+  return (await status.textContent())?.trim();
+}
 
 describe('Swagger UI in a real browser', { skip }, () => {
   let t: TestApp;
@@ -53,12 +64,7 @@ describe('Swagger UI in a real browser', { skip }, () => {
     await page.locator('.auth-container').first().locator('button.authorize').click();
     await page.locator('.btn-done, button.close-modal').first().click();
     const operation = page.locator('#operations-profile-ProfileController_getMyProfile');
-    await operation.locator('.opblock-summary').first().click();
-    await operation.locator('button.try-out__btn').click();
-    await operation.locator('button.execute').click();
-    const status = operation.locator('.live-responses-table tr.response .response-col_status').first();
-    await status.waitFor({ timeout: 10_000 });
-    assert.equal((await status.textContent())?.trim(), '200');
+    assert.equal(await tryOut(operation), '200');
     assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', new RegExp(user.userId));
     assert.deepEqual(blocked, [], 'Swagger UI runs under the Content-Security-Policy');
   });
@@ -67,21 +73,8 @@ describe('Swagger UI in a real browser', { skip }, () => {
     const { email, password } = await registerUser(t);
     const page = await browser.newPage();
     await page.goto(`${baseUrl}/api/docs`);
-    const login = page.locator('#operations-auth-AuthController_signIn');
-    await login.locator('.opblock-summary').first().click();
-    await login.locator('button.try-out__btn').click();
-    await login.locator('textarea.body-param__text').fill(JSON.stringify({ email, password }));
-    await login.locator('button.execute').click();
-    const loginStatus = login.locator('.live-responses-table tr.response .response-col_status').first();
-    await loginStatus.waitFor({ timeout: 10_000 });
-    assert.equal((await loginStatus.textContent())?.trim(), '200');
-    const me = page.locator('#operations-profile-ProfileController_getMyProfile');
-    await me.locator('.opblock-summary').first().click();
-    await me.locator('button.try-out__btn').click();
-    await me.locator('button.execute').click();
-    const status = me.locator('.live-responses-table tr.response .response-col_status').first();
-    await status.waitFor({ timeout: 10_000 });
-    assert.equal((await status.textContent())?.trim(), '401', 'no cookie from the UI\'s own login was sent');
+    assert.equal(await tryOut(page.locator('#operations-auth-AuthController_signIn'), JSON.stringify({ email, password })), '200');
+    assert.equal(await tryOut(page.locator('#operations-profile-ProfileController_getMyProfile')), '401', 'no cookie from the UI\'s own login was sent');
   });
 
   it('shows an avatar on a page of another origin', async () => {
