@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class OidcProviderDto {
@@ -13,6 +14,7 @@ export class OidcRedirectDto {
    * Where the browser goes after the provider: a URL on OIDC_REDIRECT_ALLOWLIST (default: OIDC_DEFAULT_REDIRECT).
    * @example "https://app.example.com/settings"
    */
+  @ApiPropertyOptional({ format: 'uri' })
   @IsOptional()
   @IsString()
   @MaxLength(2048)
