@@ -1,0 +1,102 @@
+import { Controller, type DynamicModule, Get, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, UseGuards } from '@nestjs/common';
+import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
+import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import { type NatsConnection, connect } from '@nats-io/transport-node';
+import type { Repository } from 'typeorm';
+import { CurrentUser, type DurableEvents, ProfileAuthGuard, ProfileAuthModule, type ProfileUser, consumeProfileEvents } from '../../packages/nest-auth-client/src';
+import { KnownUser } from './known-user.entity';
+
+export interface ConsumerSettings {
+  /** The profile service's base URL (its PUBLIC_URL). */
+  profileUrl: string;
+  issuer: string;
+  audience: string;
+  brokerUrl: string;
+  /** This service's durable consumer name on the profile service's stream. */
+  durable: string;
+  /** SQLite file of this service's own table. */
+  database: string;
+}
+
+/** The settings and the broker client of one instance of the example. */
+@Injectable()
+export class ConsumerSettingsHolder {
+  constructor(
+    readonly value: ConsumerSettings,
+    readonly client: ClientProxy,
+  ) {}
+}
+
+/** Keeps the table in step with the profile service's events, received durably (also those sent while down). */
+@Injectable()
+export class KnownUsers implements OnApplicationBootstrap, OnModuleDestroy {
+  private connection?: NatsConnection;
+  private events?: DurableEvents;
+
+  constructor(
+    @InjectRepository(KnownUser) private readonly users: Repository<KnownUser>,
+    private readonly settings: ConsumerSettingsHolder,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.connection = await connect({ servers: [this.settings.value.brokerUrl] });
+    this.events = await consumeProfileEvents(
+      this.connection,
+      {
+        'user.deleted': async ({ userId }) => void (await this.users.delete({ id: userId })),
+        'profile.updated': async ({ userId, at }) => void (await this.users.update({ id: userId }, { profileUpdatedAt: at })),
+      },
+      { durable: this.settings.value.durable },
+    );
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.events?.stop();
+    await this.connection?.close();
+    await this.settings.client.close();
+  }
+
+  async remember(userId: string): Promise<KnownUser> {
+    const known = await this.users.findOneBy({ id: userId });
+    if (known) return known;
+    const created = { id: userId, firstSeenAt: new Date().toISOString(), profileUpdatedAt: null };
+    await this.users.insert(created);
+    return created;
+  }
+}
+
+@Controller('api/notes')
+@UseGuards(ProfileAuthGuard)
+export class NotesController {
+  constructor(private readonly knownUsers: KnownUsers) {}
+
+  /** The one protected route: who is asking, as this service knows them. */
+  @Get()
+  async mine(@CurrentUser() user: ProfileUser): Promise<KnownUser> {
+    return this.knownUsers.remember(user.userId);
+  }
+}
+
+@Module({})
+export class ConsumerModule {
+  static forRoot(settings: ConsumerSettings): DynamicModule {
+    // auth.verify on the profile service's broker: a deleted or signed-out session is refused at once.
+    const client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [settings.brokerUrl] } });
+    return {
+      module: ConsumerModule,
+      imports: [
+        // An example's own small table: created from the entity (a real service would migrate it).
+        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: settings.database, entities: [KnownUser], synchronize: true }),
+        TypeOrmModule.forFeature([KnownUser]),
+        ProfileAuthModule.forRoot({
+          jwksUrl: `${settings.profileUrl}/.well-known/jwks.json`,
+          issuer: settings.issuer,
+          audience: settings.audience,
+          sessionCheck: { client, cacheMs: 1000 },
+        }),
+      ],
+      controllers: [NotesController],
+      providers: [{ provide: ConsumerSettingsHolder, useValue: new ConsumerSettingsHolder(settings, client) }, KnownUsers],
+    };
+  }
+}

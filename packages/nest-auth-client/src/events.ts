@@ -1,0 +1,40 @@
+/** The profile service's events, by subject. Payloads carry ids and facts, never a secret; `eventId` is unique. */
+export const ProfileEvents = {
+  profileUpdated: 'profile.updated',
+  emailChanged: 'profile.email_changed',
+  passwordChanged: 'profile.password_changed',
+  avatarChanged: 'profile.avatar_changed',
+  userDeleted: 'user.deleted',
+} as const;
+
+export type ProfileEventName = (typeof ProfileEvents)[keyof typeof ProfileEvents];
+
+interface EventBase {
+  /** Unique per event: de-duplicate by it (delivery is at least once). */
+  eventId: string;
+  userId: string;
+  /** ISO 8601, UTC. */
+  at: string;
+}
+
+export interface ProfileUpdatedEvent extends EventBase {
+  /** The names of the fields that changed (`username`, `displayName`, `bio`, `locale`, `timezone`). */
+  changed: string[];
+}
+
+export interface AvatarChangedEvent extends EventBase {
+  avatar: { url: string; sizes: Record<string, string>; updatedAt: string } | null;
+}
+
+export type EmailChangedEvent = EventBase;
+export type PasswordChangedEvent = EventBase;
+export type UserDeletedEvent = EventBase;
+
+/** Payload by subject, for `@EventPattern(ProfileEvents.userDeleted)` handlers and durable consumers. */
+export interface ProfileEventPayloads {
+  'profile.updated': ProfileUpdatedEvent;
+  'profile.email_changed': EmailChangedEvent;
+  'profile.password_changed': PasswordChangedEvent;
+  'profile.avatar_changed': AvatarChangedEvent;
+  'user.deleted': UserDeletedEvent;
+}
