@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, applyDecorators } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator';
@@ -9,6 +9,20 @@ import { TOKEN_PAGE_CSP, renderTokenPage } from './token-page';
  * Landing pages for mailed links, outside /api. A GET never consumes a token (mail scanners prefetch
  * links): the page's button POSTs it.
  */
+/** A GET page of a mailed link: self-contained HTML under a strict CSP, never cached, no referrer; documented. */
+function LinkPage(path: string, summary: string, description: string): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary, description: `${description} Opening the page consumes nothing (mail scanners follow links): the button posts the token.` }),
+    ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' }),
+    ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } }),
+    Get(path),
+    Header('Content-Type', 'text/html; charset=utf-8'),
+    Header('Content-Security-Policy', TOKEN_PAGE_CSP),
+    Header('Cache-Control', 'no-store'),
+    Header('Referrer-Policy', 'no-referrer'),
+  );
+}
+
 @ApiTags('pages')
 @Public()
 @Controller()
@@ -42,38 +56,17 @@ export class EmailLinkPagesController {
     });
   }
 
-  @ApiOperation({ summary: 'Choose a new password (the page of the mailed link)', description: 'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
-  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
-  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
-  @Get('reset-password')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
-  @Header('Cache-Control', 'no-store')
-  @Header('Referrer-Policy', 'no-referrer')
+  @LinkPage('reset-password', 'Choose a new password (the page of the mailed link)', 'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset.')
   resetPasswordPage(): string {
     return this.resetPage;
   }
 
-  @ApiOperation({ summary: 'Verify an address (the page of the mailed link)', description: 'The page of the verification link: it posts the token to POST /api/auth/email/verify. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
-  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
-  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
-  @Get('verify-email')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
-  @Header('Cache-Control', 'no-store')
-  @Header('Referrer-Policy', 'no-referrer')
+  @LinkPage('verify-email', 'Verify an address (the page of the mailed link)', 'The page of the verification link: it posts the token to POST /api/auth/email/verify.')
   verifyEmailPage(): string {
     return this.verifyPage;
   }
 
-  @ApiOperation({ summary: 'Undo an email change (the page of the mailed link)', description: 'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert. Opening the page consumes nothing (mail scanners follow links): the button posts the token.' })
-  @ApiQuery({ name: 'token', required: false, description: 'The single-use token of the link.' })
-  @ApiOkResponse({ description: 'The HTML page.', content: { 'text/html': { schema: { type: 'string' } } } })
-  @Get('revert-email')
-  @Header('Content-Type', 'text/html; charset=utf-8')
-  @Header('Content-Security-Policy', TOKEN_PAGE_CSP)
-  @Header('Cache-Control', 'no-store')
-  @Header('Referrer-Policy', 'no-referrer')
+  @LinkPage('revert-email', 'Undo an email change (the page of the mailed link)', 'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert.')
   revertEmailPage(): string {
     return this.revertPage;
   }
