@@ -21,6 +21,9 @@ function accessFailure(info: unknown): AppError {
  * token of a live session, unless the route is @Public(), and puts what the strategy established on
  * `request.auth` (`stepUp` is StepUpGuard's to fill).
  */
+/** One object for every request (the guard asks for it per request). */
+const ACCESS_GUARD_OPTIONS = Object.freeze({ property: 'auth', session: false });
+
 @Injectable()
 export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
   // @Inject: the mixin's constructor declares its own first parameter (passport's module options), and Nest
@@ -30,7 +33,7 @@ export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
   }
 
   override getAuthenticateOptions(): { property: string; session: boolean } {
-    return { property: 'auth', session: false };
+    return ACCESS_GUARD_OPTIONS;
   }
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {

@@ -32,6 +32,9 @@ interface Decoded {
  */
 @Injectable()
 export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {
+  /** Only with an EdDSA key is a token's header read here first; otherwise passport-jwt alone reads it. */
+  private readonly verifiesEdDsa: boolean;
+
   constructor(
     keys: SigningKeysService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
@@ -39,6 +42,7 @@ export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) 
     private readonly authenticator: AccessTokenAuthenticator,
   ) {
     super(jwtStrategyOptions(keys, { issuer: config.issuer, audience: config.audience }, (request: FastifyRequest) => readAccessToken(request) ?? null));
+    this.verifiesEdDsa = keys.algorithms.includes('EdDSA');
   }
 
   async validate(decoded: Decoded): Promise<AccessUser> {
@@ -51,6 +55,7 @@ export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) 
    * checks (TokenService), then goes through the same session check. Everything else is passport-jwt's.
    */
   override authenticate(request: PassportRequest, options?: object): void {
+    if (!this.verifiesEdDsa) return super.authenticate(request, options);
     // Nest hands passport the Fastify request; passport's types name Express's.
     const token = readAccessToken(request as unknown as FastifyRequest);
     if (token === undefined || jwtHeader(token)?.alg !== 'EdDSA') return super.authenticate(request, options);

@@ -12,6 +12,9 @@ import { STEP_UP_STRATEGY } from './step-up.strategy';
  * without a step-up token of this user and session the answer is STEP_UP_REQUIRED. The claims go to
  * `request.auth.stepUp`.
  */
+/** One object for every request (the guard asks for it per request). */
+const STEP_UP_GUARD_OPTIONS = Object.freeze({ property: 'stepUpClaims', session: false });
+
 @Injectable()
 export class StepUpGuard extends AuthGuard(STEP_UP_STRATEGY) {
   // @Inject: the mixin's constructor declares its own first parameter (passport's module options), and Nest
@@ -21,7 +24,7 @@ export class StepUpGuard extends AuthGuard(STEP_UP_STRATEGY) {
   }
 
   override getAuthenticateOptions(): { property: string; session: boolean } {
-    return { property: 'stepUpClaims', session: false };
+    return STEP_UP_GUARD_OPTIONS;
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {

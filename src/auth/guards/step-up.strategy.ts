@@ -25,12 +25,16 @@ interface Decoded {
  */
 @Injectable()
 export class StepUpStrategy extends PassportStrategy(Strategy, STEP_UP_STRATEGY) {
+  /** Only with an EdDSA key is a token's header read here first; otherwise passport-jwt alone reads it. */
+  private readonly verifiesEdDsa: boolean;
+
   constructor(
     keys: SigningKeysService,
     @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
     private readonly tokens: TokenService,
   ) {
     super(jwtStrategyOptionsWithRequest(keys, { issuer: config.issuer, audience: tokens.stepUpTokenAudience }, (request: AuthenticatedRequest) => readStepUpToken(request) ?? null));
+    this.verifiesEdDsa = keys.algorithms.includes('EdDSA');
   }
 
   validate(request: AuthenticatedRequest, decoded: Decoded): StepUpClaims | false {
@@ -39,6 +43,7 @@ export class StepUpStrategy extends PassportStrategy(Strategy, STEP_UP_STRATEGY)
 
   /** EdDSA: verified by jose, as in AccessStrategy. */
   override authenticate(request: PassportRequest, options?: object): void {
+    if (!this.verifiesEdDsa) return super.authenticate(request, options);
     const fastifyRequest = request as unknown as AuthenticatedRequest;
     const token = readStepUpToken(fastifyRequest);
     if (token === undefined || jwtHeader(token)?.alg !== 'EdDSA') return super.authenticate(request, options);
