@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { generateOpenApiJson } from '../src/openapi/generate';
 
 /** Writes openapi.json from the code (npm run openapi). A test fails when the checked-in copy differs. */
-generateOpenApiJson()
+generateOpenApiJson(process.env)
   .then((json) => writeFileSync(join(__dirname, '..', '..', 'openapi.json'), json))
   .catch((error: unknown) => {
     console.error(error);

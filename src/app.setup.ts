@@ -16,7 +16,8 @@ import { refuseCrossSiteCookieRequests } from './common/http/cross-site';
 import { AppError } from './common/errors/app-error';
 import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
-import { parseEventsConfig } from './config/events.config';
+import type { Env } from './config/env-reader';
+import { type EventsConfig, parseEventsConfig } from './config/events.config';
 import { natsConnectionOptions } from './events/nats-options';
 import { setupSwagger } from './openapi/swagger-ui';
 
@@ -155,21 +156,20 @@ function keepDataPrivate(dataDir: string): void {
   for (const name of readdirSync(dataDir)) if (name.startsWith('profile.sqlite')) chmodSync(join(dataDir, name), 0o600);
 }
 
-/** Builds the application on the environment's configuration; the caller listens or injects. */
-export async function createApp(): Promise<NestFastifyApplication> {
-  const config = parseAppConfig(process.env);
+/** Builds the application on these settings (main.ts passes the environment); the caller listens or injects. */
+export async function createApp(settings: Env): Promise<NestFastifyApplication> {
+  const config = parseAppConfig(settings);
   keepDataPrivate(config.dataDir);
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), adapter, { logger, bodyParser: false, abortOnError: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(settings), adapter, { logger, bodyParser: false, abortOnError: false });
   await configureApp(app, config);
-  await connectBroker(app);
+  await connectBroker(app, parseEventsConfig(settings));
   return app;
 }
 
 /** With BROKER_URL, the app also answers profile.get and auth.verify on the broker (a hybrid application). */
-async function connectBroker(app: NestFastifyApplication): Promise<void> {
-  const config = parseEventsConfig(process.env);
+async function connectBroker(app: NestFastifyApplication, config: EventsConfig): Promise<void> {
   if (!config.brokerUrl) return;
   const { credsAuthenticator } = await import('@nats-io/transport-node');
   app.connectMicroservice<MicroserviceOptions>(

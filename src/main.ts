@@ -20,7 +20,7 @@ async function bootstrap(): Promise<void> {
   const { parseAppConfig } = await import('./config/app.config.js');
   const config = parseAppConfig(process.env);
   const { createApp } = await import('./app.setup.js');
-  const app: NestFastifyApplication = await createApp();
+  const app: NestFastifyApplication = await createApp(process.env);
   // Not awaited: with BROKER_URL set, this settles only once the broker is reachable, and the HTTP service
   // must answer meanwhile (the outbox keeps the events; /api/health reports the broker as down).
   app.startAllMicroservices().catch((error: unknown) => console.error(`broker: ${error instanceof Error ? error.message : String(error)}`));

@@ -7,11 +7,8 @@ import { generateOpenApiJson } from '../src/openapi/generate';
 
 describe('openapi.json', () => {
   it('is what the code generates (after an API change: npm run openapi, and review the diff)', async () => {
-    process.env.LOG_LEVEL = 'silent';
-    // Generating boots the app: keep its keys and database out of the working tree.
-    process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'profile-openapi-'));
     const expected = readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8').split('\n');
-    const actual = (await generateOpenApiJson()).split('\n');
+    const actual = (await generateOpenApiJson({ LOG_LEVEL: 'silent', DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-openapi-')) })).split('\n');
     const line = actual.findIndex((text, i) => text !== expected[i]);
     const firstDifference = line < 0 && actual.length === expected.length ? null : { line: line + 1, generated: actual[line], checkedIn: expected[line] };
     assert.deepEqual(firstDifference, null, 'openapi.json is stale: run `npm run openapi`');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/retention/retention.service';
 import { registerAndLogin, stepUp } from './helpers/factories';
 import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
@@ -36,7 +35,7 @@ describe('query plans on PostgreSQL', { skip }, () => {
     const record = (query: string, parameters: unknown[] | undefined) => {
       if (/^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(query) && !/pg_|information_schema|advisory/i.test(query)) statements.set(query, parameters ?? []);
     };
-    const db = t.app.get(DataSource);
+    const db = t.db;
     // TypeORM's own statements pass its logger...
     const logger = db.logger;
     const logQuery = logger.logQuery.bind(logger);
@@ -89,7 +88,7 @@ describe('query plans on PostgreSQL', { skip }, () => {
 
     assert.ok(statements.size > 20, `statements seen: ${statements.size}`);
     console.log(`# planned ${statements.size} distinct statements`);
-    const runner = t.app.get(DataSource).createQueryRunner();
+    const runner = t.db.createQueryRunner();
     const offenders: string[] = [];
     try {
       await runner.startTransaction();

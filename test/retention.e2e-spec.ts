@@ -1,7 +1,7 @@
+import type { DataSource } from 'typeorm';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { RetentionService } from '../src/retention/retention.service';
 import { login, registerAndLogin, registerUser } from './helpers/factories';
 import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
@@ -15,7 +15,7 @@ describe('retention purge', () => {
   let retention: RetentionService;
   before(async () => {
     t = await startTestApp({ RETENTION_GRACE: '7d', SECURITY_EVENT_RETENTION: '30d', OUTBOX_RETENTION: '7d', RETENTION_BATCH_SIZE: '2', RETENTION_INTERVAL: '0' });
-    db = t.app.get(DataSource);
+    db = t.db;
     retention = t.app.get(RetentionService);
   });
   after(() => t.close());
@@ -61,9 +61,25 @@ describe('retention purge', () => {
     assert.equal(await count(`SELECT COUNT(*) AS n FROM users WHERE email_normalized = ${p(1)}`, normalized), 0, 'an account never verified is gone after UNVERIFIED_ACCOUNT_TTL');
     assert.equal((await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`)).status, 200);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
-    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 1, 'unpublished rows wait for the broker');
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 0, 'without a broker nobody relays a row: it goes after OUTBOX_RETENTION');
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
     assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+  });
+
+  it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {
+    // A broker nobody answers on: the relay keeps failing, the row keeps waiting.
+    const withBroker = await startTestApp({ BROKER_URL: 'nats://127.0.0.1:9', RETENTION_INTERVAL: '0', OUTBOX_RETENTION: '7d' });
+    try {
+      const now = Date.now();
+      const waiting = randomUUID();
+      const old = new Date(now - 30 * DAY);
+      await withBroker.db.getRepository('OutboxEventEntity').insert({ id: waiting, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: null, attempts: 3 });
+      assert.ok(await withBroker.app.get(RetentionService).purge(now));
+      const left = await withBroker.db.getRepository('OutboxEventEntity').countBy({ id: waiting });
+      assert.equal(left, 1, 'unpublished rows wait for the broker');
+    } finally {
+      await withBroker.close();
+    }
   });
 
   it('runs one purge at a time in a process: a second concurrent run is skipped', async () => {

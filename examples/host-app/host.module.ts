@@ -19,7 +19,7 @@ export class HelloController {
 const settings = {
   DATA_DIR: process.env.HOST_APP_DATA_DIR ?? './host-app-data',
   BCRYPT_COST: '10',
-  // Entity column types follow the process's DATABASE_URL, so a PostgreSQL host passes it on.
+  // A host on PostgreSQL passes its URL (CI runs this example on both databases).
   ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
 };
 

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { authConfig } from '../config/auth.config';
+import { PROFILE_CONNECTION } from '../database/profile-connection';
+import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
@@ -46,7 +48,7 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 @Module({
-  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity]), UsersModule, MailModule],
+  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity], PROFILE_CONNECTION), UsersModule, MailModule, EventsModule],
   controllers: [AuthController, PasswordResetController, StepUpController, OidcController, JwksController, EmailLinkPagesController, AuthMessagesController],
   providers: [
     SigningKeysService,
@@ -60,7 +62,7 @@ import { TokenService } from './tokens/token.service';
       provide: RateLimitStore,
       inject: [authConfig.KEY],
       // Redis (and its client library) only when configured: ioredis alone adds ~18 MB to the idle process.
-      useFactory: async (config: ConfigType<typeof authConfig>): Promise<RateLimitStore> => {
+      useFactory: async (config: Settings<typeof authConfig>): Promise<RateLimitStore> => {
         if (!config.redisUrl) return new MemoryRateLimitStore();
         const { RedisRateLimitStore } = await import('./rate-limit/redis-rate-limit.store.js');
         return new RedisRateLimitStore(config.redisUrl, config.redisKeyPrefix);

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
 import { PasswordAttempts } from './password/password-attempts.service';
 import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
@@ -16,11 +16,11 @@ import { readAccessToken, readRefreshToken } from './tokens/token-transport';
 @Injectable()
 export class LoginService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly attempts: PasswordAttempts,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly signInAlerts: SignInAlertsService,
   ) {}
 

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { AppError } from '../common/errors/app-error';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Settings } from '../config/settings-token';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
 import type { UserEntity } from '../users/user.entity';
-import { UniqueViolation, UsersService } from '../users/users.service';
+import { UsernamePolicy } from '../users/username-policy';
+import { UniqueViolation, UsersRepository } from '../users/users.repository';
 import type { RegisterDto } from './dto/register.dto';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { PasswordHasher } from './password/password-hasher.service';
@@ -15,20 +15,16 @@ import { RateLimiter } from './rate-limit/rate-limiter.service';
 /** Creating accounts and confirming their addresses. */
 @Injectable()
 export class RegistrationService {
-  private readonly logger = new Logger(RegistrationService.name);
-  private readonly reserved: ReadonlySet<string>;
-
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
+    private readonly usernames: UsernamePolicy,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
     private readonly limiter: RateLimiter,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-  ) {
-    this.reserved = new Set(config.reservedUsernames);
-  }
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
+  ) {}
 
   /**
    * Creates the account and mails a verification link. An address that is already registered gets the
@@ -36,17 +32,14 @@ export class RegistrationService {
    */
   async register(dto: RegisterDto): Promise<void> {
     const username = dto.username ?? null;
-    if (username !== null && (this.reserved.has(username) || (await this.users.isUsernameTaken(username)))) {
-      throw new AppError('USERNAME_TAKEN', 'This username is not available.');
-    }
+    await this.usernames.assertAvailable(username);
     await this.policy.assertAcceptable(dto.password, { email: dto.email, username });
     const passwordHash = await this.hasher.hash(dto.password);
     let user: UserEntity;
     try {
-      user = await this.users.create({ email: dto.email, passwordHash, username, displayName: dto.displayName ?? null });
+      user = await this.usernames.claim(() => this.users.create({ email: dto.email, passwordHash, username, displayName: dto.displayName ?? null }));
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
-      if (error.field === 'username') throw new AppError('USERNAME_TAKEN', 'This username is not available.');
       await this.notifyExistingOwner(dto.email);
       return;
     }
@@ -63,10 +56,9 @@ export class RegistrationService {
     if (!user || user.emailVerified) return;
     const token = this.emailTokens.newToken();
     try {
-      await this.mail.sendAddressVerification(user.email, token);
-    } catch (error) {
-      this.logger.error(`verification mail failed: ${(error as Error).message}`);
-      return; // the earlier link keeps working
+      await this.mail.send(this.mail.addressVerification(user.email, token));
+    } catch {
+      return; // logged by the mail service; the earlier link keeps working
     }
     await this.emailTokens.store(token, user.id, 'verify', user.email, this.config.emailTokenTtl);
   }
@@ -74,12 +66,12 @@ export class RegistrationService {
   // The account exists either way; a mail failure is logged, never turned into a failed registration.
   private async sendVerification(user: UserEntity): Promise<void> {
     const { token } = await this.emailTokens.issue(user.id, 'verify', user.email, this.config.emailTokenTtl);
-    await this.mail.sendAddressVerification(user.email, token).catch((error: Error) => this.logger.error(`verification mail failed: ${error.message}`));
+    await this.mail.notify(this.mail.addressVerification(user.email, token));
   }
 
   private async notifyExistingOwner(email: string): Promise<void> {
     const owner = await this.users.findByEmail(email);
     if (!owner) return;
-    await this.mail.sendRegistrationAttempt(owner.email).catch((error: Error) => this.logger.error(`registration-attempt mail failed: ${error.message}`));
+    await this.mail.notify(this.mail.registrationAttempt(owner.email));
   }
 }

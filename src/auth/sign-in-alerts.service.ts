@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import Bowser from 'bowser';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
-import type { RequestOrigin } from '../users/security-events.service';
-import { SecurityEventsService } from '../users/security-events.service';
+import type { RequestOrigin } from '../users/security-events.repository';
+import { SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 
 /** How far back a browser and IP count as known. */
@@ -29,9 +29,9 @@ export class SignInAlertsService {
   private readonly logger = new Logger(SignInAlertsService.name);
 
   constructor(
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   /** Call before recording this sign-in's own event (only earlier sign-ins are compared). */
@@ -46,6 +46,6 @@ export class SignInAlertsService {
     if (earlier.length === 0) return; // the account's first sign-in
     const device = describeDevice(origin.userAgent);
     if (earlier.some((event) => event.ip === origin.ip && describeDevice(event.userAgent) === device)) return;
-    await this.mail.sendNewSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId });
+    await this.mail.notify(this.mail.newSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId }));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
-import { UsersService } from '../users/users.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
 import { PasswordAttempts } from './password/password-attempts.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
@@ -10,10 +10,10 @@ import { type IssuedToken, TokenService } from './tokens/token.service';
 @Injectable()
 export class StepUpService {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly attempts: PasswordAttempts,
     private readonly tokens: TokenService,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
   ) {}
 
   /** Issues a step-up token bound to this user and session; failures share the login counter. */

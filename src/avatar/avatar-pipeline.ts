@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import type { Sharp, SharpOptions } from 'sharp';
 import { AppError } from '../common/errors/app-error';
 import { Semaphore } from '../common/concurrency/semaphore';
@@ -29,7 +29,7 @@ export class AvatarPipeline {
   private inFlight = 0;
   private sharp?: (input?: Buffer, options?: SharpOptions) => Sharp;
 
-  constructor(@Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>) {
+  constructor(@Inject(avatarConfig.KEY) private readonly config: Settings<typeof avatarConfig>) {
     this.slots = new Semaphore(config.concurrency);
   }
 

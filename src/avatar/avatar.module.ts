@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { avatarConfig } from '../config/avatar.config';
+import { EventsModule } from '../events/events.module';
 import { UsersModule } from '../users/users.module';
 import { AvatarPipeline } from './avatar-pipeline';
 import { AvatarService } from './avatar.service';
@@ -9,7 +10,7 @@ import { AvatarStorage } from './storage/avatar-storage';
 import { LocalAvatarStorage } from './storage/local-avatar.storage';
 
 @Module({
-  imports: [UsersModule],
+  imports: [UsersModule, EventsModule],
   controllers: [AvatarsController],
   providers: [
     AvatarPipeline,
@@ -18,7 +19,7 @@ import { LocalAvatarStorage } from './storage/local-avatar.storage';
       provide: AvatarStorage,
       inject: [avatarConfig.KEY],
       // The AWS SDK (~22 MB resident) is loaded only in S3 mode.
-      useFactory: async (config: ConfigType<typeof avatarConfig>): Promise<AvatarStorage> => {
+      useFactory: async (config: Settings<typeof avatarConfig>): Promise<AvatarStorage> => {
         if (config.storage !== 's3' || !config.s3) return new LocalAvatarStorage(config.localDir);
         const { S3AvatarStorage } = await import('./storage/s3-avatar.storage.js');
         return new S3AvatarStorage(config.s3);

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Settings } from '../config/settings-token';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/validation/uuid';
 import { avatarConfig } from '../config/avatar.config';
-import { AccountEvents } from '../users/account-events';
+import { TransactionRunner } from '../database/transaction-runner';
+import { AccountEvents } from '../events/account-events';
+import { Outbox } from '../events/outbox';
 import { ProfileMapper } from '../users/profile.mapper';
 import type { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
 import { AvatarPipeline } from './avatar-pipeline';
 import { readAvatarUpload } from './avatar-upload';
 import { AvatarStorage, renditionKey } from './storage/avatar-storage';
@@ -46,10 +47,11 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly pipeline: AvatarPipeline,
     private readonly storage: AvatarStorage,
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly mapper: ProfileMapper,
-    private readonly events: EventEmitter2,
-    @Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>,
+    private readonly outbox: Outbox,
+    private readonly database: TransactionRunner,
+    @Inject(avatarConfig.KEY) private readonly config: Settings<typeof avatarConfig>,
   ) {}
 
   /** Reads the upload from the request (within the pipeline's admission) and makes it the user's avatar. */
@@ -73,23 +75,21 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.removeFiles(userId, version);
       throw new AppError('SERVICE_UNAVAILABLE', 'The avatar could not be stored; your previous avatar is unchanged. Try again later.');
     }
-    const switched = await this.users.switchAvatar(userId, version);
+    const switched = await this.switchTo(userId, version);
     if (!switched) {
       await this.removeFiles(userId, version);
       throw new AppError('SESSION_REVOKED', 'This account no longer exists.');
     }
     if (switched.replaced) await this.removeFiles(userId, switched.replaced);
-    this.emitChanged(switched.user);
     return switched.user;
   }
 
   /** Idempotent: without an avatar, nothing happens. */
   async removeAvatar(user: UserEntity): Promise<UserEntity> {
     if (!user.avatarVersion) return user;
-    const switched = await this.users.switchAvatar(user.id, null);
+    const switched = await this.switchTo(user.id, null);
     if (!switched) return user;
     if (switched.replaced) await this.removeFiles(user.id, switched.replaced);
-    this.emitChanged(switched.user);
     return switched.user;
   }
 
@@ -163,7 +163,12 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     }, RETRY_REMOVAL_MS).unref();
   }
 
-  private emitChanged(user: UserEntity): void {
-    this.events.emit(AccountEvents.avatarChanged, { userId: user.id, avatar: this.mapper.toAvatar(user), at: new Date().toISOString() });
+  /** Points the user at the version (or none), with its `profile.avatar_changed` event in the same transaction. */
+  private switchTo(userId: string, version: string | null): ReturnType<UsersRepository['switchAvatar']> {
+    return this.database.run(async (tx) => {
+      const switched = await this.users.switchAvatar(userId, version, tx);
+      if (switched) await this.outbox.record(tx, AccountEvents.avatarChanged, { userId, avatar: this.mapper.toAvatar(switched.user), at: new Date().toISOString() });
+      return switched;
+    });
   }
 }

@@ -1,6 +1,6 @@
+import { settingsToken } from './settings-token';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { registerAs } from '@nestjs/config';
 import { ConfigError, type Env, EnvReader } from './env-reader';
 
 export type TrustProxy = boolean | number | string[];
@@ -61,4 +61,4 @@ export function parseAppConfig(env: Env, stdoutIsTerminal = process.stdout.isTTY
   };
 }
 
-export const appConfig = registerAs('app', (): AppConfig => parseAppConfig(process.env));
+export const appConfig = settingsToken<AppConfig>('app', parseAppConfig);

@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { parseAppConfig } from './app.config';
 import { ConfigError, type Env, EnvReader, type RateLimit } from './env-reader';
 
@@ -97,4 +97,4 @@ export function parseAuthConfig(env: Env): AuthConfig {
   };
 }
 
-export const authConfig = registerAs('auth', (): AuthConfig => parseAuthConfig(process.env));
+export const authConfig = settingsToken<AuthConfig>('auth', parseAuthConfig);

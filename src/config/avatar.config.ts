@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { parseAppConfig } from './app.config';
 import { ConfigError, type Env, EnvReader, type RateLimit } from './env-reader';
 
@@ -73,4 +73,4 @@ function failMissing(name: string): never {
   throw new ConfigError(name, 'is required when AVATAR_STORAGE=s3');
 }
 
-export const avatarConfig = registerAs('avatar', (): AvatarConfig => parseAvatarConfig(process.env));
+export const avatarConfig = settingsToken<AvatarConfig>('avatar', parseAvatarConfig);

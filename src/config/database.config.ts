@@ -1,7 +1,8 @@
+import { settingsToken } from './settings-token';
 import { join } from 'node:path';
-import { registerAs } from '@nestjs/config';
 import type { DataSourceOptions } from 'typeorm';
 import { parseAppConfig } from './app.config';
+import { useTimestampTypes } from '../database/timestamp-column';
 import { ConfigError, type Env, EnvReader } from './env-reader';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -27,11 +28,9 @@ export function parseDatabaseConfig(env: Env): DatabaseConfig {
   };
 }
 
-/** Read once at load time: entity column types depend on it (see database/column-types.ts). */
-export const databaseKind: DatabaseKind = parseDatabaseConfig(process.env).kind;
-
 /** The TypeORM options shared by the application and the migration CLI (ormconfig.ts). */
 export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  useTimestampTypes(config.kind);
   const migrations = [join(__dirname, '..', 'database', 'migrations', '*.{js,ts}')];
   const common = { synchronize: false, migrations, migrationsRun: config.migrate, migrationsTransactionMode: 'each' as const };
   if (config.kind === 'postgres') {
@@ -51,4 +50,4 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
   };
 }
 
-export const databaseConfig = registerAs('database', (): DatabaseConfig => parseDatabaseConfig(process.env));
+export const databaseConfig = settingsToken<DatabaseConfig>('database', parseDatabaseConfig);

@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { accessSync, constants } from 'node:fs';
 import { ConfigError, type Env, EnvReader } from './env-reader';
 
@@ -8,6 +8,8 @@ export interface EventsConfig {
   transport: 'nats';
   /** How often unpublished outbox rows are retried while the broker is away. */
   retryIntervalMs: number;
+  /** How long an instance holds the outbox rows it is publishing; a crashed instance's rows wait this long. */
+  claimTtlSeconds: number;
   /** A NATS credentials file (user JWT + NKey seed). */
   credsFile?: string;
   /** CA bundle that signs the broker's TLS certificate. */
@@ -25,13 +27,14 @@ export function parseEventsConfig(env: Env): EventsConfig {
     brokerUrl: reader.url('BROKER_URL'),
     transport: reader.oneOf('BROKER_TRANSPORT', ['nats'] as const, 'nats'),
     retryIntervalMs: reader.int('BROKER_RETRY_MS', 2000, { min: 100, max: 600_000 }),
+    claimTtlSeconds: reader.durationSeconds('OUTBOX_CLAIM_TTL', '30s'),
     credsFile: readableFile(reader, 'BROKER_CREDS'),
     tlsCaFile: readableFile(reader, 'BROKER_TLS_CA'),
     stream: parseStream(reader),
   };
 }
 
-export const eventsConfig = registerAs('events', (): EventsConfig => parseEventsConfig(process.env));
+export const eventsConfig = settingsToken<EventsConfig>('events', parseEventsConfig);
 
 function parseStream(reader: EnvReader): EventsConfig['stream'] {
   const name = reader.string('BROKER_STREAM', 'PROFILE_EVENTS');

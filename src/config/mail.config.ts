@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { parseAppConfig } from './app.config';
 import { ConfigError, type Env, EnvReader } from './env-reader';
 
@@ -39,4 +39,4 @@ export function parseMailConfig(env: Env): MailConfig {
   };
 }
 
-export const mailConfig = registerAs('mail', (): MailConfig => parseMailConfig(process.env));
+export const mailConfig = settingsToken<MailConfig>('mail', parseMailConfig);

@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { parseAppConfig } from './app.config';
 import { ConfigError, type Env, EnvReader } from './env-reader';
 
@@ -106,4 +106,4 @@ export function parseOidcConfig(env: Env): OidcConfig {
   };
 }
 
-export const oidcConfig = registerAs('oidc', (): OidcConfig => parseOidcConfig(process.env));
+export const oidcConfig = settingsToken<OidcConfig>('oidc', parseOidcConfig);

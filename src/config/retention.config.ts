@@ -1,4 +1,4 @@
-import { registerAs } from '@nestjs/config';
+import { settingsToken } from './settings-token';
 import { ConfigError, type Env, EnvReader, parseDurationSeconds } from './env-reader';
 
 export interface RetentionConfig {
@@ -31,4 +31,4 @@ export function parseRetentionConfig(env: Env): RetentionConfig {
   };
 }
 
-export const retentionConfig = registerAs('retention', (): RetentionConfig => parseRetentionConfig(process.env));
+export const retentionConfig = settingsToken<RetentionConfig>('retention', parseRetentionConfig);

@@ -1,4 +1,4 @@
-import type { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 interface PgPool {
@@ -16,6 +16,8 @@ export class RawRows<T extends ObjectLiteral> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metadata: EntityMetadata,
+    /** Where a read runs on SQLite: the transaction runner's plain handle. */
+    private readonly plain: EntityManager,
   ) {
     // Columns marked `select: false` (secrets) are never read.
     this.columns = metadata.columns.filter((column) => column.isSelect);
@@ -52,7 +54,7 @@ export class RawRows<T extends ObjectLiteral> {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
       return (await pool.query({ name, text: sql, values: parameters })).rows;
     }
-    return this.dataSource.query(sql, parameters);
+    return this.plain.query(sql, parameters);
   }
 
   /** A reader of one column's value (for a column selected under another name); look it up once, use it per row. */

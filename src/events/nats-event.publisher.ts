@@ -2,7 +2,7 @@ import { type JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jets
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
 import { type ClientNats, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { lastValueFrom } from 'rxjs';
-import { AccountEvents } from '../users/account-events';
+import { AccountEvents } from './account-events';
 import { EventPublisher } from './event-publisher';
 import type { NatsConnectionOptions } from './nats-options';
 

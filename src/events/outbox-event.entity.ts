@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../database/column-types';
+import { TimestampColumn } from '../database/timestamp-column';
 
 @Entity('outbox_events')
 export class OutboxEventEntity {
@@ -14,11 +14,15 @@ export class OutboxEventEntity {
   @Column({ type: 'text' })
   payload: string;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'published_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'published_at', nullable: true })
   publishedAt: Date | null;
+
+  /** Set while one instance is publishing the row; another takes it over only once this time has passed. */
+  @TimestampColumn({ name: 'claimed_until', nullable: true })
+  claimedUntil: Date | null;
 
   @Column({ type: 'integer', default: 0 })
   attempts: number;

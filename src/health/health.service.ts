@@ -1,6 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { DataSource } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { PROFILE_CONNECTION } from '../database/profile-connection';
 import { EventPublisher } from '../events/event-publisher';
 
 export type DependencyState = 'up' | 'down';
@@ -17,7 +19,7 @@ export class HealthService implements OnModuleInit {
   private publisher: EventPublisher | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectDataSource(PROFILE_CONNECTION) private readonly dataSource: DataSource,
     private readonly moduleRef: ModuleRef,
   ) {}
 

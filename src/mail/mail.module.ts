@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { mailConfig } from '../config/mail.config';
 import { FileMailTransport } from './file-mail.transport';
 import { MailService } from './mail.service';
@@ -10,7 +10,7 @@ import { MailTransport } from './mail.transport';
     {
       provide: MailTransport,
       inject: [mailConfig.KEY],
-      useFactory: async (config: ConfigType<typeof mailConfig>): Promise<MailTransport> => {
+      useFactory: async (config: Settings<typeof mailConfig>): Promise<MailTransport> => {
         if (config.transport === 'file' || !config.smtpUrl) return new FileMailTransport(config.outboxDir);
         const { SmtpMailTransport } = await import('./smtp-mail.transport.js');
         return new SmtpMailTransport(config.smtpUrl);

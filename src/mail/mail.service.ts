@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { mailConfig } from '../config/mail.config';
 import { type MailContent, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
@@ -12,14 +12,26 @@ export class MailUnavailableError extends AppError {
   }
 }
 
-/** One method per mail. Nothing is sent when MAIL_ENABLED=false. */
+/** A composed mail, not sent yet. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  content: MailContent;
+  /** The link a test transport (and the outbox folder) records. */
+  link?: string;
+}
+
+/**
+ * One method per mail, composing it; send() delivers a mail an operation needs, notify() a notice that must
+ * never fail an operation. Nothing is sent when MAIL_ENABLED=false.
+ */
 @Injectable()
 export class MailService {
   private readonly logger = new Logger(MailService.name);
 
   constructor(
     private readonly transport: MailTransport,
-    @Inject(mailConfig.KEY) private readonly config: ConfigType<typeof mailConfig>,
+    @Inject(mailConfig.KEY) private readonly config: Settings<typeof mailConfig>,
   ) {}
 
   get enabled(): boolean {
@@ -33,9 +45,9 @@ export class MailService {
     return url.toString();
   }
 
-  sendAddressVerification(to: string, token: string): Promise<void> {
+  addressVerification(to: string, token: string): OutgoingMail {
     const url = this.link('verify-email', { token });
-    return this.send(
+    return this.compose(
       to,
       `Verify your ${this.config.productName} address`,
       {
@@ -47,8 +59,9 @@ export class MailService {
     );
   }
 
-  sendRegistrationAttempt(to: string): Promise<void> {
-    return this.send(to, `Someone tried to register with your ${this.config.productName} address`, {
+  registrationAttempt(to: string): OutgoingMail {
+    return this.compose(
+      to, `Someone tried to register with your ${this.config.productName} address`, {
       title: 'You already have an account',
       paragraphs: [
         'Someone (perhaps you) tried to create a new account with this address. Your existing account is unchanged.',
@@ -57,9 +70,10 @@ export class MailService {
     });
   }
 
-  sendPasswordChanged(to: string, firstPassword = false, providers: string[] = []): Promise<void> {
+  passwordChanged(to: string, firstPassword = false, providers: string[] = []): OutgoingMail {
     const subject = firstPassword ? `A password was added to your ${this.config.productName} account` : `Your ${this.config.productName} password was changed`;
-    return this.send(to, subject, {
+    return this.compose(
+      to, subject, {
       title: firstPassword ? 'A password was added' : 'Your password was changed',
       paragraphs: [
         `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, every other signed-in device was signed out and a pending change of your email address, if any, was cancelled.`,
@@ -69,16 +83,17 @@ export class MailService {
     });
   }
 
-  sendAccountDeleted(to: string): Promise<void> {
-    return this.send(to, `Your ${this.config.productName} account was deleted`, {
+  accountDeleted(to: string): OutgoingMail {
+    return this.compose(
+      to, `Your ${this.config.productName} account was deleted`, {
       title: 'Goodbye',
       paragraphs: ['Your account and everything stored with it have been deleted. This address can be used to register again.'],
     });
   }
 
-  sendEmailChangeVerification(to: string, token: string): Promise<void> {
+  emailChangeVerification(to: string, token: string): OutgoingMail {
     const url = this.link('verify-email', { token });
-    return this.send(
+    return this.compose(
       to,
       `Confirm your new ${this.config.productName} address`,
       {
@@ -93,8 +108,9 @@ export class MailService {
     );
   }
 
-  sendAddressInUseNotice(to: string): Promise<void> {
-    return this.send(to, `Someone tried to use your ${this.config.productName} address`, {
+  addressInUseNotice(to: string): OutgoingMail {
+    return this.compose(
+      to, `Someone tried to use your ${this.config.productName} address`, {
       title: 'Your address was offered for another account',
       paragraphs: [
         'Someone signed in to another account asked to change its email address to this one. Nothing was changed: this address stays with your account.',
@@ -103,9 +119,9 @@ export class MailService {
     });
   }
 
-  sendEmailChangedNotice(to: string, newAddress: string, revertToken: string): Promise<void> {
+  emailChangedNotice(to: string, newAddress: string, revertToken: string): OutgoingMail {
     const url = this.link('revert-email', { token: revertToken });
-    return this.send(
+    return this.compose(
       to,
       `Your ${this.config.productName} address was changed`,
       {
@@ -120,9 +136,9 @@ export class MailService {
     );
   }
 
-  sendEmailRevertedNotice(to: string, resetToken: string): Promise<void> {
+  emailRevertedNotice(to: string, resetToken: string): OutgoingMail {
     const url = this.link('reset-password', { token: resetToken });
-    return this.send(
+    return this.compose(
       to,
       `Your ${this.config.productName} address was restored`,
       {
@@ -137,9 +153,9 @@ export class MailService {
     );
   }
 
-  sendPasswordReset(to: string, token: string, validMinutes: number): Promise<void> {
+  passwordReset(to: string, token: string, validMinutes: number): OutgoingMail {
     const url = this.link('reset-password', { token });
-    return this.send(
+    return this.compose(
       to,
       `Reset your ${this.config.productName} password`,
       {
@@ -154,15 +170,17 @@ export class MailService {
     );
   }
 
-  sendPasswordWasReset(to: string, providers: string[]): Promise<void> {
-    return this.send(to, `Your ${this.config.productName} password was reset`, {
+  passwordWasReset(to: string, providers: string[]): OutgoingMail {
+    return this.compose(
+      to, `Your ${this.config.productName} password was reset`, {
       title: 'Your password was reset',
       paragraphs: ['The password of your account was reset with a link mailed to this address, and every device was signed out.', ...this.providerParagraphs(providers)],
     });
   }
 
-  sendNewSignIn(to: string, signIn: { method: string; at: Date; ip: string; device: string; sessionId: string }): Promise<void> {
-    return this.send(to, `New sign-in to your ${this.config.productName} account`, {
+  newSignIn(to: string, signIn: { method: string; at: Date; ip: string; device: string; sessionId: string }): OutgoingMail {
+    return this.compose(
+      to, `New sign-in to your ${this.config.productName} account`, {
       title: 'A new sign-in to your account',
       paragraphs: [
         `Your account was signed in to with ${signIn.method} on ${signIn.at.toUTCString()}, from ${signIn.device} at IP address ${signIn.ip}. It is not a browser and address your account has used in the last 90 days.`,
@@ -171,8 +189,9 @@ export class MailService {
     });
   }
 
-  sendSignedOutEverywhere(to: string, providers: string[]): Promise<void> {
-    return this.send(to, `Every other device was signed out of your ${this.config.productName} account`, {
+  signedOutEverywhere(to: string, providers: string[]): OutgoingMail {
+    return this.compose(
+      to, `Every other device was signed out of your ${this.config.productName} account`, {
       title: 'Other devices were signed out',
       paragraphs: [
         'Every device but the one you used was signed out of your account, and a pending change of your email address, if any, was cancelled.',
@@ -189,8 +208,9 @@ export class MailService {
     ];
   }
 
-  sendProviderLinked(to: string, providerName: string): Promise<void> {
-    return this.send(to, `${providerName} can now sign in to your ${this.config.productName} account`, {
+  providerLinked(to: string, providerName: string): OutgoingMail {
+    return this.compose(
+      to, `${providerName} can now sign in to your ${this.config.productName} account`, {
       title: 'A sign-in method was added',
       paragraphs: [
         `Your ${providerName} account was linked to your account: it can now be used to sign in and to confirm sensitive changes.`,
@@ -199,15 +219,17 @@ export class MailService {
     });
   }
 
-  sendProviderUnlinked(to: string, providerName: string): Promise<void> {
-    return this.send(to, `${providerName} was removed from your ${this.config.productName} account`, {
+  providerUnlinked(to: string, providerName: string): OutgoingMail {
+    return this.compose(
+      to, `${providerName} was removed from your ${this.config.productName} account`, {
       title: 'A sign-in method was removed',
       paragraphs: [`Your ${providerName} account can no longer be used to sign in to your account.`, 'If you did not do this, contact support at once.'],
     });
   }
 
-  sendProviderSignInRefused(to: string, providerName: string): Promise<void> {
-    return this.send(to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
+  providerSignInRefused(to: string, providerName: string): OutgoingMail {
+    return this.compose(
+      to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
       title: 'A sign-in with another provider was refused',
       paragraphs: [
         `Someone (perhaps you) tried to sign in with a ${providerName} account that uses this email address. It is not linked to your account, so nothing was changed and nobody was signed in.`,
@@ -216,14 +238,24 @@ export class MailService {
     });
   }
 
-  private async send(to: string, subject: string, content: MailContent, link?: string): Promise<void> {
+  private compose(to: string, subject: string, content: MailContent, link?: string): OutgoingMail {
+    return { to, subject, content, link };
+  }
+
+  /** Sends the mail, or throws MailUnavailableError: for a mail the operation cannot do without (a link). */
+  async send(mail: OutgoingMail): Promise<void> {
     if (!this.config.enabled) return;
-    const { text, html } = renderMail(this.config.productName, this.config.appUrl, content);
+    const { text, html } = renderMail(this.config.productName, this.config.appUrl, mail.content);
     try {
-      await this.transport.deliver({ to, subject, text, html, link }, this.config.from);
+      await this.transport.deliver({ to: mail.to, subject: mail.subject, text, html, link: mail.link }, this.config.from);
     } catch (error) {
-      this.logger.error(`mail "${subject}" could not be sent: ${(error as Error).message}`);
+      this.logger.error(`mail "${mail.subject}" could not be sent: ${(error as Error).message}`);
       throw new MailUnavailableError();
     }
+  }
+
+  /** Sends a notice; a failure is logged (once, by send) and never fails the operation that is already done. */
+  async notify(mail: OutgoingMail): Promise<void> {
+    await this.send(mail).catch(() => undefined);
   }
 }

@@ -1,6 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../database/transaction-runner';
 import { AvatarService } from '../avatar/avatar.service';
 import { PasswordHasher } from '../auth/password/password-hasher.service';
 import { PasswordPolicy } from '../auth/password/password-policy.service';
@@ -8,27 +7,26 @@ import { EmailChangeService } from '../auth/email-change/email-change.service';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { MailService } from '../mail/mail.service';
-import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
-import { UsersService } from '../users/users.service';
-import { AccountEvents, type UserEventPayload } from '../users/account-events';
+import { UsersRepository } from '../users/users.repository';
+import { AccountEvents, type UserEventPayload } from '../events/account-events';
+import { Outbox } from '../events/outbox';
 
 /** The step-up-guarded account operations: a new password, and deleting the account. */
 @Injectable()
 export class AccountSecurityService {
-  private readonly logger = new Logger(AccountSecurityService.name);
-
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersService,
+    private readonly database: TransactionRunner,
+    private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly emailChange: EmailChangeService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
     private readonly avatars: AvatarService,
-    private readonly events: EventEmitter2,
+    private readonly outbox: Outbox,
   ) {}
 
   /**
@@ -43,26 +41,26 @@ export class AccountSecurityService {
     const newHash = await this.hasher.hash(newPassword);
     // An account that signed up through a provider gets its first password here.
     const firstPassword = currentHash === null;
-    await this.dataSource.transaction(async (manager) => {
-      await this.users.setPasswordHash(user.id, newHash, manager);
-      await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
+    await this.database.run(async (tx) => {
+      await this.users.setPasswordHash(user.id, newHash, tx);
+      await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
       // An email change someone else requested with the old password must not complete after it.
-      await this.emailChange.cancelPendingChange(user.id, manager);
-      await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, manager);
+      await this.emailChange.cancelPendingChange(user.id, tx);
+      await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, tx);
+      await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     // The request loaded the identities already (with the session); a password change does not alter them.
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.mail
-      .sendPasswordChanged(user.email, firstPassword, providers)
-      .catch((error: Error) => this.logger.error(`password-changed mail failed: ${error.message}`));
-    this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.mail.notify(this.mail.passwordChanged(user.email, firstPassword, providers));
   }
 
   /** Removes the user and, by cascade, every row of theirs in one transaction; then their avatar files; then says goodbye. */
   async deleteAccount(user: UserEntity): Promise<void> {
-    await this.dataSource.transaction((manager) => this.users.delete(user.id, manager));
+    await this.database.run(async (tx) => {
+      await this.users.delete(user.id, tx);
+      await this.outbox.record(tx, AccountEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    });
     await this.avatars.removeAllFiles(user.id);
-    await this.mail.sendAccountDeleted(user.email).catch((error: Error) => this.logger.error(`goodbye mail failed: ${error.message}`));
-    this.events.emit(AccountEvents.userDeleted, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.mail.notify(this.mail.accountDeleted(user.email));
   }
 }

@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import type { AuthenticatedRequest } from '../auth/guards/auth-context';
 import { RateLimiter } from '../auth/rate-limit/rate-limiter.service';
 import { avatarConfig } from '../config/avatar.config';
@@ -9,7 +9,7 @@ import { avatarConfig } from '../config/avatar.config';
 export class AvatarUploadRateLimitGuard implements CanActivate {
   constructor(
     private readonly limiter: RateLimiter,
-    @Inject(avatarConfig.KEY) private readonly config: ConfigType<typeof avatarConfig>,
+    @Inject(avatarConfig.KEY) private readonly config: Settings<typeof avatarConfig>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

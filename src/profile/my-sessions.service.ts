@@ -1,25 +1,23 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../database/transaction-runner';
 import { EmailChangeService } from '../auth/email-change/email-change.service';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { AppError } from '../common/errors/app-error';
 import { isUuid } from '../common/validation/uuid';
 import { MailService } from '../mail/mail.service';
-import { type RequestOrigin, SecurityEventsService } from '../users/security-events.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { SessionResponseDto } from './dto/session-response.dto';
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
 @Injectable()
 export class MySessionsService {
-  private readonly logger = new Logger(MySessionsService.name);
-
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: TransactionRunner,
     private readonly sessions: SessionsService,
     private readonly emailChange: EmailChangeService,
     private readonly mail: MailService,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
   ) {}
 
   async listSessions(userId: string, currentSessionId: string): Promise<SessionResponseDto[]> {
@@ -47,12 +45,12 @@ export class MySessionsService {
    */
   async revokeOtherSessions(auth: AuthContext, origin: RequestOrigin): Promise<void> {
     const { user, sessionId: currentSessionId } = auth;
-    await this.dataSource.transaction(async (manager) => {
-      await this.sessions.revokeAllExcept(user.id, currentSessionId, manager);
-      await this.emailChange.cancelPendingChange(user.id, manager);
-      await this.securityEvents.record(user.id, 'sessions_revoked', origin, manager);
+    await this.database.run(async (tx) => {
+      await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
+      await this.emailChange.cancelPendingChange(user.id, tx);
+      await this.securityEvents.record(user.id, 'sessions_revoked', origin, tx);
     });
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.mail.sendSignedOutEverywhere(user.email, providers).catch((error: Error) => this.logger.error(`signed-out mail failed: ${error.message}`));
+    await this.mail.notify(this.mail.signedOutEverywhere(user.email, providers));
   }
 }

@@ -5,7 +5,7 @@ import { IsUUID } from 'class-validator';
 import { AppError } from '../common/errors/app-error';
 import type { AvatarDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
-import { UsersService } from '../users/users.service';
+import { UsersRepository } from '../users/users.repository';
 
 export class GetProfileMessage {
   @IsUUID()
@@ -27,7 +27,7 @@ export interface PublicProfile {
 @Controller()
 export class ProfileMessagesController {
   constructor(
-    private readonly users: UsersService,
+    private readonly users: UsersRepository,
     private readonly mapper: ProfileMapper,
   ) {}
 

@@ -2,11 +2,8 @@ import type { ModuleMetadata } from '@nestjs/common';
 import type { Env } from '../config/env-reader';
 
 export interface ProfileModuleOptions {
-  /**
-   * Settings with the names and formats of `.env.example` (DATABASE_URL, DATA_DIR, JWT_ISSUER, …). Omitted:
-   * the process environment. Note: entity column types follow DATABASE_URL of the process environment.
-   */
-  settings?: Env;
+  /** Settings with the names and formats of `.env.example` (DATABASE_URL, DATA_DIR, JWT_ISSUER, …). */
+  settings: Env;
 }
 
 export interface ProfileModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {

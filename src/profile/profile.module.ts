@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,7 +9,8 @@ import { createValidationPipe } from '../common/validation/validation.pipe';
 import { databaseConfig, dataSourceOptions } from '../config/database.config';
 import { PROFILE_SETTINGS, SettingsModule } from '../config/settings.module';
 import { connectDataSource } from '../database/connect';
-import { serializeSqliteTransactions } from '../database/sqlite-transactions';
+import { DatabaseModule } from '../database/database.module';
+import { PROFILE_CONNECTION } from '../database/profile-connection';
 import { EventsModule } from '../events/events.module';
 import { RetentionModule } from '../retention/retention.module';
 import { AuthModule } from '../auth/auth.module';
@@ -34,7 +35,7 @@ import { ProfileService } from './profile.service';
 import { SessionsController } from './sessions.controller';
 
 @Module({
-  imports: [AuthModule, AvatarModule, UsersModule, MailModule],
+  imports: [AuthModule, AvatarModule, UsersModule, MailModule, EventsModule],
   controllers: [ProfileController, ActivityController, DataExportController, EmailController, AvatarController, SessionsController, IdentityProvidersController, ProfileMessagesController],
   providers: [ProfileService, ActivityService, DataExportService, AccountSecurityService, MySessionsService, LinkedProvidersService, AvatarUploadRateLimitGuard],
 })
@@ -44,7 +45,7 @@ export class ProfileModule {
    * unless DB_MIGRATE=false), events, and the contract's validation and error shape. The host registers
    * the Fastify plugins with configureProfileHttp() (see examples/host-app).
    */
-  static forRoot(options: ProfileModuleOptions = {}): DynamicModule {
+  static forRoot(options: ProfileModuleOptions): DynamicModule {
     return ProfileModule.forRootAsync({ useFactory: () => options });
   }
 
@@ -52,7 +53,7 @@ export class ProfileModule {
     const settings = {
       provide: PROFILE_SETTINGS,
       inject: options.inject ?? [],
-      useFactory: async (...args: never[]) => (await options.useFactory(...args)).settings ?? process.env,
+      useFactory: async (...args: never[]) => (await options.useFactory(...args)).settings,
     };
     return {
       module: ProfileModule,
@@ -61,9 +62,11 @@ export class ProfileModule {
         TypeOrmModule.forRootAsync({
           inject: [databaseConfig.KEY],
           // Retries are connectDataSource's (one line each); Nest's own would log a stack trace per attempt.
-          useFactory: (config: ConfigType<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true, retryAttempts: 0 }),
-          dataSourceFactory: async (options) => serializeSqliteTransactions(await connectDataSource(options as DataSourceOptions)),
+          name: PROFILE_CONNECTION,
+          useFactory: (config: Settings<typeof databaseConfig>) => ({ ...dataSourceOptions(config), autoLoadEntities: true, retryAttempts: 0 }),
+          dataSourceFactory: (options) => connectDataSource(options as DataSourceOptions),
         }),
+        DatabaseModule,
         EventEmitterModule.forRoot(),
         EventsModule,
         RetentionModule,

@@ -1,15 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityTarget, type FindOptionsWhere, LessThan } from 'typeorm';
+import type { Settings } from '../config/settings-token';
+import { type EntityTarget, type FindOptionsWhere, IsNull, LessThan } from 'typeorm';
+import { type Transaction, TransactionRunner } from '../database/transaction-runner';
+import { eventsConfig } from '../config/events.config';
+import { Outbox } from '../events/outbox';
 import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
 import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
 import { mailConfig } from '../config/mail.config';
 import { retentionConfig } from '../config/retention.config';
 import { OutboxEventEntity } from '../events/outbox-event.entity';
-import { AccountEvents, type UserEventPayload } from '../users/account-events';
+import { AccountEvents, type UserEventPayload } from '../events/account-events';
 import { SecurityEventEntity } from '../users/security-event.entity';
 import { UserEntity } from '../users/user.entity';
 
@@ -26,8 +27,8 @@ interface Rule<T> {
   key: keyof T & string;
   /** One condition per statement: each is one index range. */
   conditions: (now: number) => Array<FindOptionsWhere<T>>;
-  /** Told the keys of each deleted batch. */
-  deleted?: (keys: string[]) => void;
+  /** Told the keys of each deleted batch, inside the transaction that deletes it. */
+  deleted?: (keys: string[], tx: Transaction) => Promise<void>;
 }
 
 const ago = (now: number, seconds: number) => new Date(now - seconds * 1000);
@@ -48,11 +49,16 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   private stopping = false;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(retentionConfig.KEY) private readonly config: ConfigType<typeof retentionConfig>,
-    @Inject(mailConfig.KEY) private readonly mail: ConfigType<typeof mailConfig>,
-    private readonly events: EventEmitter2,
+    private readonly database: TransactionRunner,
+    @Inject(retentionConfig.KEY) private readonly config: Settings<typeof retentionConfig>,
+    @Inject(mailConfig.KEY) private readonly mail: Settings<typeof mailConfig>,
+    private readonly outbox: Outbox,
+    @Inject(eventsConfig.KEY) private readonly eventsSettings: Settings<typeof eventsConfig>,
   ) {}
+
+  private get brokerConfigured(): boolean {
+    return this.eventsSettings.brokerUrl !== undefined;
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.intervalSeconds === 0) return;
@@ -78,20 +84,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async purgeUnderLock(now: number): Promise<PurgeReport | null> {
-    if (this.dataSource.options.type !== 'postgres') return this.purgeAll(now);
-    // The lock belongs to one connection: take and give it back on the same runner.
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [...LOCK_KEY])) as Array<{ locked: boolean }>;
-      if (!locked) return null;
-      try {
-        return await this.purgeAll(now);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, $2)', [...LOCK_KEY]);
-      }
-    } finally {
-      await runner.release();
-    }
+    return this.database.exclusively(LOCK_KEY, () => this.purgeAll(now));
   }
 
   private async purgeAll(now: number): Promise<PurgeReport> {
@@ -103,15 +96,17 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   private async purgeRule<T extends object>(rule: Rule<T>, now: number): Promise<number> {
-    const repository = this.dataSource.getRepository(rule.entity);
+    const repository = this.database.repository(rule.entity);
     let removed = 0;
     for (const where of rule.conditions(now)) {
       for (;;) {
         if (this.stopping) return removed;
         const batch = await repository.find({ select: { [rule.key]: true } as never, where, take: this.config.batchSize });
         if (batch.length === 0) break;
-        await repository.delete(batch.map((row) => ({ [rule.key]: row[rule.key] })) as never);
-        rule.deleted?.(batch.map((row) => String(row[rule.key])));
+        await this.database.run(async (tx) => {
+          await this.database.repository(rule.entity, tx).delete(batch.map((row) => ({ [rule.key]: row[rule.key] })) as never);
+          await rule.deleted?.(batch.map((row) => String(row[rule.key])), tx);
+        });
         removed += batch.length;
         if (batch.length < this.config.batchSize) break;
         // Between batches, let the requests that were waiting run.
@@ -131,8 +126,8 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
             entity: UserEntity,
             key: 'id',
             conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
-            deleted: (ids) => {
-              for (const userId of ids) this.events.emit(AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+            deleted: async (ids, tx) => {
+              for (const userId of ids) await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
             },
           },
         ]
@@ -157,8 +152,11 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         name: 'outbox rows',
         entity: OutboxEventEntity,
         key: 'id',
-        // Unpublished rows (NULL) never match: they wait for the broker however old they are.
-        conditions: (now) => [{ publishedAt: LessThan(ago(now, outboxSeconds)) }],
+        // With a broker, unpublished rows wait for it however old they are; without one, nobody relays them.
+        conditions: (now) => [
+          { publishedAt: LessThan(ago(now, outboxSeconds)) },
+          ...(this.brokerConfigured ? [] : [{ publishedAt: IsNull(), createdAt: LessThan(ago(now, outboxSeconds)) }]),
+        ],
       },
     ];
   }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../config/settings-token';
 import { avatarConfig } from '../config/avatar.config';
 import type { AvatarDto, IdentityProviderDto, ProfileResponseDto } from './dto/profile-response.dto';
-import { UserIdentitiesService } from './user-identities.service';
+import { UserIdentitiesRepository } from './user-identities.repository';
 import type { LinkedIdentity } from './user-identity.entity';
 import type { UserEntity } from './user.entity';
 
@@ -10,8 +10,8 @@ import type { UserEntity } from './user.entity';
 @Injectable()
 export class ProfileMapper {
   constructor(
-    @Inject(avatarConfig.KEY) private readonly avatars: ConfigType<typeof avatarConfig>,
-    private readonly identities: UserIdentitiesService,
+    @Inject(avatarConfig.KEY) private readonly avatars: Settings<typeof avatarConfig>,
+    private readonly identities: UserIdentitiesRepository,
   ) {}
 
   /** The profile with its linked identities loaded (one more query); authenticated routes already have them. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../database/column-types';
+import { TimestampColumn } from '../database/timestamp-column';
 
 export type SecurityEventType =
   | 'login'
@@ -48,6 +48,6 @@ export class SecurityEventEntity {
   @Column({ type: 'varchar', length: 1024, nullable: true })
   details: string | null;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 }

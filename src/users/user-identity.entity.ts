@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../database/column-types';
+import { TimestampColumn } from '../database/timestamp-column';
 import { UserEntity } from './user.entity';
 
 /** An OpenID Connect identity (provider + subject) that signs in to this account. */
@@ -25,10 +25,10 @@ export class UserIdentityEntity {
   @Column({ type: 'varchar', length: 254, nullable: true })
   email: string | null;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'last_used_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'last_used_at', nullable: true })
   lastUsedAt: Date | null;
 }
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../database/column-types';
+import { TimestampColumn } from '../database/timestamp-column';
 
 /** The account record. Never returned from a route: mappers build responses field by field. */
 @Entity('users')
@@ -22,7 +22,7 @@ export class UserEntity {
   @Column({ name: 'pending_email', type: 'varchar', length: 254, nullable: true })
   pendingEmail: string | null;
 
-  @Column({ name: 'pending_email_expires_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'pending_email_expires_at', nullable: true })
   pendingEmailExpiresAt: Date | null;
 
   @Column({ type: 'varchar', length: 32, nullable: true })
@@ -44,19 +44,19 @@ export class UserEntity {
   @Column({ name: 'avatar_version', type: 'varchar', length: 40, nullable: true })
   avatarVersion: string | null;
 
-  @Column({ name: 'avatar_updated_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'avatar_updated_at', nullable: true })
   avatarUpdatedAt: Date | null;
 
   /** Secret: never selected unless asked for by name. */
   @Column({ name: 'password_hash', type: 'varchar', length: 100, nullable: true, select: false })
   passwordHash?: string | null;
 
-  @Column({ name: 'password_changed_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'password_changed_at', nullable: true })
   passwordChangedAt: Date | null;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PROFILE_CONNECTION } from '../database/profile-connection';
+import { UsernamePolicy } from './username-policy';
 import { ProfileMapper } from './profile.mapper';
 import { SecurityEventEntity } from './security-event.entity';
-import { SecurityEventsService } from './security-events.service';
-import { UserIdentitiesService } from './user-identities.service';
+import { SecurityEventsRepository } from './security-events.repository';
+import { UserIdentitiesRepository } from './user-identities.repository';
 import { UserIdentityEntity } from './user-identity.entity';
 import { UserEntity } from './user.entity';
-import { UsersService } from './users.service';
+import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity])],
-  providers: [UsersService, UserIdentitiesService, SecurityEventsService, ProfileMapper],
-  exports: [UsersService, UserIdentitiesService, SecurityEventsService, ProfileMapper],
+  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity], PROFILE_CONNECTION)],
+  providers: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, ProfileMapper, UsernamePolicy],
+  exports: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, ProfileMapper, UsernamePolicy],
 })
 export class UsersModule {}

@@ -3,10 +3,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { TransactionRunner } from '../../src/database/transaction-runner';
 import { OidcFlowEntity } from '../../src/auth/oidc/oidc-flow.entity';
 import { SecurityEventEntity } from '../../src/users/security-event.entity';
-import { UserIdentitiesService } from '../../src/users/user-identities.service';
+import { UserIdentitiesRepository } from '../../src/users/user-identities.repository';
 import { UserIdentityEntity } from '../../src/users/user-identity.entity';
 import { UserEntity } from '../../src/users/user.entity';
 import { OTHER_STRONG_PASSWORD, assertError, cookieNamed, registerAndLogin, setCookies, stepUp, uniqueEmail } from '../helpers/factories';
@@ -51,7 +52,7 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
       // Every browser here is one loopback IP; the per-IP limit has its own tests.
       AUTH_RATE_LIMIT_IP: '10000/15m',
     });
-    db = t.app.get(DataSource);
+    db = t.db;
     t.app.get(EventEmitter2).on('profile.updated', (payload: { userId: string; changed: string[] }) => profileUpdates.push(payload));
   });
   after(async () => {
@@ -355,20 +356,21 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     const { stepUpCookie } = await stepUpWithProvider(user.accessCookie, user.who);
     const linked = await authenticatedFlow(`${ME}/providers/globex`, globex, account(), { Cookie: `${user.accessCookie}; ${stepUpCookie}` });
     assert.equal(linked.next.searchParams.get('error'), null);
-    const identities = t.app.get(UserIdentitiesService);
+    const identities = t.app.get(UserIdentitiesRepository);
     // The first unlink's transaction stays open until `release` is called, as if its request were slow.
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let firstDone!: (outcome: string) => void;
     const firstOutcome = new Promise<string>((resolve) => (firstDone = resolve));
-    const first = db.transaction(async (manager) => {
-      firstDone(await identities.unlinkUnlessLast(user.userId, 'acme', manager));
+    const transactions = t.app.get(TransactionRunner);
+    const first = transactions.run(async (tx) => {
+      firstDone(await identities.unlinkUnlessLast(user.userId, 'acme', tx));
       await held;
     });
     assert.equal(await firstOutcome, 'unlinked');
     // PostgreSQL: the second waits for the first one's lock on the user row instead of reading a stale pair.
-    // SQLite: it waits because transactions run one at a time (database/sqlite-transactions.ts).
-    const second = db.transaction((manager) => identities.unlinkUnlessLast(user.userId, 'globex', manager));
+    // SQLite: it waits because transactions run one at a time (database/sqlite-serializer.ts).
+    const second = transactions.run((tx) => identities.unlinkUnlessLast(user.userId, 'globex', tx));
     assert.equal(await Promise.race([second, delay(300).then(() => 'still waiting')]), 'still waiting');
     release();
     await first;

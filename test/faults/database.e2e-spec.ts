@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { STRONG_PASSWORD, assertError, registerAndLogin, uniqueEmail } from '../helpers/factories';
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -66,7 +65,7 @@ describe('PostgreSQL gone mid-traffic, then back', { skip, timeout: 60_000 }, ()
     console.log(`# database back: served again ${Date.now() - outageEnded} ms after the proxy returned`);
     assert.equal((await t.http.get('/api/health')).status, 200);
     assert.equal(back.body.displayName, null, 'the refused update left nothing behind');
-    const db = t.app.get(DataSource);
+    const db = t.db;
     assert.deepEqual(await db.query('SELECT id FROM users WHERE email_normalized = $1', [lost.toLowerCase()]), [], 'no half-registered account');
     const update = await t.http.put(ME).set('Authorization', bearer).send({ displayName: 'After' });
     assert.equal(update.status, 200);

@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import request from 'supertest';
+import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
+import { PROFILE_CONNECTION } from '../../src/database/profile-connection';
 import { OpenApiResponseCheck } from './openapi-responses';
 
 export interface TestApp {
@@ -14,19 +17,21 @@ export interface TestApp {
   /** http://127.0.0.1:<port> of the listening app. */
   url: string;
   dataDir: string;
+  /** The service's own connection, for a test that looks at rows directly. */
+  db: DataSource;
   close(): Promise<void>;
 }
 
 /**
  * Boots the real AppModule over real HTTP with a fresh data directory (SQLite file, keys, outbox), or on
- * the PostgreSQL of DATABASE_URL. Settings are environment variables, exactly as in production.
+ * the PostgreSQL of DATABASE_URL. Settings have the environment variables' names, exactly as in production.
  */
 export async function startTestApp(env: Record<string, string> = {}, listen: { port?: number } = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'profile-test-'));
   // A Redis shared by several test apps (REDIS_URL in CI) must not mix their counters.
   const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
-  Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
-  const app = await createApp();
+  // The suite's environment (DATABASE_URL, REDIS_URL in CI) with the test's own settings over it.
+  const app = await createApp({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
   const responses = new OpenApiResponseCheck();
   responses.install(app.getHttpAdapter().getInstance());
   // Listening on a real port, as in production: supertest's own per-request listen closes the server under
@@ -38,6 +43,7 @@ export async function startTestApp(env: Record<string, string> = {}, listen: { p
     http: request(`http://127.0.0.1:${port}`),
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    db: app.get<DataSource>(getDataSourceToken(PROFILE_CONNECTION)),
     close: async () => {
       await app.close();
       // Every answer the test saw is one the document describes, or the test fails here.

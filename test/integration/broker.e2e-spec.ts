@@ -4,7 +4,6 @@ import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microse
 import { lastValueFrom } from 'rxjs';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { DataSource } from 'typeorm';
 import { registerAndLogin, uniqueUsername } from '../helpers/factories';
 import { type Consumer, NATS_URL, natsUnavailable, startConsumer } from '../helpers/nats';
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy';
@@ -126,7 +125,7 @@ async function main(): Promise<void> {
       const response = await t.http.put(ME).set('Authorization', `Bearer ${user.accessToken}`).send({ displayName: 'Offline' });
       assert.equal(response.status, 200);
       await new Promise((resolve) => setTimeout(resolve, 600));
-      const db = t.app.get(DataSource);
+      const db = t.db;
       const [{ pending }] = await db.query(`SELECT COUNT(*) AS pending FROM outbox_events WHERE published_at IS NULL`);
       assert.ok(Number(pending) >= 1, 'queued in the outbox');
       assert.equal(consumer.received.filter((e) => e.data.userId === user.userId).length, 0);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource } from 'typeorm';
 import {
   OTHER_STRONG_PASSWORD,
   STRONG_PASSWORD,
@@ -108,7 +107,7 @@ describe('password change and account deletion (step-up)', () => {
     assertError(await t.http.post('/api/auth/refresh').send({ refreshToken: user.refreshToken }), 401, 'REFRESH_TOKEN_INVALID');
     assertError(await t.http.delete(ME).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', token), 401, 'SESSION_REVOKED');
 
-    const db = t.app.get(DataSource);
+    const db = t.db;
     for (const table of ['users', 'sessions', 'email_tokens', 'security_events']) {
       const column = table === 'users' ? 'id' : 'user_id';
       const [{ count }] = await db.query(
@@ -192,7 +191,7 @@ describe('security log', () => {
       .send({ newPassword: OTHER_STRONG_PASSWORD });
     await t.http.delete(`${ME}/sessions`).set('Authorization', `Bearer ${user.accessToken}`);
     await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${user.accessToken}`);
-    const db = t.app.get(DataSource);
+    const db = t.db;
     const placeholder = db.options.type === 'postgres' ? '$1' : '?';
     const rows: Array<Record<string, unknown>> = await db.query(`SELECT * FROM security_events WHERE user_id = ${placeholder} ORDER BY created_at`, [
       user.userId,

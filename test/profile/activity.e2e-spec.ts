@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { SessionEntity } from '../../src/auth/sessions/session.entity';
 import { OTHER_STRONG_PASSWORD, assertError, login, registerAndLogin, stepUp } from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -79,7 +78,7 @@ describe('a session’s lastUsedAt', () => {
     const bearer = `Bearer ${user.accessToken}`;
     const lastUsed = async () =>
       ((await t.http.get('/api/auth/users/me/sessions').set('Authorization', bearer)).body as Array<{ current: boolean; lastUsedAt: string }>).find((s) => s.current)!.lastUsedAt;
-    const sessions = t.app.get(DataSource).getRepository(SessionEntity);
+    const sessions = t.db.getRepository(SessionEntity);
     const longAgo = new Date(Date.now() - 5 * 60_000);
     await sessions.update({ userId: user.userId }, { lastUsedAt: longAgo });
     await t.http.get('/api/auth/users/me').set('Authorization', bearer);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DataSource } from 'typeorm';
 import { SecurityEventEntity } from '../../src/users/security-event.entity';
 import { assertError, login, registerAndLogin, stepUp } from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -21,7 +20,7 @@ describe('data export (GET /api/auth/users/me/export)', () => {
     const other = await login(t, user.email, user.password);
     assertError(await t.http.get(EXPORT).set('Authorization', `Bearer ${user.accessToken}`), 401, 'STEP_UP_REQUIRED');
     // A long log: it is streamed a page at a time.
-    const events = t.app.get(DataSource).getRepository(SecurityEventEntity);
+    const events = t.db.getRepository(SecurityEventEntity);
     const old = Date.now() - 3600_000;
     await events.insert(Array.from({ length: 1200 }, (_, i) => ({ id: randomUUID(), userId: user.userId, type: 'login' as const, ip: '10.0.0.1', userAgent: 'bulk', details: null, createdAt: new Date(old + i) })));
 

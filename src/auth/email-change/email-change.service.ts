@@ -1,16 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import type { Settings } from '../../config/settings-token';
 import { AppError } from '../../common/errors/app-error';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../users/account-events';
-import { UserIdentitiesService } from '../../users/user-identities.service';
-import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { UserIdentitiesRepository } from '../../users/user-identities.repository';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import type { UserEntity } from '../../users/user.entity';
-import { UniqueViolation, UsersService } from '../../users/users.service';
+import { UniqueViolation, UsersRepository } from '../../users/users.repository';
 import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
 import { PasswordResetService } from '../password-reset/password-reset.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
@@ -29,20 +29,18 @@ function emailTaken(): AppError {
  */
 @Injectable()
 export class EmailChangeService {
-  private readonly logger = new Logger(EmailChangeService.name);
-
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersService,
+    private readonly database: TransactionRunner,
+    private readonly users: UsersRepository,
     private readonly emailTokens: EmailTokensService,
     private readonly sessions: SessionsService,
-    private readonly identities: UserIdentitiesService,
+    private readonly identities: UserIdentitiesRepository,
     private readonly passwordReset: PasswordResetService,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
-    private readonly securityEvents: SecurityEventsService,
-    private readonly events: EventEmitter2,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly outbox: Outbox,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   /**
@@ -59,10 +57,10 @@ export class EmailChangeService {
     if (!this.mail.enabled) return { verificationRequired: false, user: await this.applyAtOnce(user, newEmail, origin) };
 
     const token = await this.mailChangeLink(newEmail);
-    const stored = await this.dataSource.transaction(async (manager) => {
-      const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, manager);
-      await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, manager);
-      await this.securityEvents.record(user.id, 'email_change_requested', origin, manager);
+    const stored = await this.database.run(async (tx) => {
+      const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, tx);
+      await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, tx);
+      await this.securityEvents.record(user.id, 'email_change_requested', origin, tx);
       return saved;
     });
     return { verificationRequired: true, pendingEmail: { email: newEmail, expiresAt: stored.expiresAt } };
@@ -77,9 +75,9 @@ export class EmailChangeService {
     if (!pendingEmail || !pendingEmailExpiresAt || pendingEmailExpiresAt <= new Date()) throw new AppError('NOT_FOUND', 'No email change is pending.');
     await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
     const token = await this.mailChangeLink(pendingEmail);
-    await this.dataSource.transaction(async (manager) => {
-      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, manager);
-      await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: saved.expiresAt }, manager);
+    await this.database.run(async (tx) => {
+      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, tx);
+      await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: saved.expiresAt }, tx);
     });
   }
 
@@ -87,18 +85,17 @@ export class EmailChangeService {
   private async mailChangeLink(newEmail: string): Promise<string> {
     const owner = await this.users.findByEmail(newEmail);
     const token = this.emailTokens.newToken();
-    if (owner) await this.mail.sendAddressInUseNotice(owner.email);
-    else await this.mail.sendEmailChangeVerification(newEmail, token);
+    if (owner) await this.mail.send(this.mail.addressInUseNotice(owner.email));
+    else await this.mail.send(this.mail.emailChangeVerification(newEmail, token));
     return token;
   }
 
   /** The pending change's link stops working; inside the caller's transaction when one is given. */
-  async cancelPendingChange(userId: string, manager?: EntityManager): Promise<void> {
-    const cancel = async (m: EntityManager) => {
-      await this.emailTokens.cancel(userId, 'change', m);
-      await this.users.setPendingEmail(userId, null, m);
-    };
-    await (manager ? cancel(manager) : this.dataSource.transaction(cancel));
+  async cancelPendingChange(userId: string, within?: Transaction): Promise<void> {
+    await this.database.run(async (tx) => {
+      await this.emailTokens.cancel(userId, 'change', tx);
+      await this.users.setPendingEmail(userId, null, tx);
+    }, within);
   }
 
   /**
@@ -107,26 +104,23 @@ export class EmailChangeService {
    * unique index picks one winner, the other gets 409 and keeps its (still unused) token.
    */
   async verify(token: string, origin: RequestOrigin): Promise<UserEntity> {
-    const outcome = await this.dataSource.transaction(async (manager) => {
-      const used = await this.emailTokens.consume(token, ['verify', 'change'], manager);
-      const user = await this.users.findById(used.userId, manager);
+    const outcome = await this.database.run(async (tx) => {
+      const used = await this.emailTokens.consume(token, ['verify', 'change'], tx);
+      const user = await this.users.findById(used.userId, tx);
       if (!user) throw invalidEmailToken();
       if (used.purpose === 'verify') {
-        if (!(await this.users.markEmailVerified(user.id, used.email, manager))) throw invalidEmailToken();
-        await this.securityEvents.record(user.id, 'email_verified', origin, manager);
+        if (!(await this.users.markEmailVerified(user.id, used.email, tx))) throw invalidEmailToken();
+        await this.securityEvents.record(user.id, 'email_verified', origin, tx);
         return { userId: user.id, previousEmail: null };
       }
-      await this.switchEmail(user.id, used.email, manager);
-      await this.securityEvents.record(user.id, 'email_changed', origin, manager);
-      const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, manager);
+      await this.switchEmail(user.id, used.email, tx);
+      await this.securityEvents.record(user.id, 'email_changed', origin, tx);
+      const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx);
       return { userId: user.id, previousEmail: user.email, newEmail: used.email, revertToken: revert.token };
     });
     if (outcome.previousEmail !== null) {
       // The change is done; a lost notice must not undo it, so a send failure is only logged.
-      await this.mail
-        .sendEmailChangedNotice(outcome.previousEmail, outcome.newEmail, outcome.revertToken)
-        .catch((error: Error) => this.logger.error(`email-changed notice failed: ${error.message}`));
-      this.emitChanged(outcome.userId);
+      await this.mail.notify(this.mail.emailChangedNotice(outcome.previousEmail, outcome.newEmail, outcome.revertToken));
     }
     return this.users.findById(outcome.userId) as Promise<UserEntity>;
   }
@@ -139,47 +133,41 @@ export class EmailChangeService {
    * confirmation to the restored address carries a password-reset link.
    */
   async revert(token: string, origin: RequestOrigin): Promise<UserEntity> {
-    const restored = await this.dataSource.transaction(async (manager) => {
-      const used = await this.emailTokens.consume(token, ['revert'], manager);
-      await this.switchEmail(used.userId, used.email, manager);
-      await this.emailTokens.cancel(used.userId, 'revert', manager);
-      await this.cancelPendingChange(used.userId, manager);
-      await this.sessions.revokeAllExcept(used.userId, null, manager);
-      const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, manager);
-      await this.users.setPasswordHash(used.userId, null, manager);
-      await this.securityEvents.record(used.userId, 'email_change_reverted', origin, manager);
-      const resetToken = await this.passwordReset.issueToken(used.userId, used.email, manager);
-      return { userId: used.userId, email: used.email, resetToken, unlinked };
+    const restored = await this.database.run(async (tx) => {
+      const used = await this.emailTokens.consume(token, ['revert'], tx);
+      await this.switchEmail(used.userId, used.email, tx);
+      await this.emailTokens.cancel(used.userId, 'revert', tx);
+      await this.cancelPendingChange(used.userId, tx);
+      await this.sessions.revokeAllExcept(used.userId, null, tx);
+      const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, tx);
+      if (unlinked.length > 0) await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(used.userId));
+      await this.users.setPasswordHash(used.userId, null, tx);
+      await this.securityEvents.record(used.userId, 'email_change_reverted', origin, tx);
+      const resetToken = await this.passwordReset.issueToken(used.userId, used.email, tx);
+      return { userId: used.userId, email: used.email, resetToken };
     });
-    await this.mail
-      .sendEmailRevertedNotice(restored.email, restored.resetToken)
-      .catch((error: Error) => this.logger.error(`email-reverted notice failed: ${error.message}`));
-    this.emitChanged(restored.userId);
-    if (restored.unlinked.length > 0) this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(restored.userId));
+    await this.mail.notify(this.mail.emailRevertedNotice(restored.email, restored.resetToken));
     return this.users.findById(restored.userId) as Promise<UserEntity>;
   }
 
   private async applyAtOnce(user: UserEntity, newEmail: string, origin: RequestOrigin): Promise<UserEntity> {
     if (await this.users.findByEmail(newEmail)) throw emailTaken();
-    await this.dataSource.transaction(async (manager) => {
+    await this.database.run(async (tx) => {
       // Unproven: nobody followed a link to this address.
-      await this.switchEmail(user.id, newEmail, manager, false);
-      await this.securityEvents.record(user.id, 'email_changed', origin, manager);
+      await this.switchEmail(user.id, newEmail, tx, false);
+      await this.securityEvents.record(user.id, 'email_changed', origin, tx);
     });
-    this.emitChanged(user.id);
     return (await this.users.findById(user.id)) as UserEntity;
   }
 
-  private async switchEmail(userId: string, email: string, manager: Parameters<UsersService['replaceEmail']>[3], verified = true): Promise<void> {
+  /** Makes `email` the account's address, with its `profile.email_changed` event in the same transaction. */
+  private async switchEmail(userId: string, email: string, tx: Transaction, verified = true): Promise<void> {
     try {
-      await this.users.replaceEmail(userId, email, verified, manager);
+      await this.users.replaceEmail(userId, email, verified, tx);
     } catch (error) {
       if (error instanceof UniqueViolation) throw emailTaken();
       throw error;
     }
-  }
-
-  private emitChanged(userId: string): void {
-    this.events.emit(AccountEvents.emailChanged, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.outbox.record(tx, AccountEvents.emailChanged, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
   }
 }

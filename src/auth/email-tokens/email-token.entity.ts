@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../../database/column-types';
+import { TimestampColumn } from '../../database/timestamp-column';
 
 export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset';
 
@@ -22,12 +22,12 @@ export class EmailTokenEntity {
   @Column({ type: 'varchar', length: 254 })
   email: string;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'expires_at' })
   expiresAt: Date;
 
-  @Column({ name: 'used_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'used_at', nullable: true })
   usedAt: Date | null;
 }

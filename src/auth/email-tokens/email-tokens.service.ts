@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, IsNull, MoreThan, Repository } from 'typeorm';
+import { In, IsNull, MoreThan, type Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
+import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
 
@@ -18,7 +18,11 @@ export function invalidEmailToken(): AppError {
 /** Single-use, expiring, hashed link tokens. A new token for the same user and purpose supersedes the old one. */
 @Injectable()
 export class EmailTokensService {
-  constructor(@InjectRepository(EmailTokenEntity) private readonly tokens: Repository<EmailTokenEntity>) {}
+  constructor(private readonly database: TransactionRunner) {}
+
+  private tokens(db?: Db): Repository<EmailTokenEntity> {
+    return this.database.repository(EmailTokenEntity, db);
+  }
 
   /** A fresh token value: made before it is stored, so that mail can be sent first. */
   newToken(): string {
@@ -36,16 +40,14 @@ export class EmailTokensService {
     purpose: EmailTokenPurpose,
     email: string,
     ttlSeconds: number,
-    manager?: EntityManager,
+    within?: Transaction,
   ): Promise<StoredEmailToken> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    const write = async (m: EntityManager) => {
-      const repository = m.getRepository(EmailTokenEntity);
-      if (purpose !== 'revert') await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
-      await repository.insert({ id: randomUUID(), userId, purpose, tokenHash: hashOpaqueToken(token), email, createdAt: now, expiresAt, usedAt: null });
-    };
-    await (manager ? write(manager) : this.tokens.manager.transaction(write));
+    await this.database.run(async (tx) => {
+      if (purpose !== 'revert') await this.tokens(tx).update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
+      await this.tokens(tx).insert({ id: randomUUID(), userId, purpose, tokenHash: hashOpaqueToken(token), email, createdAt: now, expiresAt, usedAt: null });
+    }, within);
     return { token, expiresAt };
   }
 
@@ -58,23 +60,23 @@ export class EmailTokensService {
    * race; inside a transaction that later fails, the mark rolls back with it. Unknown, used, expired,
    * superseded and wrong-purpose tokens all fail alike.
    */
-  async consume(token: string, purposes: EmailTokenPurpose[], manager?: EntityManager): Promise<EmailTokenEntity> {
-    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
-    const row = await this.findOpen(token, purposes, manager);
+  async consume(token: string, purposes: EmailTokenPurpose[], db?: Db): Promise<EmailTokenEntity> {
+    const repository = this.tokens(db);
+    const row = await this.findOpen(token, purposes, db);
     const claimed = row ? await repository.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() }) : undefined;
     if (!row || claimed?.affected !== 1) throw invalidEmailToken();
     return row;
   }
 
   /** The open token's row without using it up (to check a request before the transaction that consumes it). */
-  findOpen(token: string, purposes: EmailTokenPurpose[], manager?: EntityManager): Promise<EmailTokenEntity | null> {
-    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
+  findOpen(token: string, purposes: EmailTokenPurpose[], db?: Db): Promise<EmailTokenEntity | null> {
+    const repository = this.tokens(db);
     return repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
   /** Makes the user's open tokens of this purpose stop working. */
-  async cancel(userId: string, purpose: EmailTokenPurpose, manager?: EntityManager): Promise<void> {
-    const repository = manager ? manager.getRepository(EmailTokenEntity) : this.tokens;
+  async cancel(userId: string, purpose: EmailTokenPurpose, db?: Db): Promise<void> {
+    const repository = this.tokens(db);
     await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
   }
 }

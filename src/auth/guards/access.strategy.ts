@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { JwtPayload } from 'jsonwebtoken';
@@ -37,7 +37,7 @@ export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) 
 
   constructor(
     keys: SigningKeysService,
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) config: Settings<typeof authConfig>,
     private readonly tokens: TokenService,
     private readonly authenticator: AccessTokenAuthenticator,
   ) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { PassportStrategy } from '@nestjs/passport';
 import type { JwtPayload } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
@@ -30,7 +30,7 @@ export class StepUpStrategy extends PassportStrategy(Strategy, STEP_UP_STRATEGY)
 
   constructor(
     keys: SigningKeysService,
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) config: Settings<typeof authConfig>,
     private readonly tokens: TokenService,
   ) {
     super(jwtStrategyOptionsWithRequest(keys, { issuer: config.issuer, audience: tokens.stepUpTokenAudience }, (request: AuthenticatedRequest) => readStepUpToken(request) ?? null));

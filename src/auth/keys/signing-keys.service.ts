@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { JWK } from 'jose';
 import { authConfig, type SigningAlgorithm } from '../../config/auth.config';
 
@@ -37,7 +37,7 @@ export class SigningKeysService {
   private readonly keys: SigningKey[];
   private readonly byKid = new Map<string, SigningKey>();
 
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {
+  constructor(@Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>) {
     const pems = config.privateKeys.length > 0 ? config.privateKeys : this.loadOrCreateKeyFiles();
     this.keys = pems.map((pem) => this.toSigningKey(pem));
     for (const key of this.keys) this.byKid.set(key.kid, key);

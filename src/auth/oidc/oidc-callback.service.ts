@@ -1,17 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { TransactionRunner } from '../../database/transaction-runner';
+import type { Settings } from '../../config/settings-token';
 import { isEmail } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email';
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../users/account-events';
-import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
-import { IdentityConflict, UserIdentitiesService } from '../../users/user-identities.service';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
-import { UniqueViolation, UsersService } from '../../users/users.service';
+import { UniqueViolation, UsersRepository } from '../../users/users.repository';
 import { LoginService } from '../login.service';
 import { SignInAlertsService } from '../sign-in-alerts.service';
 import type { SessionTokens } from '../session-tokens';
@@ -75,19 +75,19 @@ export class OidcCallbackService {
   private readonly logger = new Logger(OidcCallbackService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly database: TransactionRunner,
     private readonly providers: OidcProviders,
     private readonly flows: OidcFlowsService,
-    private readonly users: UsersService,
-    private readonly identities: UserIdentitiesService,
+    private readonly users: UsersRepository,
+    private readonly identities: UserIdentitiesRepository,
     private readonly sessions: SessionsService,
     private readonly login: LoginService,
     private readonly tokens: TokenService,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
-    private readonly events: EventEmitter2,
+    private readonly outbox: Outbox,
     private readonly signInAlerts: SignInAlertsService,
-    @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
+    @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
 
   async complete(providerId: string, query: URLSearchParams, browserBinding: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome> {
@@ -178,26 +178,25 @@ export class OidcCallbackService {
     // unverified registration may be a squatter's, and is replaced.
     if (owner?.emailVerified) await this.refuseExistingAccount(owner, provider, origin);
     const user = await this.createAccount(provider, identity, email, origin, owner?.id);
-    if (owner) this.events.emit(AccountEvents.userDeleted, { userId: owner.id, at: new Date().toISOString() } satisfies UserEventPayload);
     return this.login.startSession(user, origin);
   }
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
     await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin, undefined, { provider: provider.id });
-    await this.mail
-      .sendProviderSignInRefused(owner.email, provider.name)
-      .catch((error: Error) => this.logger.error(`sign-in-refused mail failed: ${error.message}`));
+    await this.mail.notify(this.mail.providerSignInRefused(owner.email, provider.name));
     throw new CallbackFailure('account_exists');
   }
 
   /** The account and its first identity in one transaction: never an account nobody can sign in to. */
   private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin, replacing?: string): Promise<UserEntity> {
     try {
-      return await this.dataSource.transaction(async (manager) => {
-        if (replacing) await this.users.deleteUnverified(replacing, manager);
-        const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, manager);
-        await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, manager);
-        await this.securityEvents.record(user.id, 'provider_signup', origin, manager, { provider: provider.id });
+      return await this.database.run(async (tx) => {
+        if (replacing && (await this.users.deleteUnverified(replacing, tx))) {
+          await this.outbox.record(tx, AccountEvents.userDeleted, { userId: replacing, at: new Date().toISOString() } satisfies UserEventPayload);
+        }
+        const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
+        await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
+        await this.securityEvents.record(user.id, 'provider_signup', origin, tx, { provider: provider.id });
         return user;
       });
     } catch (error) {
@@ -216,14 +215,16 @@ export class OidcCallbackService {
     const existing = await this.identities.findBySubject(provider.id, identity.subject);
     if (existing) throw new CallbackFailure(existing.userId === owner.id ? 'provider_already_linked' : 'identity_in_use');
     try {
-      await this.identities.link({ userId: owner.id, provider: provider.id, subject: identity.subject, email: identity.email });
+      await this.database.run(async (tx) => {
+        await this.identities.link({ userId: owner.id, provider: provider.id, subject: identity.subject, email: identity.email }, tx);
+        await this.securityEvents.record(owner.id, 'provider_linked', origin, tx, { provider: provider.id });
+        await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
+      });
     } catch (error) {
       if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
       throw error;
     }
-    await this.securityEvents.record(owner.id, 'provider_linked', origin, undefined, { provider: provider.id });
-    this.events.emit(AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
-    await this.mail.sendProviderLinked(owner.email, provider.name).catch((error: Error) => this.logger.error(`provider-linked mail failed: ${error.message}`));
+    await this.mail.notify(this.mail.providerLinked(owner.email, provider.name));
   }
 
   /** A step-up token for the session that started the flow, if the provider just re-authenticated the linked identity. */

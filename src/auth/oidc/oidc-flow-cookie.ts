@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../../config/app.config';
 import { oidcConfig } from '../../config/oidc.config';
@@ -18,8 +18,8 @@ const BINDING = /^[A-Za-z0-9_-]{43}$/;
 @Injectable()
 export class OidcFlowCookie {
   constructor(
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
-    @Inject(oidcConfig.KEY) private readonly oidc: ConfigType<typeof oidcConfig>,
+    @Inject(appConfig.KEY) private readonly app: Settings<typeof appConfig>,
+    @Inject(oidcConfig.KEY) private readonly oidc: Settings<typeof oidcConfig>,
   ) {}
 
   read(request: FastifyRequest): string | undefined {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { AppError } from '../../common/errors/app-error';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import type { AuthContext } from '../guards/auth-context';
@@ -26,7 +26,7 @@ export class OidcFlowStarter {
   constructor(
     private readonly providers: OidcProviders,
     private readonly flows: OidcFlowsService,
-    @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
+    @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
 
   /** The provider and the checked redirect; 404 and 400 come before anything is stored or sent anywhere. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../../database/column-types';
+import { TimestampColumn } from '../../database/timestamp-column';
 
 export type OidcFlowPurpose = 'sign_in' | 'link' | 'step_up';
 
@@ -39,9 +39,9 @@ export class OidcFlowEntity {
   @Column({ type: 'varchar', length: 2048 })
   redirect: string;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'expires_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'expires_at' })
   expiresAt: Date;
 }

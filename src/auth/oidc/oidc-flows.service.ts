@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
+import type { Settings } from '../../config/settings-token';
+import { LessThan, type Repository } from 'typeorm';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { oidcConfig } from '../../config/oidc.config';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { OidcFlowEntity, type OidcFlowPurpose } from './oidc-flow.entity';
@@ -21,9 +21,13 @@ export interface NewFlow {
 @Injectable()
 export class OidcFlowsService {
   constructor(
-    @InjectRepository(OidcFlowEntity) private readonly flows: Repository<OidcFlowEntity>,
-    @Inject(oidcConfig.KEY) private readonly config: ConfigType<typeof oidcConfig>,
+    private readonly database: TransactionRunner,
+    @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
+
+  private get flows(): Repository<OidcFlowEntity> {
+    return this.database.repository(OidcFlowEntity);
+  }
 
   /** Stores the flow and returns its `state` (256 random bits; only its hash is kept). */
   async begin(flow: NewFlow, browserBinding: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { Configuration } from 'openid-client';
 import { AppError } from '../../common/errors/app-error';
 import { isLoopback, type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
@@ -19,7 +19,7 @@ export class OidcProviders {
   private readonly discovered = new Map<string, Promise<Configuration>>();
   private library?: Promise<OpenIdClient>;
 
-  constructor(@Inject(oidcConfig.KEY) config: ConfigType<typeof oidcConfig>) {
+  constructor(@Inject(oidcConfig.KEY) config: Settings<typeof oidcConfig>) {
     this.byId = new Map(config.providers.map((provider) => [provider.id, provider]));
   }
 

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, applyDecorators } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Public } from '../../common/decorators/public.decorator';
 import { appConfig } from '../../config/app.config';
@@ -31,7 +31,7 @@ export class EmailLinkPagesController {
   private readonly revertPage: string;
   private readonly resetPage: string;
 
-  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
     this.verifyPage = renderTokenPage(config.productName, {
       title: 'Verify your email address',
       intro: 'Press the button to confirm this address for your account.',

@@ -1,14 +1,14 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { DataSource, type EntityManager } from 'typeorm';
+import { Inject, Injectable } from '@nestjs/common';
+import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import type { Settings } from '../../config/settings-token';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../../users/account-events';
-import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
-import { UserIdentitiesService } from '../../users/user-identities.service';
-import { UsersService } from '../../users/users.service';
+import { AccountEvents, type UserEventPayload } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { UserIdentitiesRepository } from '../../users/user-identities.repository';
+import { UsersRepository } from '../../users/users.repository';
 import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
 import { PasswordHasher } from '../password/password-hasher.service';
 import { PasswordPolicy } from '../password/password-policy.service';
@@ -23,21 +23,19 @@ import { SessionsService } from '../sessions/sessions.service';
  */
 @Injectable()
 export class PasswordResetService {
-  private readonly logger = new Logger(PasswordResetService.name);
-
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly users: UsersService,
-    private readonly identities: UserIdentitiesService,
+    private readonly database: TransactionRunner,
+    private readonly users: UsersRepository,
+    private readonly identities: UserIdentitiesRepository,
     private readonly emailTokens: EmailTokensService,
     private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
-    private readonly securityEvents: SecurityEventsService,
-    private readonly events: EventEmitter2,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly outbox: Outbox,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   /**
@@ -50,18 +48,17 @@ export class PasswordResetService {
     if (!user) return;
     const token = this.emailTokens.newToken();
     try {
-      await this.mail.sendPasswordReset(user.email, token, Math.round(this.config.resetTokenTtl / 60));
-    } catch (error) {
-      this.logger.error(`password-reset mail failed: ${(error as Error).message}`);
-      return;
+      await this.mail.send(this.mail.passwordReset(user.email, token, Math.round(this.config.resetTokenTtl / 60)));
+    } catch {
+      return; // logged by the mail service; nothing is stored for a link nobody received
     }
     await this.emailTokens.store(token, user.id, 'reset', user.email, this.config.resetTokenTtl);
     await this.securityEvents.record(user.id, 'password_reset_requested', origin);
   }
 
   /** A reset token for the user's address, inside the caller's transaction (the revert of an email change). */
-  async issueToken(userId: string, email: string, manager: EntityManager): Promise<string> {
-    const stored = await this.emailTokens.store(this.emailTokens.newToken(), userId, 'reset', email, this.config.resetTokenTtl, manager);
+  async issueToken(userId: string, email: string, tx: Transaction): Promise<string> {
+    const stored = await this.emailTokens.store(this.emailTokens.newToken(), userId, 'reset', email, this.config.resetTokenTtl, tx);
     return stored.token;
   }
 
@@ -78,17 +75,17 @@ export class PasswordResetService {
     const currentHash = await this.users.getPasswordHash(user.id);
     await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
     const newHash = await this.hasher.hash(newPassword);
-    await this.dataSource.transaction(async (manager) => {
-      await this.emailTokens.consume(token, ['reset'], manager);
-      await this.users.setPasswordHash(user.id, newHash, manager);
-      await this.users.markEmailVerified(user.id, user.email, manager);
-      await this.sessions.revokeAllExcept(user.id, null, manager);
-      await this.emailTokens.cancel(user.id, 'change', manager);
-      await this.users.setPendingEmail(user.id, null, manager);
-      await this.securityEvents.record(user.id, 'password_reset', origin, manager);
+    await this.database.run(async (tx) => {
+      await this.emailTokens.consume(token, ['reset'], tx);
+      await this.users.setPasswordHash(user.id, newHash, tx);
+      await this.users.markEmailVerified(user.id, user.email, tx);
+      await this.sessions.revokeAllExcept(user.id, null, tx);
+      await this.emailTokens.cancel(user.id, 'change', tx);
+      await this.users.setPendingEmail(user.id, null, tx);
+      await this.securityEvents.record(user.id, 'password_reset', origin, tx);
+      await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
-    await this.mail.sendPasswordWasReset(user.email, providers).catch((error: Error) => this.logger.error(`password-reset notice failed: ${error.message}`));
-    this.events.emit(AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.mail.notify(this.mail.passwordWasReset(user.email, providers));
   }
 }

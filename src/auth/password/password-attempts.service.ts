@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { rateLimitSubject } from '../../common/http/client-ip';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
@@ -16,7 +16,7 @@ export class PasswordAttempts {
   constructor(
     private readonly hasher: PasswordHasher,
     private readonly limiter: RateLimiter,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   /**

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import * as bcrypt from 'bcrypt';
 import { authConfig } from '../../config/auth.config';
 
@@ -13,7 +13,7 @@ export const BCRYPT_MAX_BYTES = 72;
 export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
 
-  constructor(@Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>) {}
+  constructor(@Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>) {}
 
   async onModuleInit(): Promise<void> {
     // Compared against when the account is unknown, so that path costs what a wrong password costs.

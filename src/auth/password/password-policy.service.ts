@@ -1,6 +1,6 @@
 import type { PasswordPolicyReason } from '../../common/errors/password-policy-reasons';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { AppError } from '../../common/errors/app-error';
 import { codePointLength } from '../../common/validation/text';
 import { authConfig } from '../../config/auth.config';
@@ -22,7 +22,7 @@ const MIN_USER_INFO_LENGTH = 3;
 @Injectable()
 export class PasswordPolicy {
   constructor(
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
     private readonly hasher: PasswordHasher,
   ) {}
 

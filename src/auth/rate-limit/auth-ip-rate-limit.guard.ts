@@ -1,5 +1,5 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { FastifyRequest } from 'fastify';
 import { clientIp, rateLimitSubject } from '../../common/http/client-ip';
 import { authConfig } from '../../config/auth.config';
@@ -10,7 +10,7 @@ import { RateLimiter } from './rate-limiter.service';
 export class AuthIpRateLimitGuard implements CanActivate {
   constructor(
     private readonly limiter: RateLimiter,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../../database/column-types';
+import { TimestampColumn } from '../../database/timestamp-column';
 
 /** A refresh token a session has rotated out (its hash): presented again, it ends the session. */
 @Entity('refresh_token_history')
@@ -10,6 +10,6 @@ export class RefreshTokenHistoryEntity {
   @Column({ name: 'session_id', type: 'uuid' })
   sessionId: string;
 
-  @Column({ name: 'rotated_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'rotated_at' })
   rotatedAt: Date;
 }

@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP_TYPE } from '../../database/column-types';
+import { TimestampColumn } from '../../database/timestamp-column';
 import { UserEntity } from '../../users/user.entity';
 
 /** One signed-in device. Access tokens are valid only while their session row is live. */
@@ -25,15 +25,15 @@ export class SessionEntity {
   @Column({ type: 'varchar', length: 64, nullable: true })
   ip: string | null;
 
-  @Column({ name: 'created_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 
-  @Column({ name: 'last_used_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'last_used_at' })
   lastUsedAt: Date;
 
-  @Column({ name: 'expires_at', type: TIMESTAMP_TYPE })
+  @TimestampColumn({ name: 'expires_at' })
   expiresAt: Date;
 
-  @Column({ name: 'revoked_at', type: TIMESTAMP_TYPE, nullable: true })
+  @TimestampColumn({ name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
 }

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import type { Settings } from '../../config/settings-token';
+import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { authConfig } from '../../config/auth.config';
-import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { type LinkedIdentity, UserIdentityEntity } from '../../users/user-identity.entity';
 import { UserEntity } from '../../users/user.entity';
-import { RawRows } from '../../database/raw-rows';
+import type { RawRows } from '../../database/raw-rows';
+import { type Db, TransactionRunner } from '../../database/transaction-runner';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { RefreshTokenHistoryEntity } from './refresh-token-history.entity';
 import { SessionEntity } from './session.entity';
@@ -39,15 +39,13 @@ export class SessionsService {
   private readonly readLastUsedAt: (raw: unknown) => unknown;
 
   constructor(
-    @InjectRepository(SessionEntity) private readonly sessions: Repository<SessionEntity>,
-    @InjectRepository(RefreshTokenHistoryEntity) private readonly rotatedOut: Repository<RefreshTokenHistoryEntity>,
-    private readonly securityEvents: SecurityEventsService,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    private readonly database: TransactionRunner,
+    private readonly securityEvents: SecurityEventsRepository,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {
-    const dataSource = sessions.manager.connection;
-    this.userRows = new RawRows<UserEntity>(dataSource, dataSource.getMetadata(UserEntity));
-    this.sessionRows = new RawRows<SessionEntity>(dataSource, sessions.metadata);
-    this.identityRows = new RawRows<UserIdentityEntity>(dataSource, dataSource.getMetadata(UserIdentityEntity));
+    this.userRows = database.rawRows(UserEntity);
+    this.sessionRows = database.rawRows(SessionEntity);
+    this.identityRows = database.rawRows(UserIdentityEntity);
     this.readLastUsedAt = this.sessionRows.valueReader('lastUsedAt');
     const p = (index: number) => this.userRows.parameter(index);
     // One row per linked identity (or one with NULL identity columns): still a single round trip.
@@ -60,7 +58,7 @@ export class SessionsService {
   async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
     const now = new Date();
     const refreshToken = newOpaqueToken();
-    const session = this.sessions.create({
+    const session = this.sessions().create({
       id: randomUUID(),
       userId,
       refreshTokenHash: hashOpaqueToken(refreshToken),
@@ -71,7 +69,7 @@ export class SessionsService {
       expiresAt: this.refreshExpiry(now, now),
       revokedAt: null,
     });
-    await this.sessions.insert(session);
+    await this.sessions().insert(session);
     delete session.refreshTokenHash;
     return { session, refreshToken };
   }
@@ -95,7 +93,7 @@ export class SessionsService {
    * minute write once. A failure only leaves the time a minute behind.
    */
   private touch(sessionId: string, now: Date): void {
-    this.sessions
+    this.sessions()
       .createQueryBuilder()
       .update(SessionEntity)
       .set({ lastUsedAt: now })
@@ -113,25 +111,25 @@ export class SessionsService {
   async rotate(refreshToken: string, origin: RequestOrigin): Promise<OpenedSession> {
     const presented = hashOpaqueToken(refreshToken);
     const now = new Date();
-    const session = await this.sessions.findOneBy({ refreshTokenHash: presented });
+    const session = await this.sessions().findOneBy({ refreshTokenHash: presented });
     if (session && session.revokedAt === null && session.expiresAt > now) {
       const next = newOpaqueToken();
       const expiresAt = this.refreshExpiry(now, session.createdAt);
-      const result = await this.sessions
+      const result = await this.sessions()
         .createQueryBuilder()
         .update(SessionEntity)
         .set({ refreshTokenHash: hashOpaqueToken(next), lastUsedAt: now, expiresAt })
         .where('id = :id AND refresh_token_hash = :presented AND revoked_at IS NULL', { id: session.id, presented })
         .execute();
       if (result.affected === 1) {
-        await this.rotatedOut.insert({ tokenHash: presented, sessionId: session.id, rotatedAt: now });
+        await this.rotatedOut().insert({ tokenHash: presented, sessionId: session.id, rotatedAt: now });
         return { session: Object.assign(session, { lastUsedAt: now, expiresAt }), refreshToken: next };
       }
       return this.endReusedSession(session, origin); // a parallel refresh with the same token won
     }
     if (session) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
-    const rotated = await this.rotatedOut.findOneBy({ tokenHash: presented });
-    const owner = rotated ? await this.sessions.findOneBy({ id: rotated.sessionId, revokedAt: IsNull() }) : null;
+    const rotated = await this.rotatedOut().findOneBy({ tokenHash: presented });
+    const owner = rotated ? await this.sessions().findOneBy({ id: rotated.sessionId, revokedAt: IsNull() }) : null;
     if (owner) return this.endReusedSession(owner, origin);
     throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
   }
@@ -143,37 +141,45 @@ export class SessionsService {
 
   /** The live session a refresh token belongs to, if any (used by logout). */
   findLiveByRefreshToken(refreshToken: string): Promise<SessionEntity | null> {
-    return this.sessions.findOneBy({ refreshTokenHash: hashOpaqueToken(refreshToken), revokedAt: IsNull() });
+    return this.sessions().findOneBy({ refreshTokenHash: hashOpaqueToken(refreshToken), revokedAt: IsNull() });
   }
 
   /** Ends a live session; false when it had already ended. */
   async revoke(sessionId: string): Promise<boolean> {
-    const result = await this.sessions.update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await this.sessions().update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return result.affected === 1;
   }
 
   /** Revokes one of the user's sessions; false when the id is not a live session of this user. */
   async revokeOwn(userId: string, sessionId: string): Promise<boolean> {
-    const result = await this.sessions.update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await this.sessions().update({ id: sessionId, userId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return result.affected === 1;
   }
 
-  async revokeAllExcept(userId: string, keepSessionId: string | null, manager?: EntityManager): Promise<void> {
-    const repository = manager ? manager.getRepository(SessionEntity) : this.sessions;
+  async revokeAllExcept(userId: string, keepSessionId: string | null, db?: Db): Promise<void> {
+    const repository = this.sessions(db);
     const where = keepSessionId ? { userId, revokedAt: IsNull(), id: Not(keepSessionId) } : { userId, revokedAt: IsNull() };
     await repository.update(where, { revokedAt: new Date() });
   }
 
   /** Every session row the user still has, ended ones included (until the retention purge), newest first. */
   listAll(userId: string): Promise<SessionEntity[]> {
-    return this.sessions.find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return this.sessions().find({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
   }
 
   listLive(userId: string): Promise<SessionEntity[]> {
-    return this.sessions.find({
+    return this.sessions().find({
       where: { userId, revokedAt: IsNull(), expiresAt: MoreThan(new Date()) },
       order: { createdAt: 'DESC', id: 'DESC' },
     });
+  }
+
+  private sessions(db?: Db): Repository<SessionEntity> {
+    return this.database.repository(SessionEntity, db);
+  }
+
+  private rotatedOut(): Repository<RefreshTokenHistoryEntity> {
+    return this.database.repository(RefreshTokenHistoryEntity);
   }
 
   /** A refresh token's life from `now`, cut at the session's absolute end (SESSION_MAX_AGE after sign-in). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { appConfig } from '../../config/app.config';
@@ -10,7 +10,7 @@ import { ACCESS_COOKIE, REFRESH_COOKIE, STEP_UP_COOKIE } from './token-transport
 export class AuthCookies {
   private readonly attributes: CookieSerializeOptions;
 
-  constructor(@Inject(appConfig.KEY) config: ConfigType<typeof appConfig>) {
+  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
     this.attributes = { httpOnly: true, sameSite: 'strict', path: '/', secure: config.cookieSecure };
   }
 

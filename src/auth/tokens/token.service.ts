@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import { type JWTHeaderParameters, type JWTPayload, SignJWT, errors, jwtVerify } from 'jose';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/validation/uuid';
@@ -45,7 +45,7 @@ export class TokenService {
 
   constructor(
     private readonly keys: SigningKeysService,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {
     // A distinct audience too, so a verifier that forgets to check `typ` still cannot take one for the other.
     this.stepUpAudience = `${config.audience}:step-up`;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/validation/uuid';
 import type { SecurityEventEntity } from '../../users/security-event.entity';
-import { SecurityEventsService } from '../../users/security-events.service';
+import { SecurityEventsRepository } from '../../users/security-events.repository';
 import type { SecurityEventDto, SecurityEventsPageDto } from './security-events.dto';
 
 const DEFAULT_LIMIT = 20;
@@ -35,7 +35,7 @@ export function toSecurityEventDto(event: SecurityEventEntity): SecurityEventDto
 /** The user's own security log, newest first, a page at a time. */
 @Injectable()
 export class ActivityService {
-  constructor(private readonly securityEvents: SecurityEventsService) {}
+  constructor(private readonly securityEvents: SecurityEventsRepository) {}
 
   async listMyEvents(userId: string, limit = DEFAULT_LIMIT, before?: string): Promise<SecurityEventsPageDto> {
     // One more than asked: whether it exists says whether there is a next page.

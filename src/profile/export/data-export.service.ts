@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import type { Settings } from '../../config/settings-token';
 import type { AuthContext } from '../../auth/guards/auth-context';
 import { RateLimiter } from '../../auth/rate-limit/rate-limiter.service';
 import { SessionsService } from '../../auth/sessions/sessions.service';
 import { authConfig } from '../../config/auth.config';
 import { ProfileMapper } from '../../users/profile.mapper';
-import { type RequestOrigin, SecurityEventsService } from '../../users/security-events.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { toSecurityEventDto } from '../activity/activity.service';
 
 export interface DataExport {
@@ -24,10 +24,10 @@ export interface DataExport {
 export class DataExportService {
   constructor(
     private readonly sessions: SessionsService,
-    private readonly securityEvents: SecurityEventsService,
+    private readonly securityEvents: SecurityEventsRepository,
     private readonly mapper: ProfileMapper,
     private readonly limiter: RateLimiter,
-    @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   async exportMyData(auth: AuthContext, origin: RequestOrigin): Promise<DataExport> {

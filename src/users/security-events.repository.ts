@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { And, type EntityManager, In, LessThan, MoreThan, type Repository } from 'typeorm';
+import { And, In, LessThan, MoreThan, type Repository } from 'typeorm';
+import { type Db, TransactionRunner } from '../database/transaction-runner';
 import { SecurityEventEntity, type SecurityEventType } from './security-event.entity';
 
 /** A position in a user's log: the time and id of the last event seen. */
@@ -18,14 +18,17 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
-/** Writes the security log; pass the transaction's manager to record within it. */
+/** The security log's rows; pass the transaction to record within it. */
 @Injectable()
-export class SecurityEventsService {
-  constructor(@InjectRepository(SecurityEventEntity) private readonly events: Repository<SecurityEventEntity>) {}
+export class SecurityEventsRepository {
+  constructor(private readonly database: TransactionRunner) {}
 
-  async record(userId: string, type: SecurityEventType, origin: RequestOrigin, manager?: EntityManager, details?: SecurityEventDetails): Promise<void> {
-    const repository = manager ? manager.getRepository(SecurityEventEntity) : this.events;
-    await repository.insert({
+  private events(db?: Db): Repository<SecurityEventEntity> {
+    return this.database.repository(SecurityEventEntity, db);
+  }
+
+  async record(userId: string, type: SecurityEventType, origin: RequestOrigin, db?: Db, details?: SecurityEventDetails): Promise<void> {
+    await this.events(db).insert({
       id: randomUUID(),
       userId,
       type,
@@ -46,7 +49,7 @@ export class SecurityEventsService {
 
   /** The user's sign-ins (password and provider) between `since` and `before`, newest first, at most 200. */
   recentSignIns(userId: string, since: Date, before: Date): Promise<SecurityEventEntity[]> {
-    return this.events.find({
+    return this.events().find({
       select: { id: true, ip: true, userAgent: true, createdAt: true },
       where: { userId, type: In(['login', 'provider_login', 'provider_signup']), createdAt: And(MoreThan(since), LessThan(before)) },
       order: { createdAt: 'DESC' },
@@ -68,7 +71,7 @@ export class SecurityEventsService {
 
   /** Events past the cursor in (created_at, id) order, by the (user_id, created_at) index. */
   private page(userId: string, order: 'ASC' | 'DESC', limit: number, cursor?: EventCursor): Promise<SecurityEventEntity[]> {
-    const query = this.events.createQueryBuilder('event').where('event.user_id = :userId', { userId });
+    const query = this.events().createQueryBuilder('event').where('event.user_id = :userId', { userId });
     const past = order === 'ASC' ? '>' : '<';
     if (cursor) query.andWhere(`(event.created_at ${past} :at OR (event.created_at = :at AND event.id ${past} :id))`, cursor);
     return query.orderBy('event.created_at', order).addOrderBy('event.id', order).take(limit).getMany();

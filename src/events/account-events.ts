@@ -1,4 +1,7 @@
-/** Events of account changes, emitted in process after the change is committed. Ids and facts, never secrets. */
+/**
+ * Events of account changes: recorded in the change's transaction (the outbox), emitted in process once it
+ * committed, and relayed to the broker. Ids and facts, never secrets.
+ */
 export const AccountEvents = {
   profileUpdated: 'profile.updated',
   emailChanged: 'profile.email_changed',
@@ -6,6 +9,8 @@ export const AccountEvents = {
   avatarChanged: 'profile.avatar_changed',
   userDeleted: 'user.deleted',
 } as const;
+
+export type AccountEventName = (typeof AccountEvents)[keyof typeof AccountEvents];
 
 export interface ProfileUpdatedEvent {
   userId: string;

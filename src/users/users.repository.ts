@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { type EntityManager, In, Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { emailLookupKey } from '../common/validation/email';
+import { type Db, type Transaction, TransactionRunner } from '../database/transaction-runner';
 import { uniqueViolationText } from '../database/unique-violation';
 import { UserEntity } from './user.entity';
 
@@ -42,20 +42,24 @@ export function asUniqueViolation(error: unknown): UniqueViolation {
 
 /** The account record store. No HTTP, no policy: callers decide what a conflict means. */
 @Injectable()
-export class UsersService {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+export class UsersRepository {
+  constructor(private readonly database: TransactionRunner) {}
 
-  findById(id: string, manager?: EntityManager): Promise<UserEntity | null> {
-    return (manager ? manager.getRepository(UserEntity) : this.users).findOneBy({ id });
+  private users(db?: Db): Repository<UserEntity> {
+    return this.database.repository(UserEntity, db);
+  }
+
+  findById(id: string, db?: Db): Promise<UserEntity | null> {
+    return this.users(db).findOneBy({ id });
   }
 
   findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ emailNormalized: emailLookupKey(email) });
+    return this.users().findOneBy({ emailNormalized: emailLookupKey(email) });
   }
 
   /** The user with the password hash, which is otherwise never loaded. */
   findByEmailWithPassword(email: string): Promise<UserEntity | null> {
-    return this.users
+    return this.users()
       .createQueryBuilder('user')
       .addSelect('user.passwordHash')
       .where('user.emailNormalized = :key', { key: emailLookupKey(email) })
@@ -63,40 +67,40 @@ export class UsersService {
   }
 
   async getPasswordHash(userId: string): Promise<string | null> {
-    const row = await this.users.createQueryBuilder('user').select('user.passwordHash').where('user.id = :userId', { userId }).getOne();
+    const row = await this.users().createQueryBuilder('user').select('user.passwordHash').where('user.id = :userId', { userId }).getOne();
     return row?.passwordHash ?? null;
   }
 
   async isUsernameTaken(username: string): Promise<boolean> {
-    return (await this.users.countBy({ username: username.toLowerCase() })) > 0;
+    return (await this.users().countBy({ username: username.toLowerCase() })) > 0;
   }
 
   /** Marks the address verified if it is still the account's address; false when it no longer is. */
-  async markEmailVerified(userId: string, email: string, manager?: EntityManager): Promise<boolean> {
-    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+  async markEmailVerified(userId: string, email: string, db?: Db): Promise<boolean> {
+    const repository = this.users(db);
     const result = await repository.update({ id: userId, emailNormalized: emailLookupKey(email) }, { emailVerified: true, updatedAt: new Date() });
     return result.affected === 1;
   }
 
   /** Applies the changes and returns the fresh row; throws UniqueViolation when the username is taken. */
-  async updateProfile(userId: string, changes: ProfileChanges): Promise<UserEntity> {
+  async updateProfile(userId: string, changes: ProfileChanges, tx: Transaction): Promise<UserEntity> {
     try {
-      await this.users.update({ id: userId }, { ...changes, updatedAt: new Date() });
+      await this.users(tx).update({ id: userId }, { ...changes, updatedAt: new Date() });
     } catch (error) {
       throw asUniqueViolation(error);
     }
-    return this.users.findOneByOrFail({ id: userId });
+    return this.users(tx).findOneByOrFail({ id: userId });
   }
 
   /** `null` makes the password stop working (the account then signs in through a reset link or a provider). */
-  async setPasswordHash(userId: string, passwordHash: string | null, manager: EntityManager): Promise<void> {
+  async setPasswordHash(userId: string, passwordHash: string | null, tx: Transaction): Promise<void> {
     const now = new Date();
     // passwordChangedAt is also what says the account has a password (the profile's identityProviders).
-    await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: passwordHash === null ? null : now, updatedAt: now });
+    await this.users(tx).update({ id: userId }, { passwordHash, passwordChangedAt: passwordHash === null ? null : now, updatedAt: now });
   }
 
-  async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, manager?: EntityManager): Promise<void> {
-    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+  async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, db?: Db): Promise<void> {
+    const repository = this.users(db);
     await repository.update({ id: userId }, { pendingEmail: pending?.email ?? null, pendingEmailExpiresAt: pending?.expiresAt ?? null });
   }
 
@@ -104,8 +108,8 @@ export class UsersService {
    * Makes `email` the account's address and clears any pending change. The unique index is the final word on
    * who owns an address: a collision throws UniqueViolation('email').
    */
-  async replaceEmail(userId: string, email: string, verified: boolean, manager?: EntityManager): Promise<void> {
-    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+  async replaceEmail(userId: string, email: string, verified: boolean, db?: Db): Promise<void> {
+    const repository = this.users(db);
     try {
       await repository.update(
         { id: userId },
@@ -120,43 +124,43 @@ export class UsersService {
    * Points the user at a new avatar version (or none) and returns the version it replaced. The conditional
    * update keeps two racing uploads from both believing they replaced the same old version.
    */
-  async switchAvatar(userId: string, version: string | null): Promise<{ user: UserEntity; replaced: string | null } | null> {
+  async switchAvatar(userId: string, version: string | null, tx: Transaction): Promise<{ user: UserEntity; replaced: string | null } | null> {
     for (;;) {
-      const current = await this.findById(userId);
+      const current = await this.findById(userId, tx);
       if (!current) return null;
       const now = new Date();
-      const result = await this.users
+      const result = await this.users(tx)
         .createQueryBuilder()
         .update(UserEntity)
         .set({ avatarVersion: version, avatarUpdatedAt: version ? now : null, updatedAt: now })
         .where('id = :userId', { userId })
         .andWhere(current.avatarVersion === null ? 'avatar_version IS NULL' : 'avatar_version = :old', { old: current.avatarVersion })
         .execute();
-      if (result.affected === 1) return { user: (await this.findById(userId)) as UserEntity, replaced: current.avatarVersion };
+      if (result.affected === 1) return { user: (await this.findById(userId, tx)) as UserEntity, replaced: current.avatarVersion };
     }
   }
 
   /** Every user's current avatar version, for the sweep of orphaned files. */
   async avatarVersionsOf(userIds: string[]): Promise<Map<string, string | null>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.users.find({ select: { id: true, avatarVersion: true }, where: { id: In(userIds) } });
+    const rows = await this.users().find({ select: { id: true, avatarVersion: true }, where: { id: In(userIds) } });
     return new Map(rows.map((row) => [row.id, row.avatarVersion]));
   }
 
   /** Deletes the user; the database cascades to every row that belongs to them. */
-  async delete(userId: string, manager: EntityManager): Promise<void> {
-    await manager.getRepository(UserEntity).delete({ id: userId });
+  async delete(userId: string, tx: Transaction): Promise<void> {
+    await this.users(tx).delete({ id: userId });
   }
 
   /** Deletes the user only while its address is still unverified (a verification racing with this wins). */
-  async deleteUnverified(userId: string, manager: EntityManager): Promise<boolean> {
-    const result = await manager.getRepository(UserEntity).delete({ id: userId, emailVerified: false });
+  async deleteUnverified(userId: string, tx: Transaction): Promise<boolean> {
+    const result = await this.users(tx).delete({ id: userId, emailVerified: false });
     return result.affected === 1;
   }
 
   /** Inserts the user; throws UniqueViolation when the email or username is already taken. */
-  async create(data: NewUser, manager?: EntityManager): Promise<UserEntity> {
-    const repository = manager ? manager.getRepository(UserEntity) : this.users;
+  async create(data: NewUser, db?: Db): Promise<UserEntity> {
+    const repository = this.users(db);
     const now = new Date();
     const user = repository.create({
       id: randomUUID(),

@@ -1,0 +1,20 @@
+import { Column, type ColumnOptions } from 'typeorm';
+import type { DatabaseKind } from '../config/database.config';
+
+/** The options objects of every timestamp column; TypeORM keeps these very objects in its metadata. */
+const timestampColumns: ColumnOptions[] = [];
+
+/**
+ * A point in time: `timestamptz` on PostgreSQL, `datetime` on SQLite. The type is set by
+ * useTimestampTypes() from the settings the connection is opened with, before TypeORM builds its metadata.
+ */
+export function TimestampColumn(options: Omit<ColumnOptions, 'type'>): PropertyDecorator {
+  const own: ColumnOptions = { ...options, type: 'datetime' };
+  timestampColumns.push(own);
+  return Column(own);
+}
+
+export function useTimestampTypes(kind: DatabaseKind): void {
+  const type = kind === 'postgres' ? 'timestamptz' : 'datetime';
+  for (const column of timestampColumns) column.type = type;
+}
