@@ -13,6 +13,7 @@ import { requestIdFor } from './common/http/request-id';
 import { sendError } from './common/http/send-error';
 import { isUtf8JsonType, parseJsonBody } from './common/http/json-body';
 import { refuseCrossSiteCookieRequests } from './common/http/cross-site';
+import { AllExceptionsFilter } from './common/http/all-exceptions.filter';
 import { AppError } from './common/errors/app-error';
 import { acceptsMultipart } from './avatar/avatar-upload';
 import { type AppConfig, parseAppConfig } from './config/app.config';
@@ -106,6 +107,9 @@ function acceptJsonBodiesOnly(app: NestFastifyApplication): void {
 
 /** Everything about the HTTP surface that is not a route: shared by main.ts and the tests. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  // The routes carry their own filter (ServiceContract); this one gives the contract's shape to what happens
+  // before a route: an unknown path, a refused body.
+  app.useGlobalFilters(new AllExceptionsFilter());
   acceptJsonBodiesOnly(app);
   await configureProfileHttp(app);
   // Nest's own security headers (helmet 8 defaults) are computed once; @fastify/helmet rebuilt helmet and

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -20,6 +21,7 @@ export interface VerifiedToken {
  * Errors carry the contract's codes (ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED, SESSION_REVOKED, …).
  */
 @ApiExcludeController()
+@ServiceContract()
 @Controller()
 export class AuthMessagesController {
   constructor(private readonly authenticator: AccessTokenAuthenticator) {}

@@ -1,20 +1,18 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
-import { EmailTokenDto } from './dto/email-token.dto';
-import { EmailChangeService } from './email-change/email-change.service';
 import { LoginDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from './dto/register.dto';
 import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from './guards/authenticated.decorator';
 import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from './guards/optional-credentials.decorator';
 import { LoginService } from './login.service';
-import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
+import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import type { SessionTokens } from './session-tokens';
 import { AuthCookies } from './tokens/auth-cookies';
@@ -23,12 +21,12 @@ import { readRefreshToken } from './tokens/token-transport';
 /** The credential routes that need no access token: each is rate-limited per IP except logout. */
 @ApiTags('auth')
 @Public()
+@ServiceContract()
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly registration: RegistrationService,
     private readonly login: LoginService,
-    private readonly emailChange: EmailChangeService,
     private readonly cookies: AuthCookies,
     private readonly profiles: ProfileMapper,
   ) {}
@@ -101,32 +99,6 @@ export class AuthController {
   async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.login.logout(request, dto.refreshToken, requestOrigin(request));
     this.cookies.clearAll(reply);
-  }
-
-  @ApiOperation({
-    summary: 'Confirm an email address with the token from the mailed link',
-    description: 'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
-  @ApiTags('email')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('email/verify')
-  @HttpCode(HttpStatus.OK)
-  async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.present(await this.emailChange.verify(dto.token, requestOrigin(request)));
-  }
-
-  @ApiOperation({
-    summary: 'Undo an email change with the token mailed to the old address',
-    description: 'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
-  @ApiTags('email')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('email/revert')
-  @HttpCode(HttpStatus.OK)
-  async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.present(await this.emailChange.revert(dto.token, requestOrigin(request)));
   }
 
   private async respondWithSession(reply: FastifyReply, tokens: SessionTokens): Promise<TokenResponseDto> {

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JWK } from 'jose';
@@ -8,6 +9,7 @@ import { SigningKeysService } from './keys/signing-keys.service';
 /** Outside /api: other services fetch the public keys here to verify access tokens themselves. */
 @ApiTags('keys')
 @Public()
+@ServiceContract()
 @Controller('.well-known')
 export class JwksController {
   constructor(private readonly keys: SigningKeysService) {}

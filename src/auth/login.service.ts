@@ -4,7 +4,7 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { PasswordAttempts } from './password/password-attempts.service';
+import { PasswordService } from './password/password.service';
 import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
 import type { SessionEntity } from './sessions/session.entity';
@@ -19,7 +19,7 @@ export class LoginService {
     private readonly users: UsersRepository,
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
-    private readonly attempts: PasswordAttempts,
+    private readonly passwords: PasswordService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly signInAlerts: SignInAlertsService,
   ) {}
@@ -31,7 +31,7 @@ export class LoginService {
    */
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     const user = await this.users.findByEmailWithPassword(email);
-    const valid = await this.attempts.check(email, client.ip, password, user?.passwordHash);
+    const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
     if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;

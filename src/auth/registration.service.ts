@@ -7,10 +7,9 @@ import { UsernamePolicy } from '../users/username-policy';
 import { UniqueViolation, UsersRepository } from '../users/users.repository';
 import type { RegisterDto } from './dto/register.dto';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
-import { PasswordHasher } from './password/password-hasher.service';
-import { PasswordPolicy } from './password/password-policy.service';
-import { limitMailsToAddress } from './rate-limit/address-mail-limit';
-import { RateLimiter } from './rate-limit/rate-limiter.service';
+import { PasswordService } from './password/password.service';
+import { limitMailsToAddress } from '../rate-limit/address-mail-limit';
+import { RateLimiter } from '../rate-limit/rate-limiter.service';
 
 /** Creating accounts and confirming their addresses. */
 @Injectable()
@@ -18,8 +17,7 @@ export class RegistrationService {
   constructor(
     private readonly users: UsersRepository,
     private readonly usernames: UsernamePolicy,
-    private readonly hasher: PasswordHasher,
-    private readonly policy: PasswordPolicy,
+    private readonly passwords: PasswordService,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
     private readonly limiter: RateLimiter,
@@ -33,8 +31,7 @@ export class RegistrationService {
   async register(dto: RegisterDto): Promise<void> {
     const username = dto.username ?? null;
     await this.usernames.assertAvailable(username);
-    await this.policy.assertAcceptable(dto.password, { email: dto.email, username });
-    const passwordHash = await this.hasher.hash(dto.password);
+    const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username });
     let user: UserEntity;
     try {
       user = await this.usernames.claim(() => this.users.create({ email: dto.email, passwordHash, username, displayName: dto.displayName ?? null }));

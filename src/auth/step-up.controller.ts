@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,12 +11,13 @@ import { Authenticated } from './guards/authenticated.decorator';
 import { CurrentAuth } from './guards/current-auth.decorator';
 import { OidcFlowCookie } from './oidc/oidc-flow-cookie';
 import { OidcFlowStarter } from './oidc/oidc-flow-starter.service';
-import { AuthIpRateLimitGuard } from './rate-limit/auth-ip-rate-limit.guard';
+import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { StepUpService } from './step-up.service';
 import { AuthCookies } from './tokens/auth-cookies';
 
 @ApiTags('auth')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/step-up')
 export class StepUpController {
   constructor(

@@ -3,7 +3,7 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
-import { PasswordAttempts } from './password/password-attempts.service';
+import { PasswordService } from './password/password.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
 
 /** Re-authentication with the password, for sensitive operations. */
@@ -11,7 +11,7 @@ import { type IssuedToken, TokenService } from './tokens/token.service';
 export class StepUpService {
   constructor(
     private readonly users: UsersRepository,
-    private readonly attempts: PasswordAttempts,
+    private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsRepository,
   ) {}
@@ -20,7 +20,7 @@ export class StepUpService {
   async stepUpWithPassword(auth: AuthContext, password: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
     const hash = await this.users.getPasswordHash(auth.userId);
     if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
-    if (!(await this.attempts.check(auth.user.email, origin.ip, password, hash))) {
+    if (!(await this.passwords.check(auth.user.email, origin.ip, password, hash))) {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin);
       throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
     }

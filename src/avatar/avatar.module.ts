@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
 import type { Settings } from '../config/settings-token';
 import { avatarConfig } from '../config/avatar.config';
+import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AvatarPipeline } from './avatar-pipeline';
+import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { AvatarService } from './avatar.service';
 import { AvatarsController } from './avatars.controller';
+import { MyAvatarController } from './my-avatar.controller';
 import { AvatarStorage } from './storage/avatar-storage';
 import { LocalAvatarStorage } from './storage/local-avatar.storage';
 
+/** The avatar: a user's upload and removal, the image pipeline, its storage (disk or S3) and the public route. */
 @Module({
-  imports: [UsersModule, EventsModule],
-  controllers: [AvatarsController],
+  imports: [UsersModule, EventsModule, AuthModule, RateLimitModule],
+  controllers: [AvatarsController, MyAvatarController],
   providers: [
+    AvatarUploadRateLimitGuard,
     AvatarPipeline,
     AvatarService,
     {

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
@@ -18,6 +19,7 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 /** Public avatar images: immutable per URL, since every upload gets a new version. */
 @ApiTags('avatar')
 @Public()
+@ServiceContract()
 @Controller('avatars')
 export class AvatarsController {
   constructor(private readonly avatars: AvatarService) {}

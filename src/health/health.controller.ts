@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
@@ -8,6 +9,7 @@ import { HealthService } from './health.service';
 
 @ApiTags('operations')
 @Public()
+@ServiceContract()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}

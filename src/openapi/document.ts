@@ -48,10 +48,27 @@ export function buildOpenApiDocument(app: NestFastifyApplication, options: Docum
     .setVersion('1.0')
     .addServer(options.serverUrl, 'This service')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token (typ at+jwt), from login or refresh' }, BEARER_SECURITY)
-    .addCookieAuth(ACCESS_COOKIE, { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE, description: 'The access token cookie (HttpOnly: set by login, sent by browsers on this origin)' }, ACCESS_COOKIE_SECURITY)
-    .addCookieAuth(REFRESH_COOKIE, { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE, description: 'The refresh token cookie (HttpOnly, set by login and refresh)' }, REFRESH_COOKIE_SECURITY)
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Step-Up-Token', description: 'Step-up token (typ step-up+jwt), from POST /api/auth/step-up' }, STEP_UP_SECURITY);
+    .addCookieAuth(
+      ACCESS_COOKIE,
+      { type: 'apiKey', in: 'cookie', name: ACCESS_COOKIE, description: 'The access token cookie (HttpOnly: set by login, sent by browsers on this origin)' },
+      ACCESS_COOKIE_SECURITY,
+    )
+    .addCookieAuth(
+      REFRESH_COOKIE,
+      { type: 'apiKey', in: 'cookie', name: REFRESH_COOKIE, description: 'The refresh token cookie (HttpOnly, set by login and refresh)' },
+      REFRESH_COOKIE_SECURITY,
+    )
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Step-Up-Token', description: 'Step-up token (typ step-up+jwt), from POST /api/auth/step-up' },
+      STEP_UP_SECURITY,
+    );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   // The error body is referenced by the responses exactDocument() builds, not by any decorator.
-  return exactDocument(SwaggerModule.createDocument(app, builder.build(), { extraModels: [ErrorBodyDto] }));
+  return exactDocument(
+    SwaggerModule.createDocument(app, builder.build(), {
+      extraModels: [ErrorBodyDto],
+      // The handler's name alone (unique across the service): generated clients keep their method names when code moves between classes.
+      operationIdFactory: (_controller: string, method: string) => method,
+    }),
+  );
 }

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MessagePattern, Payload } from '@nestjs/microservices';
@@ -24,6 +25,7 @@ export interface PublicProfile {
 
 /** `profile.get` on the broker. Unknown users answer NOT_FOUND. */
 @ApiExcludeController()
+@ServiceContract()
 @Controller()
 export class ProfileMessagesController {
   constructor(

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -10,18 +11,18 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
-import { AccountSecurityService } from './account-security.service';
-import { ChangePasswordDto } from './dto/change-password.dto';
+import { AccountDeletionService } from './account-deletion.service';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { ProfileService } from './profile.service';
 
 @ApiTags('profile')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me')
 export class ProfileController {
   constructor(
     private readonly profiles: ProfileService,
-    private readonly accountSecurity: AccountSecurityService,
+    private readonly accountDeletion: AccountDeletionService,
     private readonly cookies: AuthCookies,
     private readonly mapper: ProfileMapper,
   ) {}
@@ -44,20 +45,6 @@ export class ProfileController {
   }
 
   @ApiOperation({
-    summary: 'Set a new password (step-up)',
-    description:
-      'Every other session of the user is ended at once; this one continues. A "password changed" mail goes to the account address (a mail failure never fails the change).',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'PASSWORD_POLICY_VIOLATION')
-  @ApiTags('password')
-  @RequiresStepUp()
-  @Put('password')
-  @HttpCode(HttpStatus.NO_CONTENT)
-  async changeMyPassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.accountSecurity.changePassword(auth, dto.newPassword, requestOrigin(request));
-  }
-
-  @ApiOperation({
     summary: 'Delete my account (step-up)',
     description:
       'Removes the user and every row of theirs, ends all sessions, clears the three token cookies; the email and username can be registered again. A goodbye mail is sent.',
@@ -66,7 +53,7 @@ export class ProfileController {
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
   async deleteMyAccount(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.accountSecurity.deleteAccount(auth.user);
+    await this.accountDeletion.deleteAccount(auth.user);
     this.cookies.clearAll(reply);
   }
 }

@@ -63,7 +63,7 @@ describe('Swagger UI in a real browser', { skip }, () => {
     await page.locator('.auth-container').first().locator('input').first().fill(user.accessToken);
     await page.locator('.auth-container').first().locator('button.authorize').click();
     await page.locator('.btn-done, button.close-modal').first().click();
-    const operation = page.locator('#operations-profile-ProfileController_getMyProfile');
+    const operation = page.locator('#operations-profile-getMyProfile');
     assert.equal(await tryOut(operation), '200');
     assert.match((await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '', new RegExp(user.userId));
     assert.deepEqual(blocked, [], 'Swagger UI runs under the Content-Security-Policy');
@@ -73,8 +73,8 @@ describe('Swagger UI in a real browser', { skip }, () => {
     const { email, password } = await registerUser(t);
     const page = await browser.newPage();
     await page.goto(`${baseUrl}/api/docs`);
-    assert.equal(await tryOut(page.locator('#operations-auth-AuthController_signIn'), JSON.stringify({ email, password })), '200');
-    assert.equal(await tryOut(page.locator('#operations-profile-ProfileController_getMyProfile')), '401', 'no cookie from the UI\'s own login was sent');
+    assert.equal(await tryOut(page.locator('#operations-auth-signIn'), JSON.stringify({ email, password })), '200');
+    assert.equal(await tryOut(page.locator('#operations-profile-getMyProfile')), '401', 'no cookie from the UI\'s own login was sent');
   });
 
   it('shows an avatar on a page of another origin', async () => {

@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { STRONG_PASSWORD, uniqueEmail } from '../helpers/factories';
 
-describe('examples/host-app: ProfileModule.forRoot inside another application', () => {
+describe('examples/host-app: ProfileServiceModule.forRoot inside another application', () => {
   let app: NestFastifyApplication;
   let http: ReturnType<typeof request>;
   before(async () => {
@@ -34,4 +34,26 @@ describe('examples/host-app: ProfileModule.forRoot inside another application', 
     assert.equal(refused.status, 401);
     assert.equal(refused.body.code, 'AUTHENTICATION_REQUIRED');
   });
+
+  it('leaves the host its own validation and errors on its own routes, and keeps the contract on the profile routes', async () => {
+    // The host's lenient pipe: an unknown field passes; a missing one is refused in the host's own shape.
+    const greeted = await http.post('/api/hello').send({ name: 'Ada', extra: true });
+    assert.equal(greeted.status, 201);
+    assert.deepEqual(greeted.body, { hello: 'Ada' });
+    const invalid = await http.post('/api/hello').send({});
+    assert.equal(invalid.status, 400);
+    assert.ok('hostError' in invalid.body && !('code' in invalid.body), JSON.stringify(invalid.body));
+    const refused = await http.get('/api/hello/refused');
+    assert.deepEqual(refused.body, { hostError: 'the host says no' });
+
+    // The profile routes answer in the contract's shape, with its strict validation.
+    const email = uniqueEmail('host-contract');
+    assert.equal((await http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD })).status, 201);
+    const login = await http.post('/api/auth/login').send({ email, password: STRONG_PASSWORD });
+    const unknownField = await http.put('/api/auth/users/me').set('Authorization', `Bearer ${login.body.accessToken}`).send({ displayName: 'Ada', role: 'admin' });
+    assert.equal(unknownField.status, 400);
+    assert.equal(unknownField.body.code, 'VALIDATION_FAILED');
+    assert.ok(unknownField.body.details.fields.role, JSON.stringify(unknownField.body));
+  });
 });
+

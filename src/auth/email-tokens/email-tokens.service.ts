@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { In, IsNull, MoreThan, type Repository } from 'typeorm';
 import { AppError } from '../../common/errors/app-error';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { UsersRepository } from '../../users/users.repository';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
 
@@ -18,7 +19,10 @@ export function invalidEmailToken(): AppError {
 /** Single-use, expiring, hashed link tokens. A new token for the same user and purpose supersedes the old one. */
 @Injectable()
 export class EmailTokensService {
-  constructor(private readonly database: TransactionRunner) {}
+  constructor(
+    private readonly database: TransactionRunner,
+    private readonly users: UsersRepository,
+  ) {}
 
   private tokens(db?: Db): Repository<EmailTokenEntity> {
     return this.database.repository(EmailTokenEntity, db);
@@ -72,6 +76,17 @@ export class EmailTokensService {
   findOpen(token: string, purposes: EmailTokenPurpose[], db?: Db): Promise<EmailTokenEntity | null> {
     const repository = this.tokens(db);
     return repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  }
+
+  /**
+   * Ends a pending email change: its link stops working and the profile no longer shows it. Inside the caller's
+   * transaction when one is given (a new password, a reset, signing out everywhere, an undo).
+   */
+  async cancelPendingChange(userId: string, within?: Transaction): Promise<void> {
+    await this.database.run(async (tx) => {
+      await this.cancel(userId, 'change', tx);
+      await this.users.setPendingEmail(userId, null, tx);
+    }, within);
   }
 
   /** Makes the user's open tokens of this purpose stop working. */

@@ -6,12 +6,13 @@ import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email'
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../events/account-events';
+import { AccountEvents, type UserEventPayload } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../../users/users.repository';
+import { ProviderLinking } from '../linked-providers/provider-linking.service';
 import { LoginService } from '../login.service';
 import { SignInAlertsService } from '../sign-in-alerts.service';
 import type { SessionTokens } from '../session-tokens';
@@ -20,6 +21,7 @@ import { type IssuedToken, TokenService } from '../tokens/token.service';
 import type { OidcFlowEntity } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
 import { OidcProviders } from './oidc-providers.service';
+import { CallbackFailure, type ProviderIdentity } from './callback-failure';
 import { withError } from './redirect-allowlist';
 
 /** Where the browser goes next, and what the callback hands it on the way (as cookies). */
@@ -27,36 +29,6 @@ export interface CallbackOutcome {
   redirect: string;
   session?: SessionTokens;
   stepUp?: IssuedToken;
-}
-
-/** The `error=` codes a redirect back may carry; the client shows its own message for each. */
-export type CallbackError =
-  | 'invalid_state'
-  | 'access_denied'
-  | 'provider_error'
-  | 'provider_unavailable'
-  | 'invalid_response'
-  | 'email_not_verified'
-  | 'account_exists'
-  | 'identity_in_use'
-  | 'provider_already_linked'
-  | 'identity_not_linked'
-  | 'stale_authentication'
-  | 'session_revoked';
-
-class CallbackFailure extends Error {
-  constructor(readonly error: CallbackError) {
-    super(error);
-  }
-}
-
-/** What this service takes from a validated ID token. */
-interface ProviderIdentity {
-  subject: string;
-  email: string | null;
-  emailVerified: boolean;
-  name: string | null;
-  authTime: number | null;
 }
 
 // How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
@@ -87,6 +59,7 @@ export class OidcCallbackService {
     private readonly mail: MailService,
     private readonly outbox: Outbox,
     private readonly signInAlerts: SignInAlertsService,
+    private readonly linking: ProviderLinking,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
 
@@ -211,20 +184,7 @@ export class OidcCallbackService {
   }
 
   private async link(provider: OidcProviderConfig, flow: OidcFlowEntity, identity: ProviderIdentity, origin: RequestOrigin): Promise<void> {
-    const owner = await this.liveUser(flow);
-    const existing = await this.identities.findBySubject(provider.id, identity.subject);
-    if (existing) throw new CallbackFailure(existing.userId === owner.id ? 'provider_already_linked' : 'identity_in_use');
-    try {
-      await this.database.run(async (tx) => {
-        await this.identities.link({ userId: owner.id, provider: provider.id, subject: identity.subject, email: identity.email }, tx);
-        await this.securityEvents.record(owner.id, 'provider_linked', origin, tx, { provider: provider.id });
-        await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
-      });
-    } catch (error) {
-      if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
-      throw error;
-    }
-    await this.mail.notify(this.mail.providerLinked(owner.email, provider.name));
+    await this.linking.link(provider, await this.liveUser(flow), identity, origin);
   }
 
   /** A step-up token for the session that started the flow, if the provider just re-authenticated the linked identity. */

@@ -1,3 +1,4 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Controller, Get, HttpStatus, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -6,7 +7,7 @@ import { AppError } from '../../common/errors/app-error';
 import { Public } from '../../common/decorators/public.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
 import { OidcProviderDto } from '../dto/oidc.dto';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
+import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
 import { AuthCookies } from '../tokens/auth-cookies';
 import { OidcCallbackService } from './oidc-callback.service';
 import { OidcFlowCookie } from './oidc-flow-cookie';
@@ -16,6 +17,7 @@ import { OidcProviders } from './oidc-providers.service';
 /** Sign-in with an OpenID Connect provider, and the callback every flow (sign-in, link, step-up) returns to. */
 @ApiTags('providers')
 @Public()
+@ServiceContract()
 @Controller('auth/oidc')
 export class OidcController {
   constructor(
@@ -44,7 +46,7 @@ export class OidcController {
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @UseGuards(AuthIpRateLimitGuard)
   @Get(':provider/login')
-  async signIn(
+  async startProviderSignIn(
     @Param('provider') providerId: string,
     @Query('redirect') redirect: unknown,
     @Req() request: FastifyRequest,

@@ -3,7 +3,7 @@ import type { Settings } from '../../config/settings-token';
 import { rateLimitSubject } from '../../common/http/client-ip';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { RateLimiter } from '../../rate-limit/rate-limiter.service';
 import { PasswordHasher } from './password-hasher.service';
 
 /**

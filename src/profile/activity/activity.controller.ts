@@ -1,3 +1,4 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../../auth/guards/auth-context';
@@ -9,6 +10,7 @@ import { SecurityEventsPageDto, SecurityEventsQueryDto } from './security-events
 
 @ApiTags('activity')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/security-events')
 export class ActivityController {
   constructor(private readonly activity: ActivityService) {}

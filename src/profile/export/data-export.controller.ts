@@ -1,3 +1,4 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Controller, Get, Req, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -11,6 +12,7 @@ import { DataExportService } from './data-export.service';
 
 @ApiTags('profile')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/export')
 export class DataExportController {
   constructor(private readonly exports: DataExportService) {}

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '../../config/settings-token';
 import type { AuthContext } from '../../auth/guards/auth-context';
-import { RateLimiter } from '../../auth/rate-limit/rate-limiter.service';
+import { RateLimiter } from '../../rate-limit/rate-limiter.service';
 import { SessionsService } from '../../auth/sessions/sessions.service';
 import { authConfig } from '../../config/auth.config';
 import { ProfileMapper } from '../../users/profile.mapper';

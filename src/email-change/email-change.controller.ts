@@ -1,7 +1,8 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EmailChangeService } from '../auth/email-change/email-change.service';
+import { EmailChangeService } from './email-change.service';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
@@ -13,8 +14,9 @@ import { ChangeEmailDto, EmailChangeAppliedDto, EmailChangePendingDto } from './
 
 @ApiTags('email')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/email')
-export class EmailController {
+export class EmailChangeController {
   constructor(
     private readonly emailChange: EmailChangeService,
     private readonly profiles: ProfileMapper,

@@ -1,20 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import type { Settings } from '../../config/settings-token';
-import { AppError } from '../../common/errors/app-error';
-import { emailLookupKey } from '../../common/validation/email';
-import { authConfig } from '../../config/auth.config';
-import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { UserIdentitiesRepository } from '../../users/user-identities.repository';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import type { UserEntity } from '../../users/user.entity';
-import { UniqueViolation, UsersRepository } from '../../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
-import { PasswordResetService } from '../password-reset/password-reset.service';
+import { type Transaction, TransactionRunner } from '../database/transaction-runner';
+import type { Settings } from '../config/settings-token';
+import { AppError } from '../common/errors/app-error';
+import { emailLookupKey } from '../common/validation/email';
+import { authConfig } from '../config/auth.config';
+import { MailService } from '../mail/mail.service';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../events/account-events';
+import { Outbox } from '../events/outbox';
+import { UserIdentitiesRepository } from '../users/user-identities.repository';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import type { UserEntity } from '../users/user.entity';
+import { UniqueViolation, UsersRepository } from '../users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '../auth/email-tokens/email-tokens.service';
+import { PasswordResetService } from '../auth/password/reset/password-reset.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { SessionsService } from '../sessions/sessions.service';
+import { SessionsService } from '../auth/sessions/sessions.service';
 
 export type EmailChangeRequest =
   { verificationRequired: true; pendingEmail: { email: string; expiresAt: Date } } | { verificationRequired: false; user: UserEntity };
@@ -90,12 +90,9 @@ export class EmailChangeService {
     return token;
   }
 
-  /** The pending change's link stops working; inside the caller's transaction when one is given. */
-  async cancelPendingChange(userId: string, within?: Transaction): Promise<void> {
-    await this.database.run(async (tx) => {
-      await this.emailTokens.cancel(userId, 'change', tx);
-      await this.users.setPendingEmail(userId, null, tx);
-    }, within);
+  /** The pending change's link stops working (nothing pending: nothing to do). */
+  cancelPendingChange(userId: string): Promise<void> {
+    return this.emailTokens.cancelPendingChange(userId);
   }
 
   /**
@@ -137,7 +134,7 @@ export class EmailChangeService {
       const used = await this.emailTokens.consume(token, ['revert'], tx);
       await this.switchEmail(used.userId, used.email, tx);
       await this.emailTokens.cancel(used.userId, 'revert', tx);
-      await this.cancelPendingChange(used.userId, tx);
+      await this.emailTokens.cancelPendingChange(used.userId, tx);
       await this.sessions.revokeAllExcept(used.userId, null, tx);
       const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, tx);
       if (unlinked.length > 0) await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(used.userId));

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../database/transaction-runner';
-import { OidcProviders } from '../auth/oidc/oidc-providers.service';
-import { AppError } from '../common/errors/app-error';
-import { MailService } from '../mail/mail.service';
-import { AccountEvents, identityProvidersChanged } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import { UserIdentitiesRepository } from '../users/user-identities.repository';
-import type { LinkedIdentity } from '../users/user-identity.entity';
-import type { UserEntity } from '../users/user.entity';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { OidcProviders } from '../oidc/oidc-providers.service';
+import { AppError } from '../../common/errors/app-error';
+import { MailService } from '../../mail/mail.service';
+import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { UserIdentitiesRepository } from '../../users/user-identities.repository';
+import type { LinkedIdentity } from '../../users/user-identity.entity';
+import type { UserEntity } from '../../users/user.entity';
 
 /** Removing a linked provider; linking runs through the provider's flow (OidcFlowStarter and its callback). */
 @Injectable()

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../database/transaction-runner';
-import { EmailChangeService } from '../auth/email-change/email-change.service';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { SessionsService } from '../auth/sessions/sessions.service';
-import { AppError } from '../common/errors/app-error';
-import { isUuid } from '../common/validation/uuid';
-import { MailService } from '../mail/mail.service';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import type { SessionResponseDto } from './dto/session-response.dto';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { EmailTokensService } from '../email-tokens/email-tokens.service';
+import type { AuthContext } from '../guards/auth-context';
+import { SessionsService } from './sessions.service';
+import { AppError } from '../../common/errors/app-error';
+import { isUuid } from '../../common/validation/uuid';
+import { MailService } from '../../mail/mail.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import type { SessionResponseDto } from './session-response.dto';
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
 @Injectable()
@@ -15,7 +15,7 @@ export class MySessionsService {
   constructor(
     private readonly database: TransactionRunner,
     private readonly sessions: SessionsService,
-    private readonly emailChange: EmailChangeService,
+    private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsRepository,
   ) {}
@@ -47,7 +47,7 @@ export class MySessionsService {
     const { user, sessionId: currentSessionId } = auth;
     await this.database.run(async (tx) => {
       await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
-      await this.emailChange.cancelPendingChange(user.id, tx);
+      await this.emailTokens.cancelPendingChange(user.id, tx);
       await this.securityEvents.record(user.id, 'sessions_revoked', origin, tx);
     });
     const providers = auth.identities.map((identity) => identity.provider);

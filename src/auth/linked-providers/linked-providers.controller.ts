@@ -1,23 +1,25 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AuthorizationUrlResponseDto, OidcRedirectDto } from '../auth/dto/oidc.dto';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
-import { OidcFlowCookie } from '../auth/oidc/oidc-flow-cookie';
-import { OidcFlowStarter } from '../auth/oidc/oidc-flow-starter.service';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { ProfileMapper } from '../users/profile.mapper';
+import { AuthorizationUrlResponseDto, OidcRedirectDto } from '../dto/oidc.dto';
+import type { AuthContext } from '../guards/auth-context';
+import { Authenticated } from '../guards/authenticated.decorator';
+import { CurrentAuth } from '../guards/current-auth.decorator';
+import { RequiresStepUp } from '../guards/requires-step-up.decorator';
+import { OidcFlowCookie } from '../oidc/oidc-flow-cookie';
+import { OidcFlowStarter } from '../oidc/oidc-flow-starter.service';
+import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../../common/http/client-ip';
+import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
+import { ProfileMapper } from '../../users/profile.mapper';
 import { LinkedProvidersService } from './linked-providers.service';
 
 @ApiTags('providers')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/providers')
-export class IdentityProvidersController {
+export class LinkedProvidersController {
   constructor(
     private readonly starter: OidcFlowStarter,
     private readonly flowCookie: OidcFlowCookie,

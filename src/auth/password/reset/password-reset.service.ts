@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import type { Settings } from '../../config/settings-token';
-import { emailLookupKey } from '../../common/validation/email';
-import { authConfig } from '../../config/auth.config';
-import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { UserIdentitiesRepository } from '../../users/user-identities.repository';
-import { UsersRepository } from '../../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../email-tokens/email-tokens.service';
-import { PasswordHasher } from '../password/password-hasher.service';
-import { PasswordPolicy } from '../password/password-policy.service';
-import { limitMailsToAddress } from '../rate-limit/address-mail-limit';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { SessionsService } from '../sessions/sessions.service';
+import { type Transaction, TransactionRunner } from '../../../database/transaction-runner';
+import type { Settings } from '../../../config/settings-token';
+import { emailLookupKey } from '../../../common/validation/email';
+import { authConfig } from '../../../config/auth.config';
+import { MailService } from '../../../mail/mail.service';
+import { AccountEvents, type UserEventPayload } from '../../../events/account-events';
+import { Outbox } from '../../../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../../../users/security-events.repository';
+import { UserIdentitiesRepository } from '../../../users/user-identities.repository';
+import { UsersRepository } from '../../../users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '../../email-tokens/email-tokens.service';
+import { PasswordService } from '../password.service';
+import { limitMailsToAddress } from '../../../rate-limit/address-mail-limit';
+import { RateLimiter } from '../../../rate-limit/rate-limiter.service';
+import { SessionsService } from '../../sessions/sessions.service';
 
 /**
  * Recovering a forgotten password through the account's address: a single-use link (RESET_TOKEN_TTL), then a
@@ -29,8 +28,7 @@ export class PasswordResetService {
     private readonly identities: UserIdentitiesRepository,
     private readonly emailTokens: EmailTokensService,
     private readonly sessions: SessionsService,
-    private readonly hasher: PasswordHasher,
-    private readonly policy: PasswordPolicy,
+    private readonly passwords: PasswordService,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsRepository,
@@ -73,15 +71,13 @@ export class PasswordResetService {
     // A link mailed to an address the account no longer has is not a proof of this account's mailbox.
     if (!open || !user || emailLookupKey(open.email) !== user.emailNormalized) throw invalidEmailToken();
     const currentHash = await this.users.getPasswordHash(user.id);
-    await this.policy.assertAcceptable(newPassword, { email: user.email, username: user.username, currentHash });
-    const newHash = await this.hasher.hash(newPassword);
+    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, currentHash });
     await this.database.run(async (tx) => {
       await this.emailTokens.consume(token, ['reset'], tx);
       await this.users.setPasswordHash(user.id, newHash, tx);
       await this.users.markEmailVerified(user.id, user.email, tx);
       await this.sessions.revokeAllExcept(user.id, null, tx);
-      await this.emailTokens.cancel(user.id, 'change', tx);
-      await this.users.setPendingEmail(user.id, null, tx);
+      await this.emailTokens.cancelPendingChange(user.id, tx);
       await this.securityEvents.record(user.id, 'password_reset', origin, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });

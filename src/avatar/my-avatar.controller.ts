@@ -1,20 +1,22 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller, Delete, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { AcceptsMultipart } from '../avatar/avatar-upload';
+import { AcceptsMultipart } from './avatar-upload';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
-import { AvatarService } from '../avatar/avatar.service';
+import { AvatarService } from './avatar.service';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
 
 @ApiTags('avatar')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/avatar')
-export class AvatarController {
+export class MyAvatarController {
   constructor(
     private readonly avatars: AvatarService,
     private readonly mapper: ProfileMapper,

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../common/http/html';
+import { escapeHtml } from './html';
 import { createHash } from 'node:crypto';
 
 export interface TokenPage {

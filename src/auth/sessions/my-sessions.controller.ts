@@ -1,18 +1,20 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { SessionResponseDto } from './dto/session-response.dto';
+import type { AuthContext } from '../guards/auth-context';
+import { Authenticated } from '../guards/authenticated.decorator';
+import { CurrentAuth } from '../guards/current-auth.decorator';
+import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../../common/http/client-ip';
+import { SessionResponseDto } from './session-response.dto';
 import { MySessionsService } from './my-sessions.service';
 
 @ApiTags('sessions')
 @Authenticated()
+@ServiceContract()
 @Controller('auth/users/me/sessions')
-export class SessionsController {
+export class MySessionsController {
   constructor(private readonly mySessions: MySessionsService) {}
 
   @ApiOperation({ summary: 'List my live sessions, newest first' })

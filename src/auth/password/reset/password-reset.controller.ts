@@ -1,17 +1,19 @@
+import { ServiceContract } from '../../../common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
-import { Public } from '../../common/decorators/public.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
-import { ForgotPasswordDto, ResetPasswordDto } from '../dto/password-reset.dto';
-import { SuccessResponseDto } from '../dto/register.dto';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
+import { ApiErrors } from '../../../common/decorators/api-errors.decorator';
+import { Public } from '../../../common/decorators/public.decorator';
+import { requestOrigin } from '../../../common/http/client-ip';
+import { ForgotPasswordDto, ResetPasswordDto } from './password-reset.dto';
+import { SuccessResponseDto } from '../../dto/register.dto';
+import { AuthIpRateLimitGuard } from '../../../rate-limit/auth-ip-rate-limit.guard';
 import { PasswordResetService } from './password-reset.service';
 
 /** Recovering a forgotten password: a link mailed to the account's address, then a new password. */
 @ApiTags('password')
 @Public()
+@ServiceContract()
 @Controller('auth/password')
 export class PasswordResetController {
   constructor(private readonly reset: PasswordResetService) {}
