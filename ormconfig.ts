@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
-import { dataSourceOptions, parseDatabaseConfig } from './src/config/database.config';
+import { parseDatabaseConfig } from './src/config/database.config';
+import { dataSourceOptions } from './src/database/data-source-options';
 
 /** The TypeORM CLI's data source (npm run migration:run): the same options the application uses. */
 export default new DataSource({

@@ -1,7 +1,7 @@
 import './script-env';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateOpenApiJson } from '../src/openapi/generate';
+import { generateOpenApiJson } from './openapi-json';
 
 /** Writes openapi.json from the code (npm run openapi). A test fails when the checked-in copy differs. */
 generateOpenApiJson(process.env)

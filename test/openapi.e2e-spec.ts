@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { generateOpenApiJson } from '../src/openapi/generate';
+import { generateOpenApiJson } from '../scripts/openapi-json';
 
 describe('openapi.json', () => {
   it('is what the code generates (after an API change: npm run openapi, and review the diff)', async () => {

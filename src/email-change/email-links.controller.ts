@@ -1,5 +1,5 @@
 import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { EmailTokenDto } from './dto/email-token.dto';
@@ -10,6 +10,17 @@ import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
 import { EmailChangeService } from './email-change.service';
+
+/** A POST of a mailed link's token: 200 with the profile, limited per IP. */
+function LinkTokenRoute(path: string, summary: string, description: string): MethodDecorator {
+  return applyDecorators(
+    ApiOperation({ summary, description }),
+    ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS'),
+    UseGuards(AuthIpRateLimitGuard),
+    Post(path),
+    HttpCode(HttpStatus.OK),
+  );
+}
 
 /** The tokens of mailed links, posted by their pages (or a client): no access token, rate-limited per IP. */
 @ApiTags('email')
@@ -22,26 +33,20 @@ export class EmailLinksController {
     private readonly profiles: ProfileMapper,
   ) {}
 
-  @ApiOperation({
-    summary: 'Confirm an email address with the token from the mailed link',
-    description: 'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('email/verify')
-  @HttpCode(HttpStatus.OK)
+  @LinkTokenRoute(
+    'email/verify',
+    'Confirm an email address with the token from the mailed link',
+    'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
+  )
   async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
     return this.profiles.present(await this.emailChange.verify(dto.token, requestOrigin(request)));
   }
 
-  @ApiOperation({
-    summary: 'Undo an email change with the token mailed to the old address',
-    description: 'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'EMAIL_TAKEN', 'TOO_MANY_REQUESTS')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('email/revert')
-  @HttpCode(HttpStatus.OK)
+  @LinkTokenRoute(
+    'email/revert',
+    'Undo an email change with the token mailed to the old address',
+    'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
+  )
   async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
     return this.profiles.present(await this.emailChange.revert(dto.token, requestOrigin(request)));
   }

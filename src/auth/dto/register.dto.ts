@@ -1,20 +1,12 @@
-import { IsOptional } from 'class-validator';
-import { IsAccountEmail, IsDisplayName, IsPasswordInput, IsUsername } from '../../common/validation/field.decorators';
+import { IsAccountEmail, IsPasswordInput } from '../../common/validation/field.decorators';
+import { ProfileNameFields } from '../../users/dto/profile-name-fields.dto';
 
-export class RegisterDto {
+export class RegisterDto extends ProfileNameFields {
   @IsAccountEmail()
   email: string;
 
   @IsPasswordInput('new')
   password: string;
-
-  @IsOptional()
-  @IsUsername()
-  username?: string | null;
-
-  @IsOptional()
-  @IsDisplayName()
-  displayName?: string | null;
 }
 
 export class ResendVerificationDto {

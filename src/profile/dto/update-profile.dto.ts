@@ -1,19 +1,12 @@
 import { IsOptional, ValidateIf } from 'class-validator';
-import { IsBio, IsDisplayName, IsLocaleTag, IsTimeZone, IsUsername } from '../../common/validation/field.decorators';
+import { IsBio, IsLocaleTag, IsTimeZone } from '../../common/validation/field.decorators';
+import { ProfileNameFields } from '../../users/dto/profile-name-fields.dto';
 
 /**
  * Any subset of the editable fields: an absent field stays unchanged, `null` clears username, displayName or
  * bio. Every other field (email, password, id, roles, …) is refused with 400, never ignored.
  */
-export class UpdateProfileDto {
-  @IsOptional()
-  @IsUsername()
-  username?: string | null;
-
-  @IsOptional()
-  @IsDisplayName()
-  displayName?: string | null;
-
+export class UpdateProfileDto extends ProfileNameFields {
   @IsOptional()
   @IsBio()
   bio?: string | null;

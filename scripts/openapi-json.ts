@@ -1,6 +1,6 @@
-import { createApp } from '../app.setup';
-import type { Env } from '../config/env-reader';
-import { buildOpenApiDocument } from './document';
+import { createApp } from '../src/app.setup';
+import type { Env } from '../src/config/env-reader';
+import { buildOpenApiDocument } from '../src/openapi/document';
 
 /** The server of the checked-in document: the service as `npm start` runs it on its defaults. */
 export const CHECKED_IN_SERVER = 'http://localhost:3000';
