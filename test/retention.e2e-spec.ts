@@ -63,7 +63,7 @@ describe('retention purge', () => {
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 0, 'without a broker nobody relays a row: it goes after OUTBOX_RETENTION');
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
-    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
   });
 
   it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {

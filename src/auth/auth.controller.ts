@@ -1,12 +1,12 @@
 import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileMapper } from '../users/profile.mapper';
-import { LoginDto, TokenResponseDto } from './dto/login.dto';
+import { LoginDto, MfaCodeDto, MfaRequiredDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from './dto/register.dto';
 import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from './guards/authenticated.decorator';
@@ -16,7 +16,7 @@ import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import type { SessionTokens } from './session-tokens';
 import { AuthCookies } from './tokens/auth-cookies';
-import { readRefreshToken } from './tokens/token-transport';
+import { MFA_COOKIE, readRefreshToken } from './tokens/token-transport';
 
 /** The credential routes that need no access token: each is rate-limited per IP except logout. */
 @ApiTags('auth')
@@ -47,14 +47,35 @@ export class AuthController {
 
   @ApiOperation({
     summary: 'Sign in with email and password',
-    description: 'Returns the tokens in the body and sets the `access_token` and `refresh_token` cookies. Unknown email and wrong password answer alike.',
+    description: [
+      'Returns the tokens in the body and sets the `access_token` and `refresh_token` cookies. Unknown email and wrong password answer alike.',
+      'An account with a second factor gets no session yet: `{ mfaRequired: true, mfaToken, methods, expiresIn }`, to complete with POST /api/auth/login/mfa.',
+    ].join('\n\n'),
   })
+  @ApiExtraModels(MfaRequiredDto)
+  @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaRequiredDto) }] } })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.login(dto.email, dto.password, requestOrigin(request));
+  async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto | MfaRequiredDto> {
+    const outcome = await this.login.login(dto.email, dto.password, requestOrigin(request));
+    if ('mfaRequired' in outcome) return outcome;
+    return this.respondWithSession(reply, outcome);
+  }
+
+  @ApiOperation({
+    summary: 'Complete a sign-in with a second factor',
+    description:
+      'The MfaToken of the sign-in (body, or the `mfa_token` cookie after a provider sign-in) and a code: the 6 digits of the authenticator app, or a recovery code (each works once). A wrong code counts on the account’s failure counter, like a wrong password. Answers as a sign-in does.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('login/mfa')
+  @HttpCode(HttpStatus.OK)
+  async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
+    const tokens = await this.login.completeWithCode(dto.mfaToken ?? request.cookies[MFA_COOKIE], dto.code, requestOrigin(request));
+    this.cookies.clearMfa(reply);
     return this.respondWithSession(reply, tokens);
   }
 

@@ -7,9 +7,19 @@ import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
+import { CredentialAttempts } from './credential-attempts.service';
+import { CredentialsReset } from './credentials-reset.service';
 import { AuthController } from './auth.controller';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
+import { FactorsController } from './factors/factors.controller';
+import { FactorsService } from './factors/factors.service';
+import { MfaTokens } from './factors/mfa-tokens';
+import { RecoveryCodes } from './factors/recovery-codes';
+import { SecondFactors } from './factors/second-factors';
+import { MfaTokenEntity, RecoveryCodeEntity, TotpFactorEntity } from './factors/second-factor.entities';
+import { SecretBox } from './factors/secret-box';
+import { TotpFactors } from './factors/totp-factors';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
 import { AccessGuard } from './guards/access.guard';
 import { AccessStrategy } from './guards/access.strategy';
@@ -28,7 +38,6 @@ import { OidcFlowEntity } from './oidc/oidc-flow.entity';
 import { OidcFlowsService } from './oidc/oidc-flows.service';
 import { OidcProviders } from './oidc/oidc-providers.service';
 import { OidcController } from './oidc/oidc.controller';
-import { PasswordAttempts } from './password/password-attempts.service';
 import { PasswordChangeService } from './password/password-change.service';
 import { PasswordHasher } from './password/password-hasher.service';
 import { PasswordPolicy } from './password/password-policy.service';
@@ -51,12 +60,12 @@ import { TokenService } from './tokens/token.service';
 
 /**
  * Who the caller is and what they may do: keys and tokens, sessions, sign-in (password, provider), step-up,
- * the guards, and the credentials a user manages (password, sessions, linked providers).
+ * the guards, and the credentials a user manages (password, second factors, sessions, linked providers).
  */
 @Module({
   imports: [
     PassportModule.register({ session: false }),
-    TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity], PROFILE_CONNECTION),
+    TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity, TotpFactorEntity, RecoveryCodeEntity, MfaTokenEntity], PROFILE_CONNECTION),
     UsersModule,
     MailModule,
     EventsModule,
@@ -71,6 +80,7 @@ import { TokenService } from './tokens/token.service';
     OidcController,
     LinkedProvidersController,
     MySessionsController,
+    FactorsController,
     JwksController,
     AuthMessagesController,
   ],
@@ -82,7 +92,7 @@ import { TokenService } from './tokens/token.service';
     EmailTokensService,
     PasswordHasher,
     PasswordPolicy,
-    PasswordAttempts,
+    CredentialAttempts,
     PasswordService,
     PasswordChangeService,
     PasswordResetService,
@@ -103,9 +113,16 @@ import { TokenService } from './tokens/token.service';
     OidcFlowCookie,
     LinkedProvidersService,
     ProviderLinking,
+    SecretBox,
+    TotpFactors,
+    RecoveryCodes,
+    MfaTokens,
+    SecondFactors,
+    FactorsService,
+    CredentialsReset,
   ],
   // What the other feature modules need: the guards, clearing the token cookies, ending sessions, and the
-  // link tokens of an email change (with the reset link its undo mails).
-  exports: [AccessGuard, StepUpGuard, AuthCookies, SessionsService, EmailTokensService, PasswordResetService],
+  // link tokens of an email change, and taking an account back when its undo link is followed.
+  exports: [AccessGuard, StepUpGuard, AuthCookies, SessionsService, EmailTokensService, CredentialsReset],
 })
 export class AuthModule {}

@@ -4,6 +4,9 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { CredentialAttempts } from './credential-attempts.service';
+import { MfaTokens } from './factors/mfa-tokens';
+import { type SecondFactorMethod, SecondFactors } from './factors/second-factors';
 import { PasswordService } from './password/password.service';
 import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
@@ -12,7 +15,15 @@ import { SessionsService } from './sessions/sessions.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
 import { readAccessToken, readRefreshToken } from './tokens/token-transport';
 
-/** Password sign-in, refresh-token rotation and sign-out. */
+/** A sign-in that passed its first factor and waits for the second. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  mfaToken: string;
+  methods: SecondFactorMethod[];
+  expiresIn: number;
+}
+
+/** Password sign-in (and its second factor), refresh-token rotation and sign-out. */
 @Injectable()
 export class LoginService {
   constructor(
@@ -22,22 +33,57 @@ export class LoginService {
     private readonly passwords: PasswordService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly signInAlerts: SignInAlertsService,
+    private readonly secondFactors: SecondFactors,
+    private readonly mfaTokens: MfaTokens,
+    private readonly attempts: CredentialAttempts,
   ) {}
 
   /**
    * Unknown email and wrong password give the same answer after the same work (one bcrypt comparison,
    * against a dummy hash when there is no account). While the account+IP counter is full, even the
-   * right password is refused.
+   * right password is refused. An account with a second factor gets an MfaToken instead of a session.
    */
-  async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
+  async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens | MfaChallenge> {
     const user = await this.users.findByEmailWithPassword(email);
     const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
     if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
+    const challenge = await this.secondFactorChallenge(user.id);
+    if (challenge) return challenge;
     const tokens = await this.startSession(user, client);
     this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password', client);
     await this.securityEvents.record(user.id, 'login', client);
+    return tokens;
+  }
+
+  /** An MfaToken and the methods, when the account has a second factor; null otherwise. */
+  async secondFactorChallenge(userId: string): Promise<MfaChallenge | null> {
+    const methods = await this.secondFactors.methods(userId);
+    if (methods.length === 0) return null;
+    const { token, expiresIn } = await this.mfaTokens.issue(userId);
+    return { mfaRequired: true, mfaToken: token, methods, expiresIn };
+  }
+
+  /**
+   * Completes a sign-in with a TOTP code or a recovery code. A wrong code counts on the account's failure
+   * counter (as a wrong password does) and leaves the MfaToken usable until it expires; the right one uses
+   * the MfaToken up, so one sign-in gives one session.
+   */
+  async completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
+    const userId = await this.mfaTokens.peek(mfaToken);
+    const user = userId ? await this.users.findById(userId) : null;
+    if (!mfaToken || !user) throw mfaTokenInvalid();
+    let method: SecondFactorMethod | null = null;
+    await this.attempts.check(user.email, client.ip, async () => (method = await this.secondFactors.verifyCode(user.id, code)) !== null);
+    if (!method) {
+      await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
+      throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
+    }
+    if (!(await this.mfaTokens.take(mfaToken))) throw mfaTokenInvalid();
+    const tokens = await this.startSession(user, client);
+    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password and second factor', client);
+    await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: method });
     return tokens;
   }
 
@@ -89,4 +135,8 @@ function safely<T>(read: () => T): T | undefined {
   } catch {
     return undefined;
   }
+}
+
+function mfaTokenInvalid(): AppError {
+  return new AppError('MFA_TOKEN_INVALID', 'This sign-in has expired or was already completed. Sign in again.');
 }

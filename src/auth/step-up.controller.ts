@@ -28,20 +28,21 @@ export class StepUpController {
   ) {}
 
   @ApiOperation({
-    summary: 'Re-authenticate with the password (step-up)',
-    description: 'Returns a short-lived step-up token bound to this user and session, and sets the `step_up_token` cookie.',
+    summary: 'Re-authenticate with the password or a second-factor code (step-up)',
+    description:
+      'Returns a short-lived step-up token bound to this user and session, and sets the `step_up_token` cookie. `{ password }` or `{ code }`: an account with a second factor steps up with it (a code of the authenticator app, or a recovery code), and its password alone answers 401 SECOND_FACTOR_REQUIRED with `details.methods`. The token’s `amr` says which: `pwd` or `otp`.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'NO_PASSWORD', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'SECOND_FACTOR_REQUIRED', 'NO_PASSWORD', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post()
   @HttpCode(HttpStatus.OK)
-  async stepUpWithPassword(
+  async reauthenticate(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: StepUpDto,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StepUpResponseDto> {
-    const issued = await this.stepUp.stepUpWithPassword(auth, dto.password, requestOrigin(request));
+    const issued = await this.stepUp.stepUp(auth, dto, requestOrigin(request));
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
   }

@@ -3,10 +3,12 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
+import { CredentialAttempts } from './credential-attempts.service';
+import { type SecondFactorMethod, SecondFactors } from './factors/second-factors';
 import { PasswordService } from './password/password.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
 
-/** Re-authentication with the password, for sensitive operations. */
+/** Re-authentication for sensitive operations: the password, or the second factor when the account has one. */
 @Injectable()
 export class StepUpService {
   constructor(
@@ -14,10 +16,25 @@ export class StepUpService {
     private readonly passwords: PasswordService,
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsRepository,
+    private readonly secondFactors: SecondFactors,
+    private readonly attempts: CredentialAttempts,
   ) {}
 
+  /** `{ password }` or `{ code }`, exactly one. */
+  stepUp(auth: AuthContext, credential: { password?: string; code?: string }, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    if ((credential.password === undefined) === (credential.code === undefined)) {
+      throw new AppError('VALIDATION_FAILED', 'Give either the password or a code.', { fields: { password: ['give either password or code'], code: ['give either password or code'] } });
+    }
+    return credential.code !== undefined ? this.stepUpWithCode(auth, credential.code, origin) : this.stepUpWithPassword(auth, credential.password as string, origin);
+  }
+
   /** Issues a step-up token bound to this user and session; failures share the login counter. */
-  async stepUpWithPassword(auth: AuthContext, password: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+  private async stepUpWithPassword(auth: AuthContext, password: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    // The strongest factor the account has is what a step-up asks for: with a second factor, the password is not enough.
+    const methods = await this.secondFactors.methods(auth.userId);
+    if (methods.length > 0) {
+      throw new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
+    }
     const hash = await this.users.getPasswordHash(auth.userId);
     if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
     if (!(await this.passwords.check(auth.user.email, origin.ip, password, hash))) {
@@ -26,6 +43,20 @@ export class StepUpService {
     }
     const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['pwd']);
     await this.securityEvents.record(auth.userId, 'step_up', origin);
+    return issued;
+  }
+
+  /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
+  private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    let method: SecondFactorMethod | null = null;
+    await this.attempts.check(auth.user.email, origin.ip, async () => (method = await this.secondFactors.verifyCode(auth.userId, code)) !== null);
+    if (!method) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
+      throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
+    }
+    // RFC 8176 has no value for a recovery code; it is a one-time password too.
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['otp']);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: method });
     return issued;
   }
 }

@@ -6,6 +6,7 @@ import { databaseConfig } from './database.config';
 import type { Env } from './env-reader';
 import type { SettingsToken } from './settings-token';
 import { eventsConfig } from './events.config';
+import { factorsConfig } from './factors.config';
 import { mailConfig } from './mail.config';
 import { oidcConfig } from './oidc.config';
 import { retentionConfig } from './retention.config';
@@ -13,7 +14,7 @@ import { retentionConfig } from './retention.config';
 /** Where the settings come from: the environment of this service, or what a host application passes. */
 export const PROFILE_SETTINGS = Symbol('PROFILE_SETTINGS');
 
-const NAMESPACES: Array<SettingsToken<unknown>> = [appConfig, authConfig, avatarConfig, databaseConfig, eventsConfig, mailConfig, oidcConfig, retentionConfig];
+const NAMESPACES: Array<SettingsToken<unknown>> = [appConfig, authConfig, avatarConfig, databaseConfig, eventsConfig, factorsConfig, mailConfig, oidcConfig, retentionConfig];
 
 /**
  * The typed, validated settings, one provider per namespace (injected with `@Inject(authConfig.KEY)`),

@@ -5,16 +5,14 @@ import { AppError } from '../common/errors/app-error';
 import { emailLookupKey } from '../common/validation/email';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../events/account-events';
+import { AccountEvents, type UserEventPayload } from '../events/account-events';
 import { Outbox } from '../events/outbox';
-import { UserIdentitiesRepository } from '../users/user-identities.repository';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../users/users.repository';
 import { EmailTokensService, invalidEmailToken } from '../auth/email-tokens/email-tokens.service';
-import { PasswordResetService } from '../auth/password/reset/password-reset.service';
+import { CredentialsReset } from '../auth/credentials-reset.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { SessionsService } from '../auth/sessions/sessions.service';
 
 export type EmailChangeRequest =
   { verificationRequired: true; pendingEmail: { email: string; expiresAt: Date } } | { verificationRequired: false; user: UserEntity };
@@ -33,9 +31,7 @@ export class EmailChangeService {
     private readonly database: TransactionRunner,
     private readonly users: UsersRepository,
     private readonly emailTokens: EmailTokensService,
-    private readonly sessions: SessionsService,
-    private readonly identities: UserIdentitiesRepository,
-    private readonly passwordReset: PasswordResetService,
+    private readonly credentialsReset: CredentialsReset,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsRepository,
@@ -134,13 +130,8 @@ export class EmailChangeService {
       const used = await this.emailTokens.consume(token, ['revert'], tx);
       await this.switchEmail(used.userId, used.email, tx);
       await this.emailTokens.cancel(used.userId, 'revert', tx);
-      await this.emailTokens.cancelPendingChange(used.userId, tx);
-      await this.sessions.revokeAllExcept(used.userId, null, tx);
-      const unlinked = await this.identities.unlinkLinkedSince(used.userId, used.createdAt, tx);
-      if (unlinked.length > 0) await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(used.userId));
-      await this.users.setPasswordHash(used.userId, null, tx);
       await this.securityEvents.record(used.userId, 'email_change_reverted', origin, tx);
-      const resetToken = await this.passwordReset.issueToken(used.userId, used.email, tx);
+      const resetToken = await this.credentialsReset.resetAfterTakeover(used.userId, used.email, used.createdAt, origin, tx);
       return { userId: used.userId, email: used.email, resetToken };
     });
     await this.mail.notify(this.mail.emailRevertedNotice(restored.email, restored.resetToken));

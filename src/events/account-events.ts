@@ -7,6 +7,7 @@ export const AccountEvents = {
   emailChanged: 'profile.email_changed',
   passwordChanged: 'profile.password_changed',
   avatarChanged: 'profile.avatar_changed',
+  factorsChanged: 'profile.factors_changed',
   userDeleted: 'user.deleted',
 } as const;
 
@@ -15,6 +16,13 @@ export type AccountEventName = (typeof AccountEvents)[keyof typeof AccountEvents
 export interface ProfileUpdatedEvent {
   userId: string;
   changed: string[];
+  at: string;
+}
+
+/** `profile.factors_changed`: which change (`totp_added`, `totp_removed`, `recovery_codes_regenerated`). */
+export interface FactorsChangedEvent {
+  userId: string;
+  change: string;
   at: string;
 }
 

@@ -12,6 +12,9 @@ export class MailUnavailableError extends AppError {
   }
 }
 
+/** The second-factor changes an account's owner is told about. */
+export type SecondFactorChange = 'totp_added' | 'totp_removed' | 'recovery_codes_regenerated';
+
 /** A composed mail, not sent yet. */
 export interface OutgoingMail {
   to: string;
@@ -224,6 +227,19 @@ export class MailService {
       to, `${providerName} was removed from your ${this.config.productName} account`, {
       title: 'A sign-in method was removed',
       paragraphs: [`Your ${providerName} account can no longer be used to sign in to your account.`, 'If you did not do this, contact support at once.'],
+    });
+  }
+
+  /** A second factor was added or removed, or the recovery codes were replaced. */
+  secondFactorChanged(to: string, change: SecondFactorChange): OutgoingMail {
+    const what = {
+      totp_added: ['Two-step sign-in was turned on', 'An authenticator app now confirms sign-ins to your account, and recovery codes were made for when it is not at hand.'],
+      totp_removed: ['Two-step sign-in was turned off', 'The authenticator app no longer confirms sign-ins to your account; its recovery codes stopped working too.'],
+      recovery_codes_regenerated: ['New recovery codes were made', 'The recovery codes of your account were replaced: the earlier ones no longer work.'],
+    }[change];
+    return this.compose(to, `${what[0]} on your ${this.config.productName} account`, {
+      title: what[0],
+      paragraphs: [what[1], 'If you did not do this, change your password at once and sign out every other device from your account settings.'],
     });
   }
 

@@ -29,6 +29,7 @@ const TAGS: Array<[string, string]> = [
   ['password', 'Change my password, or reset a forgotten one by mail.'],
   ['avatar', 'Upload and remove my avatar; anyone may fetch its renditions.'],
   ['sessions', 'The devices signed in to my account, and signing them out.'],
+  ['factors', 'Two-step sign-in: an authenticator app, and recovery codes for when it is lost.'],
   ['providers', 'Sign in with OpenID Connect providers, and link or unlink them.'],
   ['activity', 'What happened to my account: sign-ins, changes, refusals.'],
   ['operations', 'For operators: health of the service and its dependencies.'],

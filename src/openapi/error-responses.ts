@@ -13,6 +13,8 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
   INVALID_CREDENTIALS: 'The email or password is not correct.',
   REFRESH_TOKEN_INVALID: 'The refresh token is not valid.',
   REFRESH_TOKEN_REUSED: 'This refresh token was already used; the session has been ended.',
+  MFA_TOKEN_INVALID: 'This sign-in has expired or was already completed. Sign in again.',
+  SECOND_FACTOR_REQUIRED: 'This account uses two-step sign-in: confirm with your second factor.',
   CROSS_SITE_REQUEST: 'This request comes from another site and carries session cookies; it was refused.',
   NOT_FOUND: 'Not found.',
   METHOD_NOT_ALLOWED: 'Method not allowed.',
@@ -23,11 +25,14 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
   PROVIDER_ALREADY_LINKED: 'This provider is already linked to your account; unlink it first to link another identity.',
   PROVIDER_NOT_LINKED: 'This provider is not linked to your account, so it cannot confirm who you are.',
   IDENTITY_IN_USE: 'This identity already belongs to another account.',
+  FACTOR_EXISTS: 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.',
+  NO_SECOND_FACTOR: 'Recovery codes need a second factor; set one up first.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'This route takes a JSON body (application/json).',
   PASSWORD_POLICY_VIOLATION: 'The password does not meet the password policy.',
   EMAIL_UNCHANGED: 'This is already the address of your account.',
   INVALID_IMAGE: 'The image cannot be decoded.',
+  INVALID_CODE: 'The code is not correct. Check the time on your device and try the current code.',
   TOO_MANY_REQUESTS: 'Too many requests; try again later.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable.',
@@ -38,6 +43,7 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
 const EXAMPLE_DETAILS: Partial<Record<ErrorCode, Record<string, unknown>>> = {
   VALIDATION_FAILED: { fields: { email: ['email must be a valid email address'] } },
   PASSWORD_POLICY_VIOLATION: { reasons: ['too_short', 'missing_special'] },
+  SECOND_FACTOR_REQUIRED: { methods: ['totp', 'recovery_code'] },
 };
 
 /** What a code's answer means beyond its name, in the response's description. */

@@ -5,6 +5,7 @@ import { type Transaction, TransactionRunner } from '../database/transaction-run
 import { eventsConfig } from '../config/events.config';
 import { Outbox } from '../events/outbox';
 import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
+import { MfaTokenEntity } from '../auth/factors/second-factor.entities';
 import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
 import { mailConfig } from '../config/mail.config';
@@ -116,7 +117,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return removed;
   }
 
-  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
+  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
     const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
     // Without mail no address can be verified: then nothing counts as an unverified squatter.
     const unverified: Array<Rule<UserEntity>> = this.mail.enabled
@@ -147,6 +148,12 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
       },
       { name: 'sign-in flows', entity: OidcFlowEntity, key: 'stateHash', conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }] },
+      {
+        name: 'mfa tokens',
+        entity: MfaTokenEntity,
+        key: 'tokenHash',
+        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
+      },
       { name: 'security events', entity: SecurityEventEntity, key: 'id', conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }] },
       {
         name: 'outbox rows',

@@ -24,7 +24,10 @@ export type SecurityEventType =
   | 'provider_signup'
   | 'provider_linked'
   | 'provider_unlinked'
-  | 'provider_sign_in_refused';
+  | 'provider_sign_in_refused'
+  | 'factor_added'
+  | 'factor_removed'
+  | 'recovery_codes_regenerated';
 
 /** One account change, for the user's own security log. Holds no secret. */
 @Entity('security_events')

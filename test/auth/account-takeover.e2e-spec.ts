@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Secret, TOTP } from 'otpauth';
 import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, type SignedIn, assertError, login, registerAndLogin, registerUser, stepUp, uniqueEmail } from '../helpers/factories';
 import { type TestApp, linkToken, readOutbox, startTestApp } from '../helpers/test-app';
 
@@ -105,6 +106,44 @@ describe('account takeover: recovery and undo', () => {
     const reset = mailedToken(original, /address was restored/);
     assert.equal((await t.http.post('/api/auth/password/reset').send({ token: reset, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
     await login(t, original, OTHER_STRONG_PASSWORD);
+  });
+
+  it('removes on an undo the second factor the attacker added after the change, and keeps one the owner had before', async () => {
+    const enrolTotp = async (user: SignedIn) => {
+      const started = await t.http.post(`${ME}/factors/totp`).set('Authorization', bearer(user)).set('X-Step-Up-Token', await stepUp(t, user));
+      const code = new TOTP({ secret: Secret.fromBase32(started.body.secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
+      assert.equal((await t.http.post(`${ME}/factors/totp/confirm`).set('Authorization', bearer(user)).send({ code })).status, 200);
+      return started.body.secret as string;
+    };
+    const owner = await registerAndLogin(t);
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: mailedToken(owner.email, /./) })).status, 200);
+    const taken = uniqueEmail('taken');
+    assert.equal((await changeEmail(owner, taken)).status, 202);
+    assert.equal((await verifyLatest(taken)).status, 200);
+    // With the owner's session, the attacker locks the account behind a factor of their own.
+    await enrolTotp(owner);
+    assert.equal((await t.http.post('/api/auth/login').send({ email: taken, password: owner.password })).body.mfaRequired, true);
+    assert.equal((await t.http.post('/api/auth/email/revert').send({ token: mailedToken(owner.email, /address was changed/) })).status, 200);
+    const reset = mailedToken(owner.email, /address was restored/);
+    assert.equal((await t.http.post('/api/auth/password/reset').send({ token: reset, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
+    const back = await t.http.post('/api/auth/login').send({ email: owner.email, password: OTHER_STRONG_PASSWORD });
+    assert.ok(back.body.accessToken, 'the attacker’s factor is gone: the password signs in');
+
+    // A factor from before the change stays: it was the owner's.
+    const careful = await registerAndLogin(t);
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: mailedToken(careful.email, /./) })).status, 200);
+    const secret = await enrolTotp(careful);
+    const nextCode = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + 30_000 });
+    const stepped = await t.http.post('/api/auth/step-up').set('Authorization', bearer(careful)).send({ code: nextCode });
+    assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
+    const moved = uniqueEmail('moved');
+    assert.equal((await t.http.put(`${ME}/email`).set('Authorization', bearer(careful)).set('X-Step-Up-Token', stepped.body.stepUpToken).send({ email: moved })).status, 202);
+    assert.equal((await verifyLatest(moved)).status, 200);
+    assert.equal((await t.http.post('/api/auth/email/revert').send({ token: mailedToken(careful.email, /address was changed/) })).status, 200);
+    const resetLink = mailedToken(careful.email, /address was restored/);
+    assert.equal((await t.http.post('/api/auth/password/reset').send({ token: resetLink, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
+    const again = await t.http.post('/api/auth/login').send({ email: careful.email, password: OTHER_STRONG_PASSWORD });
+    assert.equal(again.body.mfaRequired, true, 'the second factor from before the change is still asked');
   });
 
   it('cancels a pending email change when the password changes, or when every other session is signed out', async () => {

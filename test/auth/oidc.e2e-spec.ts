@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { EventEmitter2 } from '@nestjs/event-emitter';
+import { Secret, TOTP } from 'otpauth';
 import type { DataSource } from 'typeorm';
 import { TransactionRunner } from '../../src/database/transaction-runner';
 import { OidcFlowEntity } from '../../src/auth/oidc/oidc-flow.entity';
@@ -510,5 +511,27 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.equal(await db.getRepository(UserIdentityEntity).countBy({ userId: user.userId }), 0);
     const again = await providerUser(user.who);
     assert.notEqual(again.userId, user.userId);
+  });
+
+  it('stops a provider sign-in of an account with a second factor at that factor (mfa_token cookie, error=mfa_required)', async () => {
+    const user = await providerUser();
+    const { stepUpCookie } = await stepUpWithProvider(user.accessCookie, user.who);
+    const headers = { Cookie: `${user.accessCookie}; ${stepUpCookie}` };
+    const started = await t.http.post(`${ME}/factors/totp`).set(headers);
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const totp = new TOTP({ secret: Secret.fromBase32(started.body.secret), algorithm: 'SHA1', digits: 6, period: 30 });
+    assert.equal((await t.http.post(`${ME}/factors/totp/confirm`).set(headers).send({ code: totp.generate() })).status, 200);
+
+    const { next, cookies } = await signIn(acme, 'acme', user.who);
+    assert.equal(next.searchParams.get('error'), 'mfa_required');
+    assert.equal(cookieNamed(cookies, 'access_token'), undefined, 'no session before the second factor');
+    const mfaCookie = cookieNamed(cookies, 'mfa_token') ?? '';
+    assert.match(mfaCookie, /HttpOnly/i);
+    assert.match(mfaCookie, /SameSite=Lax/i);
+    assert.match(mfaCookie, /Path=\/api\/auth\/login/i);
+    const completed = await t.http.post('/api/auth/login/mfa').set('Cookie', mfaCookie.split(';')[0]).send({ code: totp.generate({ timestamp: Date.now() + 30_000 }) });
+    assert.equal(completed.status, 200, JSON.stringify(completed.body));
+    assert.equal(completed.body.user.id, user.userId);
+    assert.match(cookieNamed(setCookies(completed.headers), 'mfa_token') ?? '', /Max-Age=0|Expires=Thu, 01 Jan 1970/i);
   });
 });

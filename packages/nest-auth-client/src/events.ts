@@ -4,6 +4,7 @@ export const ProfileEvents = {
   emailChanged: 'profile.email_changed',
   passwordChanged: 'profile.password_changed',
   avatarChanged: 'profile.avatar_changed',
+  factorsChanged: 'profile.factors_changed',
   userDeleted: 'user.deleted',
 } as const;
 
@@ -26,6 +27,11 @@ export interface AvatarChangedEvent extends EventBase {
   avatar: { url: string; sizes: Record<string, string>; updatedAt: string } | null;
 }
 
+export interface FactorsChangedEvent extends EventBase {
+  /** `totp_added`, `totp_removed` or `recovery_codes_regenerated`. */
+  change: string;
+}
+
 export type EmailChangedEvent = EventBase;
 export type PasswordChangedEvent = EventBase;
 export type UserDeletedEvent = EventBase;
@@ -36,5 +42,6 @@ export interface ProfileEventPayloads {
   'profile.email_changed': EmailChangedEvent;
   'profile.password_changed': PasswordChangedEvent;
   'profile.avatar_changed': AvatarChangedEvent;
+  'profile.factors_changed': FactorsChangedEvent;
   'user.deleted': UserDeletedEvent;
 }

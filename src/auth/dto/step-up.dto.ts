@@ -1,10 +1,19 @@
 import { ApiInteger } from '../../common/decorators/api-formats.decorator';
+import { IsOptional } from 'class-validator';
 import { IsPasswordInput } from '../../common/validation/field.decorators';
+import { IsSecondFactorCode } from '../factors/factors.dto';
 
+/** One of the two: the password (an account without a second factor), or a second-factor code. */
 export class StepUpDto {
   /** The account's current password. */
+  @IsOptional()
   @IsPasswordInput('current')
-  password: string;
+  password?: string;
+
+  /** A code of the authenticator app, or a recovery code: what an account with a second factor steps up with. */
+  @IsOptional()
+  @IsSecondFactorCode()
+  code?: string;
 }
 
 export class StepUpResponseDto {

@@ -13,7 +13,8 @@ export type CallbackError =
   | 'provider_already_linked'
   | 'identity_not_linked'
   | 'stale_authentication'
-  | 'session_revoked';
+  | 'session_revoked'
+  | 'mfa_required';
 
 export class CallbackFailure extends Error {
   constructor(readonly error: CallbackError) {

@@ -13,7 +13,7 @@ import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-ide
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../../users/users.repository';
 import { ProviderLinking } from '../linked-providers/provider-linking.service';
-import { LoginService } from '../login.service';
+import { LoginService, type MfaChallenge } from '../login.service';
 import { SignInAlertsService } from '../sign-in-alerts.service';
 import type { SessionTokens } from '../session-tokens';
 import { SessionsService } from '../sessions/sessions.service';
@@ -29,6 +29,8 @@ export interface CallbackOutcome {
   redirect: string;
   session?: SessionTokens;
   stepUp?: IssuedToken;
+  /** The sign-in of an account with a second factor: the MfaToken to complete it with (as the `mfa_token` cookie). */
+  mfa?: { token: string; expiresIn: number };
 }
 
 // How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
@@ -73,8 +75,11 @@ export class OidcCallbackService {
     try {
       const identity = await this.redeem(provider, flow, query);
       switch (flow.purpose) {
-        case 'sign_in':
-          return { redirect: flow.redirect, session: await this.signIn(provider, identity, origin) };
+        case 'sign_in': {
+          const signedIn = await this.signIn(provider, identity, origin);
+          if ('mfaRequired' in signedIn) return { redirect: withError(flow.redirect, 'mfa_required'), mfa: { token: signedIn.mfaToken, expiresIn: signedIn.expiresIn } };
+          return { redirect: flow.redirect, session: signedIn };
+        }
         case 'link':
           await this.link(provider, flow, identity, origin);
           return { redirect: flow.redirect };
@@ -131,12 +136,15 @@ export class OidcCallbackService {
    * The identity's account, or a new account for a verified address nobody uses. An address that belongs
    * to an account is never linked silently: whoever controls the provider account may not own ours.
    */
-  private async signIn(provider: OidcProviderConfig, identity: ProviderIdentity, origin: RequestOrigin): Promise<SessionTokens> {
+  private async signIn(provider: OidcProviderConfig, identity: ProviderIdentity, origin: RequestOrigin): Promise<SessionTokens | MfaChallenge> {
     const linked = await this.identities.findBySubject(provider.id, identity.subject);
     if (linked) {
       const user = await this.users.findById(linked.userId);
       if (!user) throw new CallbackFailure('invalid_state');
       await this.identities.markUsed(linked.id);
+      // No way around the second factor: the provider proves the first one only.
+      const challenge = await this.login.secondFactorChallenge(user.id);
+      if (challenge) return challenge;
       const tokens = await this.login.startSession(user, origin);
       this.signInAlerts.afterSignIn(user, tokens.sessionId, provider.name, origin);
       await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });

@@ -66,7 +66,7 @@ export class OidcController {
       '- sign-in: signs in the user this identity is linked to, or creates an account when the provider says the address is verified and no account uses it; sets the `access_token` and `refresh_token` cookies. An address that belongs to an account is never linked automatically: `error=account_exists`, and the owner is mailed.',
       '- link: links the identity to the account that started the flow (`error=identity_in_use` when another account has it).',
       '- step-up: sets the `step_up_token` cookie for the session that started the flow, if the provider re-authenticated the linked identity after the flow began.',
-      "Always answers 302: to the flow's redirect, with `error=<code>` on failure (`invalid_state`, `access_denied`, `provider_error`, `provider_unavailable`, `invalid_response`, `email_not_verified`, `account_exists`, `identity_in_use`, `provider_already_linked`, `identity_not_linked`, `stale_authentication`, `session_revoked`).",
+      "Always answers 302: to the flow's redirect, with `error=<code>` on failure (`invalid_state`, `access_denied`, `provider_error`, `provider_unavailable`, `invalid_response`, `email_not_verified`, `account_exists`, `identity_in_use`, `provider_already_linked`, `identity_not_linked`, `stale_authentication`, `session_revoked`, and `mfa_required`: the account has a second factor, the `mfa_token` cookie is set, complete the sign-in with POST /api/auth/login/mfa).",
     ].join('\n\n'),
   })
   @ApiQuery({ name: 'state', required: true, description: 'The single-use state the flow started with.' })
@@ -81,6 +81,7 @@ export class OidcController {
     const outcome = await this.callback.complete(providerId, query, this.flowCookie.read(request), requestOrigin(request));
     if (outcome.session) this.cookies.setSession(reply, outcome.session);
     if (outcome.stepUp) this.cookies.setStepUp(reply, outcome.stepUp.token, outcome.stepUp.expiresIn);
+    if (outcome.mfa) this.cookies.setMfa(reply, outcome.mfa.token, outcome.mfa.expiresIn);
     await redirectTo(reply, outcome.redirect);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { PasswordAttempts } from './password-attempts.service';
+import { CredentialAttempts } from '../credential-attempts.service';
 import { PasswordHasher } from './password-hasher.service';
 import { type PasswordContext, PasswordPolicy } from './password-policy.service';
 
@@ -12,7 +12,7 @@ export class PasswordService {
   constructor(
     private readonly policy: PasswordPolicy,
     private readonly hasher: PasswordHasher,
-    private readonly attempts: PasswordAttempts,
+    private readonly attempts: CredentialAttempts,
   ) {}
 
   /** The hash of an acceptable new password; PASSWORD_POLICY_VIOLATION (every failed rule) otherwise. */
@@ -23,6 +23,6 @@ export class PasswordService {
 
   /** Whether the password matches, counted on the account's failure counter (sign-in and step-up). */
   check(email: string, ip: string, password: string, hash: string | null | undefined): Promise<boolean> {
-    return this.attempts.check(email, ip, password, hash);
+    return this.attempts.check(email, ip, () => this.hasher.verify(password, hash));
   }
 }

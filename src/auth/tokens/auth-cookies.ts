@@ -3,7 +3,7 @@ import type { Settings } from '../../config/settings-token';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
 import { appConfig } from '../../config/app.config';
-import { ACCESS_COOKIE, REFRESH_COOKIE, STEP_UP_COOKIE } from './token-transport';
+import { ACCESS_COOKIE, MFA_COOKIE, MFA_COOKIE_PATH, REFRESH_COOKIE, STEP_UP_COOKIE } from './token-transport';
 
 /** Sets and clears the three token cookies, always with the same attributes, so clearing really clears. */
 @Injectable()
@@ -21,6 +21,15 @@ export class AuthCookies {
 
   setStepUp(reply: FastifyReply, token: string, ttl: number): void {
     void reply.setCookie(STEP_UP_COOKIE, token, { ...this.attributes, maxAge: ttl });
+  }
+
+  /** Lax, not Strict: it is set on the provider's redirect back, a cross-site navigation. */
+  setMfa(reply: FastifyReply, token: string, ttl: number): void {
+    void reply.setCookie(MFA_COOKIE, token, { ...this.attributes, sameSite: 'lax', path: MFA_COOKIE_PATH, maxAge: ttl });
+  }
+
+  clearMfa(reply: FastifyReply): void {
+    void reply.setCookie(MFA_COOKIE, '', { ...this.attributes, sameSite: 'lax', path: MFA_COOKIE_PATH, maxAge: 0, expires: new Date(0) });
   }
 
   clearAll(reply: FastifyReply): void {

@@ -5,6 +5,9 @@ export const ACCESS_COOKIE = 'access_token';
 export const REFRESH_COOKIE = 'refresh_token';
 export const STEP_UP_COOKIE = 'step_up_token';
 export const STEP_UP_HEADER = 'x-step-up-token';
+/** The MfaToken after a provider sign-in: only the sign-in routes see it. */
+export const MFA_COOKIE = 'mfa_token';
+export const MFA_COOKIE_PATH = '/api/auth/login';
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
 

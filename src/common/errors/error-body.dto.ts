@@ -26,6 +26,10 @@ export class ErrorDetailsDto {
   @ApiPropertyOptional({ type: 'integer' })
   maxBytes?: number;
 
+  /** SECOND_FACTOR_REQUIRED: the second factors the account can step up with. */
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] } })
+  methods?: string[];
+
   /** SERVICE_UNAVAILABLE from the health check: each dependency, `up` or `down`. */
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string', enum: ['up', 'down'] } })
   checks?: Record<string, 'up' | 'down'>;
