@@ -8,6 +8,7 @@ import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { UsersModule } from '../users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
 import { CredentialAttempts } from './credential-attempts.service';
+import { CredentialsRecordService } from './credentials-record.service';
 import { CredentialsReset } from './credentials-reset.service';
 import { AuthController } from './auth.controller';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
@@ -120,9 +121,10 @@ import { TokenService } from './tokens/token.service';
     SecondFactors,
     FactorsService,
     CredentialsReset,
+    CredentialsRecordService,
   ],
-  // What the other feature modules need: the guards, clearing the token cookies, ending sessions, and the
-  // link tokens of an email change, and taking an account back when its undo link is followed.
-  exports: [AccessGuard, StepUpGuard, AuthCookies, SessionsService, EmailTokensService, CredentialsReset],
+  // What the other feature modules need: the guards, clearing the token cookies, the sessions and factors a data
+  // export lists, the link tokens of an email change, and taking an account back when its undo link is followed.
+  exports: [AccessGuard, StepUpGuard, AuthCookies, CredentialsRecordService, EmailTokensService, CredentialsReset],
 })
 export class AuthModule {}

@@ -160,6 +160,18 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     assert.deepEqual(changes.map((event) => event.change).sort(), ['recovery_codes_regenerated', 'totp_added', 'totp_removed']);
   });
 
+  it('lists the factors in the data export, dates and counts only', async () => {
+    const user = await registerAndLogin(t);
+    const { secret, recoveryCodes } = await enrol(user);
+    const stepped = await t.http.post('/api/auth/step-up').set(bearer(user)).send({ code: recoveryCodes[0] });
+    const exported = await t.http.get('/api/auth/users/me/export').set({ ...bearer(user), 'X-Step-Up-Token': stepped.body.stepUpToken });
+    assert.equal(exported.status, 200);
+    const text = JSON.stringify(exported.body);
+    assert.ok(exported.body.secondFactors.totp.createdAt);
+    assert.equal(exported.body.secondFactors.recoveryCodes.remaining, 9);
+    for (const secretValue of [secret, ...recoveryCodes]) assert.ok(!text.includes(secretValue), 'no secret in the export');
+  });
+
   it('deletes every factor with the account', async () => {
     const user = await registerAndLogin(t);
     const { recoveryCodes } = await enrol(user);

@@ -2,12 +2,18 @@
 // and openapi-fetch). Compiled by test/generated-client.e2e-spec.ts under `tsc --strict`, next to the freshly
 // generated types; it must need no casts: where it compiles only with one, the document is wrong.
 import createClient from 'openapi-fetch';
-import type { paths } from './schema';
+import type { components, paths } from './schema';
 
 export interface Walk {
   baseUrl: string;
   /** The token of the verification link mailed to an address. */
   verificationToken(email: string): Promise<string>;
+}
+
+/** A sign-in of this account (no second factor) answers tokens; the union narrows on `mfaRequired`. */
+function tokensOf(step: string, data: components['schemas']['TokenResponseDto'] | components['schemas']['MfaRequiredDto']): components['schemas']['TokenResponseDto'] {
+  if ('mfaRequired' in data) throw new Error(`${step}: asked for a second factor`);
+  return data;
 }
 
 function fail(step: string, response: Response, error: unknown): never {
@@ -30,8 +36,9 @@ export async function walkThrough({ baseUrl, verificationToken }: Walk): Promise
 
   const login = await api.POST('/api/auth/login', { body: { email, password } });
   if (!login.data) fail('login', login.response, login.error);
-  const signedIn = { Authorization: `${login.data.tokenType} ${login.data.accessToken}` };
-  steps.push(`signed in for ${login.data.expiresIn} s`);
+  const session = tokensOf('login', login.data);
+  const signedIn = { Authorization: `${session.tokenType} ${session.accessToken}` };
+  steps.push(`signed in for ${session.expiresIn} s`);
 
   const me = await api.GET('/api/auth/users/me', { headers: signedIn });
   if (!me.data) fail('me', me.response, me.error);
@@ -71,15 +78,15 @@ export async function walkThrough({ baseUrl, verificationToken }: Walk): Promise
   if (!weak.error) throw new Error('a weak password was accepted');
   steps.push(`weak password: ${weak.error.code} ${(weak.error.details?.reasons ?? []).join(',')}`);
 
-  const refreshed = await api.POST('/api/auth/refresh', { body: { refreshToken: login.data.refreshToken } });
+  const refreshed = await api.POST('/api/auth/refresh', { body: { refreshToken: session.refreshToken } });
   if (!refreshed.data) fail('refresh', refreshed.response, refreshed.error);
-  const reused = await api.POST('/api/auth/refresh', { body: { refreshToken: login.data.refreshToken } });
+  const reused = await api.POST('/api/auth/refresh', { body: { refreshToken: session.refreshToken } });
   if (!reused.error) throw new Error('a rotated refresh token was accepted');
   steps.push(`refresh reuse: ${reused.error.code}`);
 
   const second = await api.POST('/api/auth/login', { body: { email, password } });
   if (!second.data) fail('second login', second.response, second.error);
-  const other = { Authorization: `Bearer ${second.data.accessToken}` };
+  const other = { Authorization: `Bearer ${tokensOf('second login', second.data).accessToken}` };
   const loggedOut = await api.POST('/api/auth/logout', { headers: other });
   steps.push(`logged out: ${loggedOut.response.status}`);
 
@@ -89,7 +96,7 @@ export async function walkThrough({ baseUrl, verificationToken }: Walk): Promise
 
   const third = await api.POST('/api/auth/login', { body: { email, password } });
   if (!third.data) fail('third login', third.response, third.error);
-  const last = { Authorization: `Bearer ${third.data.accessToken}` };
+  const last = { Authorization: `Bearer ${tokensOf('third login', third.data).accessToken}` };
   const lastStepUp = await api.POST('/api/auth/step-up', { headers: last, body: { password } });
   if (!lastStepUp.data) fail('last step-up', lastStepUp.response, lastStepUp.error);
   const deleted = await api.DELETE('/api/auth/users/me', { headers: { ...last, 'X-Step-Up-Token': lastStepUp.data.stepUpToken } });

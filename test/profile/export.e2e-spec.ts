@@ -42,14 +42,14 @@ describe('data export (GET /api/auth/users/me/export)', () => {
       profile: { id: string; email: string };
       sessions: Array<{ id: string; current: boolean }>;
       securityEvents: Array<{ type: string }>;
-      secondFactors: unknown[];
+      secondFactors: { totp: unknown; recoveryCodes: unknown };
     };
     assert.equal(document.profile.id, user.userId);
     assert.deepEqual(document.sessions.map((s) => s.id).sort(), [user, other].map((s) => JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()).sid).sort());
     assert.equal(document.sessions.filter((s) => s.current).length, 1);
     assert.ok(document.securityEvents.length >= 1200 + 3);
     assert.ok(document.securityEvents.some((event) => event.type === 'data_exported'));
-    assert.deepEqual(document.secondFactors, []);
+    assert.deepEqual(document.secondFactors, { totp: null, recoveryCodes: null });
     for (const secret of [user.refreshToken, other.refreshToken, user.accessToken, user.password, '$2b$', 'passwordHash', 'password_hash', 'tokenHash', stranger.email, 'Stranger Danger']) {
       assert.ok(!text.includes(secret), `the export holds ${secret.slice(0, 12)}…`);
     }

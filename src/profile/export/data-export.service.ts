@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '../../config/settings-token';
 import type { AuthContext } from '../../auth/guards/auth-context';
 import { RateLimiter } from '../../rate-limit/rate-limiter.service';
-import { SessionsService } from '../../auth/sessions/sessions.service';
+import { CredentialsRecordService } from '../../auth/credentials-record.service';
 import { authConfig } from '../../config/auth.config';
 import { ProfileMapper } from '../../users/profile.mapper';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
@@ -23,7 +23,7 @@ export interface DataExport {
 @Injectable()
 export class DataExportService {
   constructor(
-    private readonly sessions: SessionsService,
+    private readonly credentials: CredentialsRecordService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mapper: ProfileMapper,
     private readonly limiter: RateLimiter,
@@ -38,17 +38,8 @@ export class DataExportService {
   }
 
   private async *document(auth: AuthContext, exportedAt: Date): AsyncGenerator<string> {
-    const sessions = (await this.sessions.listAll(auth.userId)).map((session) => ({
-      id: session.id,
-      current: session.id === auth.sessionId,
-      createdAt: session.createdAt.toISOString(),
-      lastUsedAt: session.lastUsedAt.toISOString(),
-      expiresAt: session.expiresAt.toISOString(),
-      revokedAt: session.revokedAt?.toISOString() ?? null,
-      userAgent: session.userAgent,
-      ip: session.ip,
-    }));
-    const head = { exportedAt: exportedAt.toISOString(), profile: this.mapper.toResponse(auth.user, auth.identities), sessions, secondFactors: [] };
+    const { sessions, secondFactors } = await this.credentials.of(auth.userId, auth.sessionId);
+    const head = { exportedAt: exportedAt.toISOString(), profile: this.mapper.toResponse(auth.user, auth.identities), sessions, secondFactors };
     // The head without its closing brace, then the log as an array written event by event.
     yield `${JSON.stringify(head).slice(0, -1)},"securityEvents":[`;
     let first = true;

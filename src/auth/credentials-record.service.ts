@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { FactorsService } from './factors/factors.service';
+import { SessionsService } from './sessions/sessions.service';
+
+export interface CredentialsRecord {
+  sessions: Array<{ id: string; current: boolean; createdAt: string; lastUsedAt: string; expiresAt: string; revokedAt: string | null; userAgent: string | null; ip: string | null }>;
+  secondFactors: { totp: { createdAt: string } | null; recoveryCodes: { remaining: number; createdAt: string } | null };
+}
+
+/** What auth holds about a user, for the data export: every session row, and the second factors (dates and counts, never a secret). */
+@Injectable()
+export class CredentialsRecordService {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly factors: FactorsService,
+  ) {}
+
+  async of(userId: string, currentSessionId: string): Promise<CredentialsRecord> {
+    const [sessions, factors] = await Promise.all([this.sessions.listAll(userId), this.factors.overview(userId)]);
+    return {
+      sessions: sessions.map((session) => ({
+        id: session.id,
+        current: session.id === currentSessionId,
+        createdAt: session.createdAt.toISOString(),
+        lastUsedAt: session.lastUsedAt.toISOString(),
+        expiresAt: session.expiresAt.toISOString(),
+        revokedAt: session.revokedAt?.toISOString() ?? null,
+        userAgent: session.userAgent,
+        ip: session.ip,
+      })),
+      secondFactors: {
+        totp: factors.totp && { createdAt: factors.totp.createdAt.toISOString() },
+        recoveryCodes: factors.recoveryCodes && { remaining: factors.recoveryCodes.remaining, createdAt: factors.recoveryCodes.createdAt.toISOString() },
+      },
+    };
+  }
+}
