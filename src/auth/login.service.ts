@@ -94,8 +94,8 @@ export class LoginService {
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
     if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
-    const { session, refreshToken: next } = await this.sessions.rotate(refreshToken, origin);
-    const user = await this.users.findById(session.userId);
+    const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin);
+    const user = loaded ?? (await this.users.findById(session.userId));
     if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
     return this.tokensFor(user, session, next);
   }

@@ -52,16 +52,21 @@ export class NatsEventPublisher extends EventPublisher {
     await connection.flush();
   }
 
-  /** The stream, created on first use of a connection when it does not exist yet (its settings then stay the operator's). */
+  /**
+   * The stream, created on first use of a connection when it does not exist yet; an existing one keeps the
+   * operator's settings, except that it is given the subjects of events added since it was made (an event the
+   * stream does not take would otherwise hold up every event after it).
+   */
   private async jetStream(connection: NatsConnection, stream: StreamSettings): Promise<JetStreamClient> {
     if (this.streamReady?.connection === connection) return this.streamReady.client;
     const manager = await jetstreamManager(connection, { timeout: PUBLISH_TIMEOUT_MS });
-    const exists = await manager.streams.info(stream.name).then(
-      () => true,
-      () => false,
-    );
-    if (!exists) {
+    const existing = await manager.streams.info(stream.name).catch(() => null);
+    if (!existing) {
       await manager.streams.add({ name: stream.name, subjects: STREAM_SUBJECTS, max_age: nanos(stream.maxAgeSeconds * 1000), duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+    } else {
+      const subjects = existing.config.subjects ?? [];
+      const missing = STREAM_SUBJECTS.filter((subject) => !subjects.includes(subject));
+      if (missing.length > 0) await manager.streams.update(stream.name, { subjects: [...subjects, ...missing] });
     }
     this.streamReady = { connection, client: jetstream(connection, { timeout: PUBLISH_TIMEOUT_MS }) };
     return this.streamReady.client;

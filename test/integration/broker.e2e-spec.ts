@@ -22,6 +22,15 @@ async function main(): Promise<void> {
     let client: ClientProxy;
     before(async () => {
       consumer = await startConsumer(EVENTS);
+      // A stream made by an earlier version, before profile.factors_changed existed: the service adds the subject.
+      const setup = await connect({ servers: NATS_URL });
+      try {
+        const jsm = await jetstreamManager(setup);
+        const existing = await jsm.streams.info('PROFILE_EVENTS').catch(() => null);
+        if (existing) await jsm.streams.update('PROFILE_EVENTS', { subjects: existing.config.subjects.filter((subject) => subject !== 'profile.factors_changed') });
+      } finally {
+        await setup.close();
+      }
       t = await startTestApp({ BROKER_URL: NATS_URL, BROKER_RETRY_MS: '200' });
       await t.app.startAllMicroservices();
       client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [NATS_URL] } });
@@ -71,6 +80,7 @@ async function main(): Promise<void> {
         const jsm = await jetstreamManager(connection);
         const info = await jsm.streams.info('PROFILE_EVENTS');
         assert.ok(!info.config.subjects.some((subject) => subject === 'profile.get' || subject.endsWith('>')), info.config.subjects.join(','));
+        assert.ok(info.config.subjects.includes('profile.factors_changed'), 'a subject added since the stream was made');
       } finally {
         await connection.close();
       }

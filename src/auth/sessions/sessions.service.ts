@@ -24,7 +24,13 @@ export interface OpenedSession {
   refreshToken: string;
 }
 
+/** A refreshed session, with its user when the same statement could load it. */
+export interface RotatedSession extends OpenedSession {
+  user: UserEntity | null;
+}
+
 const IDENTITY_PREFIX = 'identity_';
+const SESSION_PREFIX = 'session_';
 const SESSION_LAST_USED = 'session_last_used_at';
 /** A session's lastUsedAt follows its use to the minute: at most one write per session per minute. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -36,6 +42,8 @@ export class SessionsService {
   private readonly sessionRows: RawRows<SessionEntity>;
   private readonly identityRows: RawRows<UserIdentityEntity>;
   private readonly liveUserSql: string;
+  /** PostgreSQL: rotation, its history row and the user in one statement (one round trip). */
+  private readonly rotateSql: string | null;
   private readonly readLastUsedAt: (raw: unknown) => unknown;
 
   constructor(
@@ -53,6 +61,13 @@ export class SessionsService {
       `SELECT ${this.userRows.selectList('u')}, ${this.identityRows.selectList('i', IDENTITY_PREFIX)}, s.last_used_at AS ${SESSION_LAST_USED} ` +
       `FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN user_identities i ON i.user_id = u.id ` +
       `WHERE s.id = ${p(0)} AND s.user_id = ${p(1)} AND s.revoked_at IS NULL AND s.expires_at > ${p(2)} ORDER BY i.created_at`;
+    this.rotateSql = database.isPostgres
+      ? 'WITH rotated AS (UPDATE sessions SET refresh_token_hash = $1, last_used_at = $2, ' +
+        'expires_at = LEAST($3::timestamptz, created_at + make_interval(secs => $4::double precision)) ' +
+        'WHERE refresh_token_hash = $5 AND revoked_at IS NULL AND expires_at > $2 RETURNING *), ' +
+        'recorded AS (INSERT INTO refresh_token_history (token_hash, session_id, rotated_at) SELECT $5, id, $2 FROM rotated) ' +
+        `SELECT ${this.userRows.selectList('u')}, ${this.sessionRows.selectList('rotated', SESSION_PREFIX)} FROM rotated JOIN users u ON u.id = rotated.user_id`
+      : null;
   }
 
   async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
@@ -108,9 +123,17 @@ export class SessionsService {
    * session's chain (kept in refresh_token_history), count as reuse and end the session: there is never a
    * second live chain. Expiry moves with each refresh, never past SESSION_MAX_AGE from sign-in.
    */
-  async rotate(refreshToken: string, origin: RequestOrigin): Promise<OpenedSession> {
+  async rotate(refreshToken: string, origin: RequestOrigin): Promise<RotatedSession> {
     const presented = hashOpaqueToken(refreshToken);
     const now = new Date();
+    if (this.rotateSql) {
+      // The common case in one round trip: the token is the live session's current one.
+      const next = newOpaqueToken();
+      const refreshUntil = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
+      const rows = await this.userRows.query('rotate-refresh-token', this.rotateSql, [hashOpaqueToken(next), now, refreshUntil, this.config.sessionMaxAge, presented]);
+      if (rows.length === 1) return { session: this.sessionRows.hydrate(rows[0], SESSION_PREFIX), refreshToken: next, user: this.userRows.hydrate(rows[0]) };
+      return this.refuse(presented, origin);
+    }
     const session = await this.sessions().findOneBy({ refreshTokenHash: presented });
     if (session && session.revokedAt === null && session.expiresAt > now) {
       const next = newOpaqueToken();
@@ -123,10 +146,19 @@ export class SessionsService {
         .execute();
       if (result.affected === 1) {
         await this.rotatedOut().insert({ tokenHash: presented, sessionId: session.id, rotatedAt: now });
-        return { session: Object.assign(session, { lastUsedAt: now, expiresAt }), refreshToken: next };
+        return { session: Object.assign(session, { lastUsedAt: now, expiresAt }), refreshToken: next, user: null };
       }
       return this.endReusedSession(session, origin); // a parallel refresh with the same token won
     }
+    return this.refuse(presented, origin, session);
+  }
+
+  /**
+   * A token that is not a live session's current one: an ended session's (invalid), or one rotated out of a
+   * live session's chain (reuse: the session ends).
+   */
+  private async refuse(presented: string, origin: RequestOrigin, current?: SessionEntity | null): Promise<never> {
+    const session = current === undefined ? await this.sessions().findOneBy({ refreshTokenHash: presented }) : current;
     if (session) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
     const rotated = await this.rotatedOut().findOneBy({ tokenHash: presented });
     const owner = rotated ? await this.sessions().findOneBy({ id: rotated.sessionId, revokedAt: IsNull() }) : null;
