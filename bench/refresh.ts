@@ -20,8 +20,9 @@ async function run(label: string, script: string, port: number, databaseUrl: str
   const service = await startProcess(script, port, {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-refresh-')),
     DATABASE_URL: databaseUrl,
-    BCRYPT_COST: '4',
+    BCRYPT_COST: '10',
     AUTH_RATE_LIMIT_IP: '100000000/1m',
+    AUTH_RATE_LIMIT_ACCOUNT: '100000/1m',
   });
   try {
     const email = `bench-refresh-${label}-${Date.now()}@example.com`;
