@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Secret, TOTP } from 'otpauth';
 import * as QRCode from 'qrcode';
 import { IsNull, type Repository } from 'typeorm';
@@ -6,6 +6,7 @@ import { AppError } from '../../common/errors/app-error';
 import { factorsConfig } from '../../config/factors.config';
 import type { Settings } from '../../config/settings-token';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { uniqueViolationText } from '../../database/unique-violation';
 import { SecretBox } from './secret-box';
 import { TotpFactorEntity } from './second-factor.entities';
 
@@ -24,6 +25,8 @@ export interface TotpEnrolment {
 /** RFC 6238 codes (SHA-1, 6 digits, 30 s): enrolment, confirmation, and checking a code exactly once. */
 @Injectable()
 export class TotpFactors {
+  private readonly logger = new Logger(TotpFactors.name);
+
   constructor(
     private readonly database: TransactionRunner,
     private readonly box: SecretBox,
@@ -48,7 +51,9 @@ export class TotpFactors {
     if (replaced.affected !== 1) {
       try {
         await this.rows().insert(row);
-      } catch {
+      } catch (error) {
+        // A parallel enrolment or confirmation made the row first.
+        if (uniqueViolationText(error) === null) throw error;
         throw new AppError('FACTOR_EXISTS', 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.');
       }
     }
@@ -100,7 +105,15 @@ export class TotpFactors {
 
   private matchingStep(row: TotpFactorEntity, code: string): number | null {
     if (!/^\d{6}$/.test(code)) return null;
-    const totp = this.totp(Secret.fromBase32(this.box.open(row.secret as string)), '');
+    let secret: string;
+    try {
+      secret = this.box.open(row.secret as string);
+    } catch {
+      // Sealed under another key: the code cannot match. The account still has its recovery codes.
+      this.logger.error('a TOTP secret cannot be decrypted: was MFA_ENCRYPTION_KEY (or DATA_DIR/keys) changed?');
+      return null;
+    }
+    const totp = this.totp(Secret.fromBase32(secret), '');
     const now = Date.now();
     const delta = totp.validate({ token: code, timestamp: now, window: WINDOW });
     return delta === null ? null : Math.floor(now / 1000 / PERIOD_SECONDS) + delta;
