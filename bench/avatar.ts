@@ -1,11 +1,12 @@
 /**
  * Avatar uploads per second and the service's peak RSS for a 12-megapixel JPEG, at concurrency 1 and 4.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { memoryMb, median, signIn, startProcess, table } from './support';
+import { pngBomb } from '../test/helpers/images';
+import { memoryMb, median, runPinned, signIn, startProcess, table } from './support';
 
 const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 24);
 
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
     DATABASE_URL: '',
     BCRYPT_COST: '10',
     AVATAR_MAX_BYTES: String(16 * 1024 * 1024),
+    // 49 uploads from one account: past the default 20 an hour.
+    AVATAR_RATE_LIMIT: '1000/1h',
   });
   const pid = service.process.pid as number;
   const headers = await signIn(service.url, 'avatar');
@@ -60,9 +63,30 @@ async function main(): Promise<void> {
       'peak RSS MB': memoryMb(pid).peak.toFixed(0),
     });
   }
+  // A decompression bomb: a tiny PNG whose header declares 50 000 × 50 000 pixels; refused from its header alone.
+  const bomb = await pngBomb();
+  const bombTimes: number[] = [];
+  for (let i = 0; i < 5; i += 1) {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(bomb)], { type: 'image/png' }), 'bomb.png');
+    const started = performance.now();
+    const response = await fetch(`${service.url}/api/auth/users/me/avatar`, { method: 'PUT', headers, body: form });
+    await response.arrayBuffer();
+    bombTimes.push(performance.now() - started);
+    if (response.status !== 422) throw new Error(`the bomb answered ${response.status}`);
+  }
   await service.stop();
   console.log(`input: 4000×3000 JPEG, ${(photo.length / 1024 / 1024).toFixed(1)} MB`);
   console.log(table(rows));
+  // The ceiling: sharp alone on the same file, on the service's core.
+  const photoFile = join(dataDir, 'photo.jpg');
+  writeFileSync(photoFile, photo);
+  const ceiling = JSON.parse(runPinned('dist/bench/sharp-ceiling.js', photoFile)) as { p50: number };
+  const single = rows[0];
+  console.log(`sharp-only renditions p50 ${ceiling.p50.toFixed(0)} ms; upload p50 ÷ sharp p50 = ${(Number(single['p50 ms']) / ceiling.p50).toFixed(3)}`);
+  console.log(
+    `decompression bomb (${(bomb.length / 1024).toFixed(0)} kB PNG, 2.5 GP declared): 422 in median ${median(bombTimes).toFixed(1)} ms, max ${Math.max(...bombTimes).toFixed(1)} ms`,
+  );
 }
 
 void main().catch((error: unknown) => {

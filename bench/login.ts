@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { BENCH_PASSWORD, PROBE_ARGS, json, readProbe, startProcess, table } from './support';
+import { BENCH_PASSWORD, PROBE_ARGS, json, readProbe, runPinned, startProcess, table } from './support';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 
@@ -58,6 +58,11 @@ async function main(): Promise<void> {
     ]),
   );
   console.log(`login p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms`);
+  // The ceiling: bcrypt alone, 8 comparisons in flight, on the service's core (one login = one comparison).
+  const ceiling = JSON.parse(runPinned('dist/bench/bcrypt-ceiling.js')) as { comparesPerSecond: number };
+  console.log(
+    `bcrypt-only ceiling ${ceiling.comparesPerSecond.toFixed(2)}/s; logins/s ÷ ceiling = ${(result.requests.average / ceiling.comparesPerSecond).toFixed(3)}`,
+  );
 }
 
 void main().catch((error: unknown) => {

@@ -66,6 +66,13 @@ export async function startProcess(
   throw new Error(`${script} did not become ready`);
 }
 
+/** A node script in a process of its own on the core the service runs on (as startProcess pins it); its last output line. */
+export function runPinned(script: string, ...args: string[]): string {
+  const command = [process.execPath, join(ROOT, script), ...args];
+  const [file, ...rest] = PIN ? ['/usr/bin/taskset', '-c', '1', ...command] : command;
+  return execFileSync(file, rest, { encoding: 'utf8' }).trim().split('\n').pop() as string;
+}
+
 /** User + system CPU time of a process, in microseconds (from /proc). */
 export function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
