@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { FactorsService } from './factors/factors.service';
+import { type FactorsOverview, FactorsService } from './factors/factors.service';
 import { SessionsService } from './sessions/sessions.service';
 
 export interface CredentialsRecord {
   sessions: Array<{ id: string; current: boolean; createdAt: string; lastUsedAt: string; expiresAt: string; revokedAt: string | null; userAgent: string | null; ip: string | null }>;
-  secondFactors: { totp: { createdAt: string } | null; recoveryCodes: { remaining: number; createdAt: string } | null };
+  secondFactors: FactorsOverview;
 }
 
 /** What auth holds about a user, for the data export: every session row, and the second factors (dates and counts, never a secret). */
@@ -16,7 +16,7 @@ export class CredentialsRecordService {
   ) {}
 
   async of(userId: string, currentSessionId: string): Promise<CredentialsRecord> {
-    const [sessions, factors] = await Promise.all([this.sessions.listAll(userId), this.factors.overview(userId)]);
+    const [sessions, secondFactors] = await Promise.all([this.sessions.listAll(userId), this.factors.overview(userId)]);
     return {
       sessions: sessions.map((session) => ({
         id: session.id,
@@ -28,10 +28,7 @@ export class CredentialsRecordService {
         userAgent: session.userAgent,
         ip: session.ip,
       })),
-      secondFactors: {
-        totp: factors.totp && { createdAt: factors.totp.createdAt.toISOString() },
-        recoveryCodes: factors.recoveryCodes && { remaining: factors.recoveryCodes.remaining, createdAt: factors.recoveryCodes.createdAt.toISOString() },
-      },
+      secondFactors,
     };
   }
 }

@@ -4,7 +4,6 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { CredentialAttempts } from './credential-attempts.service';
 import { MfaTokens } from './factors/mfa-tokens';
 import { type SecondFactorMethod, SecondFactors } from './factors/second-factors';
 import { PasswordService } from './password/password.service';
@@ -35,7 +34,6 @@ export class LoginService {
     private readonly signInAlerts: SignInAlertsService,
     private readonly secondFactors: SecondFactors,
     private readonly mfaTokens: MfaTokens,
-    private readonly attempts: CredentialAttempts,
   ) {}
 
   /**
@@ -74,8 +72,7 @@ export class LoginService {
     const userId = await this.mfaTokens.peek(mfaToken);
     const user = userId ? await this.users.findById(userId) : null;
     if (!mfaToken || !user) throw mfaTokenInvalid();
-    let method: SecondFactorMethod | null = null;
-    await this.attempts.check(user.email, client.ip, async () => (method = await this.secondFactors.verifyCode(user.id, code)) !== null);
+    const method = await this.secondFactors.check(user, client.ip, code);
     if (!method) {
       await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');

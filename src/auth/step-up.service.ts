@@ -3,8 +3,7 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
-import { CredentialAttempts } from './credential-attempts.service';
-import { type SecondFactorMethod, SecondFactors } from './factors/second-factors';
+import { SecondFactors } from './factors/second-factors';
 import { PasswordService } from './password/password.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
 
@@ -17,7 +16,6 @@ export class StepUpService {
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly secondFactors: SecondFactors,
-    private readonly attempts: CredentialAttempts,
   ) {}
 
   /** `{ password }` or `{ code }`, exactly one. */
@@ -48,8 +46,7 @@ export class StepUpService {
 
   /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
   private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
-    let method: SecondFactorMethod | null = null;
-    await this.attempts.check(auth.user.email, origin.ip, async () => (method = await this.secondFactors.verifyCode(auth.userId, code)) !== null);
+    const method = await this.secondFactors.check(auth.user, origin.ip, code);
     if (!method) {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');

@@ -20,12 +20,8 @@ export class FactorsController {
 
   @ApiOperation({ summary: 'List my second factors', description: 'Dates and counts only: no secret, no code.' })
   @Get()
-  async listMyFactors(@CurrentAuth() auth: AuthContext): Promise<FactorsResponseDto> {
-    const { totp, recoveryCodes } = await this.factors.overview(auth.userId);
-    return {
-      totp: totp && { createdAt: totp.createdAt.toISOString() },
-      recoveryCodes: recoveryCodes && { remaining: recoveryCodes.remaining, createdAt: recoveryCodes.createdAt.toISOString() },
-    };
+  listMyFactors(@CurrentAuth() auth: AuthContext): Promise<FactorsResponseDto> {
+    return this.factors.overview(auth.userId);
   }
 
   @ApiOperation({

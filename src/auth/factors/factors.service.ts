@@ -9,10 +9,17 @@ import type { AuthContext } from '../guards/auth-context';
 import { RecoveryCodes } from './recovery-codes';
 import { type TotpEnrolment, TotpFactors } from './totp-factors';
 
+/** An account's second factors as its owner sees them (GET …/factors, the data export): dates and counts only. */
 export interface FactorsOverview {
-  totp: { createdAt: Date } | null;
-  recoveryCodes: { remaining: number; createdAt: Date } | null;
+  totp: { createdAt: string } | null;
+  recoveryCodes: { remaining: number; createdAt: string } | null;
 }
+
+const SECURITY_EVENT: Record<SecondFactorChange, 'factor_added' | 'factor_removed' | 'recovery_codes_regenerated'> = {
+  totp_added: 'factor_added',
+  totp_removed: 'factor_removed',
+  recovery_codes_regenerated: 'recovery_codes_regenerated',
+};
 
 /**
  * A user's own second factors. Adding or removing one needs a fresh step-up (the routes say so); every change
@@ -30,8 +37,11 @@ export class FactorsService {
   ) {}
 
   async overview(userId: string): Promise<FactorsOverview> {
-    const [totp, recoveryCodes] = await Promise.all([this.totp.active(userId), this.recoveryCodes.status(userId)]);
-    return { totp: totp ? { createdAt: totp.confirmedAt ?? totp.createdAt } : null, recoveryCodes };
+    const [totp, codes] = await Promise.all([this.totp.active(userId), this.recoveryCodes.status(userId)]);
+    return {
+      totp: totp && { createdAt: (totp.confirmedAt ?? totp.createdAt).toISOString() },
+      recoveryCodes: codes && { remaining: codes.remaining, createdAt: codes.createdAt.toISOString() },
+    };
   }
 
   startTotp(auth: AuthContext): Promise<TotpEnrolment> {
@@ -79,7 +89,7 @@ export class FactorsService {
   }
 
   private async recordChange(userId: string, change: SecondFactorChange, origin: RequestOrigin, tx: Transaction): Promise<void> {
-    const type = change === 'recovery_codes_regenerated' ? 'recovery_codes_regenerated' : change === 'totp_added' ? 'factor_added' : 'factor_removed';
+    const type = SECURITY_EVENT[change];
     await this.securityEvents.record(userId, type, origin, tx, type === 'recovery_codes_regenerated' ? undefined : { factor: 'totp' });
     await this.outbox.record(tx, AccountEvents.factorsChanged, { userId, change, at: new Date().toISOString() } satisfies FactorsChangedEvent);
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, type Repository } from 'typeorm';
 import { factorsConfig } from '../../config/factors.config';
 import type { Settings } from '../../config/settings-token';
-import { type Db, TransactionRunner } from '../../database/transaction-runner';
+import { TransactionRunner } from '../../database/transaction-runner';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { MfaTokenEntity } from './second-factor.entities';
 
@@ -29,12 +29,12 @@ export class MfaTokens {
   }
 
   /** Uses the token up; false when it was used (or expired) meanwhile. Conditional: one winner. */
-  async take(token: string, db?: Db): Promise<boolean> {
-    const result = await this.rows(db).update({ tokenHash: hashOpaqueToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) }, { usedAt: new Date() });
+  async take(token: string): Promise<boolean> {
+    const result = await this.rows().update({ tokenHash: hashOpaqueToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) }, { usedAt: new Date() });
     return result.affected === 1;
   }
 
-  private rows(db?: Db): Repository<MfaTokenEntity> {
-    return this.database.repository(MfaTokenEntity, db);
+  private rows(): Repository<MfaTokenEntity> {
+    return this.database.repository(MfaTokenEntity);
   }
 }

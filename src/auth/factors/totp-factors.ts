@@ -41,7 +41,7 @@ export class TotpFactors {
 
   /** A new secret, pending until confirm(); replaces an earlier pending one (its codes stop working). */
   async enrol(userId: string, sessionId: string, accountName: string): Promise<TotpEnrolment> {
-    if (await this.active(userId)) throw new AppError('FACTOR_EXISTS', 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.');
+    if (await this.active(userId)) throw factorExists();
     const secret = new Secret({ size: 20 });
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.totpEnrolmentTtl * 1000);
@@ -54,7 +54,7 @@ export class TotpFactors {
       } catch (error) {
         // A parallel enrolment or confirmation made the row first.
         if (uniqueViolationText(error) === null) throw error;
-        throw new AppError('FACTOR_EXISTS', 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.');
+        throw factorExists();
       }
     }
     const otpauthUri = this.totp(secret, accountName).toString();
@@ -65,11 +65,11 @@ export class TotpFactors {
   async confirm(userId: string, sessionId: string, code: string, tx: Transaction): Promise<void> {
     const row = await this.rows(tx).createQueryBuilder('t').addSelect('t.secret').where('t.user_id = :userId', { userId }).getOne();
     const pending = row && !row.confirmedAt && row.pendingSessionId === sessionId && row.pendingExpiresAt && row.pendingExpiresAt > new Date();
-    if (!row || !pending) throw new AppError('NOT_FOUND', 'There is no authenticator-app setup in progress for this session. Start again.');
+    if (!row || !pending) throw noPendingEnrolment();
     const step = this.matchingStep(row, code);
     if (step === null) throw new AppError('INVALID_CODE', 'The code is not correct. Check the time on your device and try the current code.');
     const confirmed = await this.rows(tx).update({ userId, confirmedAt: IsNull() }, { confirmedAt: new Date(), pendingSessionId: null, pendingExpiresAt: null, lastUsedStep: step });
-    if (confirmed.affected !== 1) throw new AppError('NOT_FOUND', 'There is no authenticator-app setup in progress for this session. Start again.');
+    if (confirmed.affected !== 1) throw noPendingEnrolment();
   }
 
   /**
@@ -126,4 +126,12 @@ export class TotpFactors {
   private rows(db?: Db): Repository<TotpFactorEntity> {
     return this.database.repository(TotpFactorEntity, db);
   }
+}
+
+function factorExists(): AppError {
+  return new AppError('FACTOR_EXISTS', 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.');
+}
+
+function noPendingEnrolment(): AppError {
+  return new AppError('NOT_FOUND', 'There is no authenticator-app setup in progress for this session. Start again.');
 }
