@@ -5,7 +5,6 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
-import { ProfileMapper } from '../users/profile.mapper';
 import { LoginDto, MfaCodeDto, MfaRequiredDto, TokenResponseDto } from './dto/login.dto';
 import { RefreshTokenDto } from './dto/refresh.dto';
 import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from './dto/register.dto';
@@ -14,7 +13,7 @@ import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from './guards/optional-
 import { LoginService } from './login.service';
 import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
-import type { SessionTokens } from './session-tokens';
+import { SessionReply } from './session-reply';
 import { AuthCookies } from './tokens/auth-cookies';
 import { MFA_COOKIE, readRefreshToken } from './tokens/token-transport';
 
@@ -28,7 +27,7 @@ export class AuthController {
     private readonly registration: RegistrationService,
     private readonly login: LoginService,
     private readonly cookies: AuthCookies,
-    private readonly profiles: ProfileMapper,
+    private readonly sessionReply: SessionReply,
   ) {}
 
   @ApiOperation({
@@ -61,7 +60,7 @@ export class AuthController {
   async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto | MfaRequiredDto> {
     const outcome = await this.login.login(dto.email, dto.password, requestOrigin(request));
     if ('mfaRequired' in outcome) return outcome;
-    return this.respondWithSession(reply, outcome);
+    return this.sessionReply.send(reply, outcome);
   }
 
   @ApiOperation({
@@ -76,7 +75,7 @@ export class AuthController {
   async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
     const tokens = await this.login.completeWithCode(dto.mfaToken ?? request.cookies[MFA_COOKIE], dto.code, requestOrigin(request));
     this.cookies.clearMfa(reply);
-    return this.respondWithSession(reply, tokens);
+    return this.sessionReply.send(reply, tokens);
   }
 
   @ApiOperation({
@@ -106,7 +105,7 @@ export class AuthController {
   @HttpCode(HttpStatus.OK)
   async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
     const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken), requestOrigin(request));
-    return this.respondWithSession(reply, tokens);
+    return this.sessionReply.send(reply, tokens);
   }
 
   @ApiOperation({
@@ -120,16 +119,5 @@ export class AuthController {
   async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.login.logout(request, dto.refreshToken, requestOrigin(request));
     this.cookies.clearAll(reply);
-  }
-
-  private async respondWithSession(reply: FastifyReply, tokens: SessionTokens): Promise<TokenResponseDto> {
-    this.cookies.setSession(reply, tokens);
-    return {
-      accessToken: tokens.accessToken,
-      refreshToken: tokens.refreshToken,
-      tokenType: 'Bearer',
-      expiresIn: tokens.accessTtl,
-      user: await this.profiles.present(tokens.user),
-    };
   }
 }

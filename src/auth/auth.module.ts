@@ -58,15 +58,21 @@ import { StepUpController } from './step-up.controller';
 import { StepUpService } from './step-up.service';
 import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
+import { PasskeyEntity, WebAuthnChallengeEntity } from './factors/passkey.entities';
+import { Passkeys } from './factors/passkeys';
+import { WebAuthnChallenges } from './factors/webauthn-challenges';
+import { PasskeySignInController } from './passkey-sign-in.controller';
+import { PasskeySignInService } from './passkey-sign-in.service';
+import { SessionReply } from './session-reply';
 
 /**
- * Who the caller is and what they may do: keys and tokens, sessions, sign-in (password, provider), step-up,
+ * Who the caller is and what they may do: keys and tokens, sessions, sign-in (password, provider, passkey), step-up,
  * the guards, and the credentials a user manages (password, second factors, sessions, linked providers).
  */
 @Module({
   imports: [
     PassportModule.register({ session: false }),
-    TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity, TotpFactorEntity, RecoveryCodeEntity, MfaTokenEntity], PROFILE_CONNECTION),
+    TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity, EmailTokenEntity, OidcFlowEntity, TotpFactorEntity, RecoveryCodeEntity, MfaTokenEntity, PasskeyEntity, WebAuthnChallengeEntity], PROFILE_CONNECTION),
     UsersModule,
     MailModule,
     EventsModule,
@@ -74,6 +80,7 @@ import { TokenService } from './tokens/token.service';
   ],
   controllers: [
     AuthController,
+    PasskeySignInController,
     PasswordResetController,
     ResetPasswordPageController,
     PasswordController,
@@ -118,7 +125,11 @@ import { TokenService } from './tokens/token.service';
     TotpFactors,
     RecoveryCodes,
     MfaTokens,
+    WebAuthnChallenges,
+    Passkeys,
     SecondFactors,
+    PasskeySignInService,
+    SessionReply,
     FactorsService,
     CredentialsReset,
     CredentialsRecordService,

@@ -22,6 +22,12 @@ export interface MfaChallenge {
   expiresIn: number;
 }
 
+/** A second factor that was proved: which method, and its RFC 8176 values. */
+export interface ProvedFactor {
+  method: SecondFactorMethod;
+  amr: string[];
+}
+
 /** Password sign-in (and its second factor), refresh-token rotation and sign-out. */
 @Injectable()
 export class LoginService {
@@ -47,45 +53,65 @@ export class LoginService {
     if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
-    const challenge = await this.secondFactorChallenge(user.id);
+    const challenge = await this.secondFactorChallenge(user.id, ['pwd']);
     if (challenge) return challenge;
-    const tokens = await this.startSession(user, client);
+    const tokens = await this.startSession(user, client, ['pwd']);
     this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password', client);
     await this.securityEvents.record(user.id, 'login', client);
     return tokens;
   }
 
-  /** An MfaToken and the methods, when the account has a second factor; null otherwise. */
-  async secondFactorChallenge(userId: string): Promise<MfaChallenge | null> {
+  /**
+   * An MfaToken and the methods, when the account has a second factor; null otherwise. `firstFactor`: how
+   * the first step was proved (RFC 8176), for the session the second step opens.
+   */
+  async secondFactorChallenge(userId: string, firstFactor: readonly string[]): Promise<MfaChallenge | null> {
     const methods = await this.secondFactors.methods(userId);
     if (methods.length === 0) return null;
-    const { token, expiresIn } = await this.mfaTokens.issue(userId);
+    const { token, expiresIn } = await this.mfaTokens.issue(userId, firstFactor);
     return { mfaRequired: true, mfaToken: token, methods, expiresIn };
   }
 
+  /** Completes a sign-in with a TOTP code or a recovery code. */
+  completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
+    return this.completeSecondFactor(mfaToken, client, async (user) => {
+      const method = await this.secondFactors.check(user, client.ip, code);
+      // RFC 8176 has no value for a recovery code; it is a one-time password too.
+      return method && { method, amr: ['otp'] };
+    });
+  }
+
   /**
-   * Completes a sign-in with a TOTP code or a recovery code. A wrong code counts on the account's failure
-   * counter (as a wrong password does) and leaves the MfaToken usable until it expires; the right one uses
-   * the MfaToken up, so one sign-in gives one session.
+   * The second step of a sign-in: `prove` checks the factor (and counts a failure on the account's counter,
+   * as a wrong password does). A failure leaves the MfaToken usable until it expires; success uses it up, so
+   * one sign-in gives one session.
    */
-  async completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
-    const userId = await this.mfaTokens.peek(mfaToken);
-    const user = userId ? await this.users.findById(userId) : null;
-    if (!mfaToken || !user) throw mfaTokenInvalid();
-    const method = await this.secondFactors.check(user, client.ip, code);
-    if (!method) {
+  async completeSecondFactor(mfaToken: string | undefined, client: RequestOrigin & { ip: string }, prove: (user: UserEntity) => Promise<ProvedFactor | null>): Promise<SessionTokens> {
+    const pending = await this.mfaTokens.peek(mfaToken);
+    const user = pending ? await this.users.findById(pending.userId) : null;
+    if (!mfaToken || !pending || !user) throw mfaTokenInvalid();
+    const proved = await prove(user);
+    if (!proved) {
       await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
-      throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
+      throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
     }
     if (!(await this.mfaTokens.take(mfaToken))) throw mfaTokenInvalid();
-    const tokens = await this.startSession(user, client);
+    const tokens = await this.startSession(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])]);
     this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password and second factor', client);
-    await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: method });
+    await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: proved.method });
     return tokens;
   }
 
-  async startSession(user: UserEntity, client: RequestOrigin): Promise<SessionTokens> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client);
+  /** The account an unused MfaToken belongs to; 401 MFA_TOKEN_INVALID otherwise. */
+  async pendingSignIn(mfaToken: string | undefined): Promise<string> {
+    const pending = await this.mfaTokens.peek(mfaToken);
+    if (!pending) throw mfaTokenInvalid();
+    return pending.userId;
+  }
+
+  /** `amr`: how the sign-in was proved (RFC 8176 values); empty for a provider's sign-in, whose methods are its own. */
+  async startSession(user: UserEntity, client: RequestOrigin, amr: readonly string[]): Promise<SessionTokens> {
+    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
     return this.tokensFor(user, session, refreshToken);
   }
 
@@ -119,7 +145,7 @@ export class LoginService {
   }
 
   private async tokensFor(user: UserEntity, session: SessionEntity, refreshToken: string): Promise<SessionTokens> {
-    const access = await this.tokens.signAccessToken(user.id, session.id);
+    const access = await this.tokens.signAccessToken(user.id, session.id, session.amr?.split(',') ?? []);
     // The refresh token lives as long as its session (never past SESSION_MAX_AGE).
     const refreshTtl = Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000));
     return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, sessionId: session.id, user };

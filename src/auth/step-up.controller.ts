@@ -6,6 +6,7 @@ import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { AuthorizationUrlResponseDto, OidcRedirectDto } from './dto/oidc.dto';
 import { StepUpDto, StepUpResponseDto } from './dto/step-up.dto';
+import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from './factors/passkey.dto';
 import type { AuthContext } from './guards/auth-context';
 import { Authenticated } from './guards/authenticated.decorator';
 import { CurrentAuth } from './guards/current-auth.decorator';
@@ -30,7 +31,7 @@ export class StepUpController {
   @ApiOperation({
     summary: 'Re-authenticate with the password or a second-factor code (step-up)',
     description:
-      'Returns a short-lived step-up token bound to this user and session, and sets the `step_up_token` cookie. `{ password }` or `{ code }`: an account with a second factor steps up with it (a code of the authenticator app, or a recovery code), and its password alone answers 401 SECOND_FACTOR_REQUIRED with `details.methods`. The token’s `amr` says which: `pwd` or `otp`.',
+      'Returns a short-lived step-up token bound to this user and session, and sets the `step_up_token` cookie. `{ password }` or `{ code }`: an account with a second factor steps up with it (a code of the authenticator app, or a recovery code), and its password alone answers 401 SECOND_FACTOR_REQUIRED with `details.methods`. The token’s `amr` says which: `pwd` or `otp`. A passkey steps up through `POST …/step-up/passkey`.',
   })
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'SECOND_FACTOR_REQUIRED', 'NO_PASSWORD', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
@@ -43,6 +44,38 @@ export class StepUpController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StepUpResponseDto> {
     const issued = await this.stepUp.stepUp(auth, dto, requestOrigin(request));
+    this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
+    return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
+  }
+
+  @ApiOperation({
+    summary: 'Start a step-up with a passkey',
+    description: 'WebAuthn request options for my passkeys, with user verification required; the challenge belongs to this session and works once.',
+  })
+  @ApiErrors('NO_PASSKEY', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('passkey/options')
+  @HttpCode(HttpStatus.OK)
+  stepUpPasskeyOptions(@CurrentAuth() auth: AuthContext): Promise<PasskeyRequestOptionsDto> {
+    return this.stepUp.passkeyOptions(auth);
+  }
+
+  @ApiOperation({
+    summary: 'Re-authenticate with a passkey (step-up)',
+    description:
+      'The authenticator’s answer to this session’s options. A user-verified passkey is a step-up on its own, whatever else the account has. Answers as the step-up with a password does; the token’s `amr` is `hwk` or `swk`, and `user`. A refused answer is 401 INVALID_CREDENTIALS and counts on the account’s failure counter.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('passkey')
+  @HttpCode(HttpStatus.OK)
+  async stepUpWithPasskey(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: WebAuthnCredentialDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StepUpResponseDto> {
+    const issued = await this.stepUp.stepUpWithPasskey(auth, dto.credential, requestOrigin(request));
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
   }

@@ -3,7 +3,10 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { Passkeys } from './factors/passkeys';
 import { SecondFactors } from './factors/second-factors';
+import type { ChallengeBinding } from './factors/webauthn-challenges';
 import { PasswordService } from './password/password.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
 
@@ -16,6 +19,7 @@ export class StepUpService {
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly secondFactors: SecondFactors,
+    private readonly passkeys: Passkeys,
   ) {}
 
   /** `{ password }` or `{ code }`, exactly one. */
@@ -56,4 +60,25 @@ export class StepUpService {
     await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: method });
     return issued;
   }
+
+  async passkeyOptions(auth: AuthContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    if (!(await this.passkeys.any(auth.userId))) throw new AppError('NO_PASSKEY', 'This account has no passkey.');
+    return this.passkeys.authenticationOptions({ purpose: 'step_up', binding: sessionBinding(auth) }, auth.userId, 'required');
+  }
+
+  /** A user-verified passkey of this account answering this session's challenge; a refusal counts on the failure counter. */
+  async stepUpWithPasskey(auth: AuthContext, response: unknown, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    const assertion = await this.secondFactors.checkPasskey(auth.user, origin.ip, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
+    if (!assertion) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'passkey' });
+      throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');
+    }
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, assertion.amr);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
+    return issued;
+  }
+}
+
+function sessionBinding(auth: AuthContext): ChallengeBinding {
+  return { userId: auth.userId, sessionId: auth.sessionId, mfaTokenHash: null };
 }

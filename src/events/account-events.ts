@@ -19,7 +19,7 @@ export interface ProfileUpdatedEvent {
   at: string;
 }
 
-/** `profile.factors_changed`: which change (`totp_added`, `totp_removed`, `recovery_codes_regenerated`). */
+/** `profile.factors_changed`: which change (`totp_added`, `totp_removed`, `passkey_added`, `passkey_removed`, `recovery_codes_regenerated`). */
 export interface FactorsChangedEvent {
   userId: string;
   change: string;

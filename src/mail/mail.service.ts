@@ -13,7 +13,7 @@ export class MailUnavailableError extends AppError {
 }
 
 /** The second-factor changes an account's owner is told about. */
-export type SecondFactorChange = 'totp_added' | 'totp_removed' | 'recovery_codes_regenerated';
+export type SecondFactorChange = 'totp_added' | 'totp_removed' | 'passkey_added' | 'passkey_removed' | 'recovery_codes_regenerated';
 
 /** A composed mail, not sent yet. */
 export interface OutgoingMail {
@@ -235,6 +235,8 @@ export class MailService {
     const what = {
       totp_added: ['Two-step sign-in was turned on', 'An authenticator app now confirms sign-ins to your account, and recovery codes were made for when it is not at hand.'],
       totp_removed: ['Two-step sign-in was turned off', 'The authenticator app no longer confirms sign-ins to your account; its recovery codes stopped working too.'],
+      passkey_added: ['A passkey was added', 'A new passkey can now sign in to your account and confirm sensitive changes on its own.'],
+      passkey_removed: ['A passkey was removed', 'One of your passkeys can no longer sign in to your account.'],
       recovery_codes_regenerated: ['New recovery codes were made', 'The recovery codes of your account were replaced: the earlier ones no longer work.'],
     }[change];
     return this.compose(to, `${what[0]} on your ${this.config.productName} account`, {

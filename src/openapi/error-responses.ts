@@ -27,12 +27,14 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
   IDENTITY_IN_USE: 'This identity already belongs to another account.',
   FACTOR_EXISTS: 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.',
   NO_SECOND_FACTOR: 'Recovery codes need a second factor; set one up first.',
+  NO_PASSKEY: 'This account has no passkey; use a code instead.',
   PAYLOAD_TOO_LARGE: 'The request body is too large.',
   UNSUPPORTED_MEDIA_TYPE: 'This route takes a JSON body (application/json).',
   PASSWORD_POLICY_VIOLATION: 'The password does not meet the password policy.',
   EMAIL_UNCHANGED: 'This is already the address of your account.',
   INVALID_IMAGE: 'The image cannot be decoded.',
   INVALID_CODE: 'The code is not correct. Check the time on your device and try the current code.',
+  INVALID_CREDENTIAL: 'The passkey could not be verified. Start again from the options.',
   TOO_MANY_REQUESTS: 'Too many requests; try again later.',
   INTERNAL_ERROR: 'Something went wrong on our side.',
   SERVICE_UNAVAILABLE: 'The service is temporarily unavailable.',
@@ -43,7 +45,7 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
 const EXAMPLE_DETAILS: Partial<Record<ErrorCode, Record<string, unknown>>> = {
   VALIDATION_FAILED: { fields: { email: ['email must be a valid email address'] } },
   PASSWORD_POLICY_VIOLATION: { reasons: ['too_short', 'missing_special'] },
-  SECOND_FACTOR_REQUIRED: { methods: ['totp', 'recovery_code'] },
+  SECOND_FACTOR_REQUIRED: { methods: ['passkey', 'totp', 'recovery_code'] },
 };
 
 /** What a code's answer means beyond its name, in the response's description. */

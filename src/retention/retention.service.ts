@@ -5,6 +5,7 @@ import { type Transaction, TransactionRunner } from '../database/transaction-run
 import { eventsConfig } from '../config/events.config';
 import { Outbox } from '../events/outbox';
 import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
+import { WebAuthnChallengeEntity } from '../auth/factors/passkey.entities';
 import { MfaTokenEntity } from '../auth/factors/second-factor.entities';
 import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
@@ -117,7 +118,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return removed;
   }
 
-  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
+  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<WebAuthnChallengeEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
     const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
     // Without mail no address can be verified: then nothing counts as an unverified squatter.
     const unverified: Array<Rule<UserEntity>> = this.mail.enabled
@@ -152,6 +153,12 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         name: 'mfa tokens',
         entity: MfaTokenEntity,
         key: 'tokenHash',
+        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
+      },
+      {
+        name: 'webauthn challenges',
+        entity: WebAuthnChallengeEntity,
+        key: 'challenge',
         conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
       },
       { name: 'security events', entity: SecurityEventEntity, key: 'id', conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }] },

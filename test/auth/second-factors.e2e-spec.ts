@@ -150,7 +150,7 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     // Turning it off needs a step-up too, and takes the recovery codes with it.
     const removed = await t.http.delete(`${FACTORS}/totp`).set({ ...bearer(user), 'X-Step-Up-Token': withNew.body.stepUpToken });
     assert.equal(removed.status, 204);
-    assert.deepEqual((await t.http.get(FACTORS).set(bearer(user))).body, { totp: null, recoveryCodes: null });
+    assert.deepEqual((await t.http.get(FACTORS).set(bearer(user))).body, { totp: null, passkeys: [], recoveryCodes: null });
     assert.ok((await signIn(user)).body.accessToken, 'the password alone signs in again');
     assertError(await t.http.post(`${FACTORS}/recovery-codes`).set(await withStepUp(user)), 409, 'NO_SECOND_FACTOR');
     const subjects = readOutbox(t.dataDir).filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase()).map((mail) => mail.subject);

@@ -49,7 +49,7 @@ describe('data export (GET /api/auth/users/me/export)', () => {
     assert.equal(document.sessions.filter((s) => s.current).length, 1);
     assert.ok(document.securityEvents.length >= 1200 + 3);
     assert.ok(document.securityEvents.some((event) => event.type === 'data_exported'));
-    assert.deepEqual(document.secondFactors, { totp: null, recoveryCodes: null });
+    assert.deepEqual(document.secondFactors, { totp: null, passkeys: [], recoveryCodes: null });
     for (const secret of [user.refreshToken, other.refreshToken, user.accessToken, user.password, '$2b$', 'passwordHash', 'password_hash', 'tokenHash', stranger.email, 'Stranger Danger']) {
       assert.ok(!text.includes(secret), `the export holds ${secret.slice(0, 12)}…`);
     }

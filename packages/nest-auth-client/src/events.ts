@@ -28,7 +28,7 @@ export interface AvatarChangedEvent extends EventBase {
 }
 
 export interface FactorsChangedEvent extends EventBase {
-  /** `totp_added`, `totp_removed` or `recovery_codes_regenerated`. */
+  /** `totp_added`, `totp_removed`, `passkey_added`, `passkey_removed` or `recovery_codes_regenerated`. */
   change: string;
 }
 

@@ -4,6 +4,7 @@ import { IsOptional, IsString, Length } from 'class-validator';
 import { IsAccountEmail, IsPasswordInput } from '../../common/validation/field.decorators';
 import { IsSecondFactorCode } from '../factors/factors.dto';
 import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
+import { SECOND_FACTOR_METHODS } from '../../common/errors/second-factor-methods';
 
 export class LoginDto {
   /** Compared case-insensitively. */
@@ -23,7 +24,7 @@ export class MfaRequiredDto {
   mfaToken: string;
 
   /** What the account can complete the sign-in with. */
-  @ApiProperty({ type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] } })
+  @ApiProperty({ type: 'array', items: { type: 'string', enum: [...SECOND_FACTOR_METHODS] } })
   methods: string[];
 
   /** Seconds until the MfaToken expires. @example 300 */

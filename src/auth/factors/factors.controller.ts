@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrors } from '../../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
@@ -10,6 +10,7 @@ import { CurrentAuth } from '../guards/current-auth.decorator';
 import { RequiresStepUp } from '../guards/requires-step-up.decorator';
 import { ConfirmedFactorDto, FactorsResponseDto, RecoveryCodesDto, SecondFactorCodeDto, TotpEnrolmentDto } from './factors.dto';
 import { FactorsService } from './factors.service';
+import { AddPasskeyDto, AddedPasskeyDto, PasskeyCreationOptionsDto, PasskeyDto, RenamePasskeyDto } from './passkey.dto';
 
 @ApiTags('factors')
 @Authenticated()
@@ -66,5 +67,47 @@ export class FactorsController {
   @HttpCode(HttpStatus.OK)
   async regenerateRecoveryCodes(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<RecoveryCodesDto> {
     return { recoveryCodes: await this.factors.regenerateRecoveryCodes(auth, requestOrigin(request)) };
+  }
+
+  @ApiOperation({
+    summary: 'Start adding a passkey (step-up)',
+    description:
+      'WebAuthn creation options for `navigator.credentials.create()` (JSON form: `startRegistration({ optionsJSON })` of `@simplewebauthn/browser`). The challenge is single-use and belongs to this session; passkeys already on the account are excluded.',
+  })
+  @RequiresStepUp()
+  @Post('passkeys/options')
+  @HttpCode(HttpStatus.OK)
+  passkeyRegistrationOptions(@CurrentAuth() auth: AuthContext): Promise<PasskeyCreationOptionsDto> {
+    return this.factors.passkeyOptions(auth);
+  }
+
+  @ApiOperation({
+    summary: 'Add a passkey (step-up)',
+    description:
+      'The authenticator’s answer to the options of this session. From now on sign-in asks for a second factor, a passkey signs in on its own and is a step-up on its own. The account’s first second factor also gets ten recovery codes, shown this once. A notice is mailed.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIAL', 'FACTOR_EXISTS')
+  @RequiresStepUp()
+  @Post('passkeys')
+  async addPasskey(@CurrentAuth() auth: AuthContext, @Body() dto: AddPasskeyDto, @Req() request: FastifyRequest): Promise<AddedPasskeyDto> {
+    return this.factors.addPasskey(auth, dto.name, dto.credential, requestOrigin(request));
+  }
+
+  @ApiOperation({ summary: 'Rename a passkey', description: 'Names are for telling passkeys apart; renaming changes nothing else.' })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND')
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A passkey id from the list.' })
+  @Patch('passkeys/:id')
+  renamePasskey(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() dto: RenamePasskeyDto): Promise<PasskeyDto> {
+    return this.factors.renamePasskey(auth, id, dto.name);
+  }
+
+  @ApiOperation({ summary: 'Remove a passkey (step-up)', description: 'It can no longer sign in. Being the last second factor, the recovery codes stop working too. A notice is mailed.' })
+  @ApiErrors('NOT_FOUND')
+  @ApiParam({ name: 'id', format: 'uuid', description: 'A passkey id from the list.' })
+  @RequiresStepUp()
+  @Delete('passkeys/:id')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async removePasskey(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
+    await this.factors.removePasskey(auth, id, requestOrigin(request));
   }
 }

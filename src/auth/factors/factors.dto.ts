@@ -1,5 +1,6 @@
 import { IsString, Length, Matches } from 'class-validator';
 import { ApiInteger, ApiTimestamp } from '../../common/decorators/api-formats.decorator';
+import { PasskeyDto } from './passkey.dto';
 
 /** A second-factor code: the 6 digits of the authenticator app, or a recovery code (case and dashes do not matter). */
 export function IsSecondFactorCode(): PropertyDecorator {
@@ -33,6 +34,9 @@ export class RecoveryCodesStatusDto {
 export class FactorsResponseDto {
   /** The authenticator app (TOTP), when two-step sign-in with one is on. */
   totp: TotpStatusDto | null;
+
+  /** Oldest first. */
+  passkeys: PasskeyDto[];
 
   recoveryCodes: RecoveryCodesStatusDto | null;
 }

@@ -1,24 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
+import { isUuid } from '../../common/validation/uuid';
 import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { AccountEvents, type FactorsChangedEvent } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { MailService, type SecondFactorChange } from '../../mail/mail.service';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import type { AuthContext } from '../guards/auth-context';
+import type { PasskeyEntity } from './passkey.entities';
+import { Passkeys } from './passkeys';
 import { RecoveryCodes } from './recovery-codes';
 import { type TotpEnrolment, TotpFactors } from './totp-factors';
 
 /** An account's second factors as its owner sees them (GET …/factors, the data export): dates and counts only. */
 export interface FactorsOverview {
   totp: { createdAt: string } | null;
+  passkeys: PasskeyView[];
   recoveryCodes: { remaining: number; createdAt: string } | null;
 }
 
-const SECURITY_EVENT: Record<SecondFactorChange, 'factor_added' | 'factor_removed' | 'recovery_codes_regenerated'> = {
-  totp_added: 'factor_added',
-  totp_removed: 'factor_removed',
-  recovery_codes_regenerated: 'recovery_codes_regenerated',
+/** A passkey as its owner sees it: no key material. */
+export interface PasskeyView {
+  id: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  backedUp: boolean;
+}
+
+export function passkeyView(passkey: PasskeyEntity): PasskeyView {
+  return { id: passkey.id, name: passkey.name, createdAt: passkey.createdAt.toISOString(), lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null, backedUp: passkey.backedUp };
+}
+
+const SECURITY_EVENT: Record<SecondFactorChange, ['factor_added' | 'factor_removed' | 'recovery_codes_regenerated', string | undefined]> = {
+  totp_added: ['factor_added', 'totp'],
+  totp_removed: ['factor_removed', 'totp'],
+  passkey_added: ['factor_added', 'passkey'],
+  passkey_removed: ['factor_removed', 'passkey'],
+  recovery_codes_regenerated: ['recovery_codes_regenerated', undefined],
 };
 
 /**
@@ -31,15 +50,17 @@ export class FactorsService {
     private readonly database: TransactionRunner,
     private readonly totp: TotpFactors,
     private readonly recoveryCodes: RecoveryCodes,
+    private readonly passkeys: Passkeys,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
     private readonly mail: MailService,
   ) {}
 
   async overview(userId: string): Promise<FactorsOverview> {
-    const [totp, codes] = await Promise.all([this.totp.active(userId), this.recoveryCodes.status(userId)]);
+    const [totp, passkeys, codes] = await Promise.all([this.totp.active(userId), this.passkeys.list(userId), this.recoveryCodes.status(userId)]);
     return {
       totp: totp && { createdAt: (totp.confirmedAt ?? totp.createdAt).toISOString() },
+      passkeys: passkeys.map(passkeyView),
       recoveryCodes: codes && { remaining: codes.remaining, createdAt: codes.createdAt.toISOString() },
     };
   }
@@ -52,7 +73,7 @@ export class FactorsService {
   async confirmTotp(auth: AuthContext, code: string, origin: RequestOrigin): Promise<string[] | null> {
     const codes = await this.database.run(async (tx) => {
       await this.totp.confirm(auth.userId, auth.sessionId, code, tx);
-      const fresh = (await this.recoveryCodes.status(auth.userId, tx)) ? null : await this.recoveryCodes.replace(auth.userId, tx);
+      const fresh = await this.recoveryCodesForFirstFactor(auth.userId, tx);
       await this.recordChange(auth.userId, 'totp_added', origin, tx);
       return fresh;
     });
@@ -60,11 +81,11 @@ export class FactorsService {
     return codes;
   }
 
-  /** Removes the TOTP factor; it being the last second factor, the recovery codes go with it. */
+  /** Removes the TOTP factor; when it was the last second factor, the recovery codes go with it. */
   async removeTotp(auth: AuthContext, origin: RequestOrigin): Promise<void> {
     await this.database.run(async (tx) => {
       if (!(await this.totp.remove(auth.userId, tx))) throw new AppError('NOT_FOUND', 'Two-step sign-in with an authenticator app is not on.');
-      await this.recoveryCodes.removeAll(auth.userId, tx);
+      await this.dropRecoveryCodesWithoutFactor(auth.userId, tx);
       await this.recordChange(auth.userId, 'totp_removed', origin, tx);
     });
     await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'totp_removed'));
@@ -72,7 +93,7 @@ export class FactorsService {
 
   async regenerateRecoveryCodes(auth: AuthContext, origin: RequestOrigin): Promise<string[]> {
     const codes = await this.database.run(async (tx) => {
-      if (!(await this.totp.active(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
+      if (!(await this.hasFactor(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
       const fresh = await this.recoveryCodes.replace(auth.userId, tx);
       await this.recordChange(auth.userId, 'recovery_codes_regenerated', origin, tx);
       return fresh;
@@ -81,16 +102,71 @@ export class FactorsService {
     return codes;
   }
 
-  /** The undo of an email change: a TOTP factor confirmed since that change goes, and its recovery codes. */
+  passkeyOptions(auth: AuthContext) {
+    return this.passkeys.registrationOptions(auth.user, auth.sessionId);
+  }
+
+  /** Registers the passkey that answered this session's options; the account's first second factor also gets recovery codes. */
+  async addPasskey(auth: AuthContext, name: string | undefined, credential: unknown, origin: RequestOrigin): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
+    const verified = await this.passkeys.verifyRegistration(auth.userId, auth.sessionId, credential);
+    const added = await this.database.run(async (tx) => {
+      const passkey = await this.passkeys.add(auth.userId, verified, name, tx);
+      const recoveryCodes = await this.recoveryCodesForFirstFactor(auth.userId, tx);
+      await this.recordChange(auth.userId, 'passkey_added', origin, tx);
+      return { passkey: passkeyView(passkey), recoveryCodes };
+    });
+    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'passkey_added'));
+    return added;
+  }
+
+  async renamePasskey(auth: AuthContext, id: string, name: string): Promise<PasskeyView> {
+    const passkey = isUuid(id) ? await this.passkeys.rename(auth.userId, id, name) : null;
+    if (!passkey) throw passkeyNotFound();
+    return passkeyView(passkey);
+  }
+
+  /** Removes one passkey; when it was the last second factor, the recovery codes go with it. */
+  async removePasskey(auth: AuthContext, id: string, origin: RequestOrigin): Promise<void> {
+    await this.database.run(async (tx) => {
+      if (!isUuid(id) || !(await this.passkeys.remove(auth.userId, id, tx))) throw passkeyNotFound();
+      await this.dropRecoveryCodesWithoutFactor(auth.userId, tx);
+      await this.recordChange(auth.userId, 'passkey_removed', origin, tx);
+    });
+    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'passkey_removed'));
+  }
+
+  /** The undo of an email change: a TOTP factor confirmed and passkeys registered since that change go. */
   async removeAddedSince(userId: string, since: Date, origin: RequestOrigin, tx: Transaction): Promise<void> {
-    if (!(await this.totp.removeConfirmedSince(userId, since, tx))) return;
-    await this.recoveryCodes.removeAll(userId, tx);
-    await this.recordChange(userId, 'totp_removed', origin, tx);
+    if (await this.totp.removeConfirmedSince(userId, since, tx)) await this.recordChange(userId, 'totp_removed', origin, tx);
+    const passkeys = await this.passkeys.removeCreatedSince(userId, since, tx);
+    for (let i = 0; i < passkeys; i++) await this.recordChange(userId, 'passkey_removed', origin, tx);
+    // Codes made since the change may be the taker's: they go too (the owner makes new ones).
+    const codes = await this.recoveryCodes.status(userId, tx);
+    if (codes && codes.createdAt > since) await this.recoveryCodes.removeAll(userId, tx);
+    await this.dropRecoveryCodesWithoutFactor(userId, tx);
+  }
+
+  private async hasFactor(userId: string, tx: Transaction): Promise<boolean> {
+    return (await this.totp.active(userId, tx)) !== null || (await this.passkeys.any(userId, tx));
+  }
+
+  /** Ten recovery codes when the account had none (its first second factor); otherwise null. */
+  private async recoveryCodesForFirstFactor(userId: string, tx: Transaction): Promise<string[] | null> {
+    return (await this.recoveryCodes.status(userId, tx)) ? null : this.recoveryCodes.replace(userId, tx);
+  }
+
+  /** Recovery codes stand in for a second factor: without any, they stop working. */
+  private async dropRecoveryCodesWithoutFactor(userId: string, tx: Transaction): Promise<void> {
+    if (!(await this.hasFactor(userId, tx))) await this.recoveryCodes.removeAll(userId, tx);
   }
 
   private async recordChange(userId: string, change: SecondFactorChange, origin: RequestOrigin, tx: Transaction): Promise<void> {
-    const type = SECURITY_EVENT[change];
-    await this.securityEvents.record(userId, type, origin, tx, type === 'recovery_codes_regenerated' ? undefined : { factor: 'totp' });
+    const [type, factor] = SECURITY_EVENT[change];
+    await this.securityEvents.record(userId, type, origin, tx, factor === undefined ? undefined : { factor });
     await this.outbox.record(tx, AccountEvents.factorsChanged, { userId, change, at: new Date().toISOString() } satisfies FactorsChangedEvent);
   }
+}
+
+function passkeyNotFound(): AppError {
+  return new AppError('NOT_FOUND', 'There is no such passkey on your account.');
 }

@@ -14,18 +14,20 @@ export class MfaTokens {
     @Inject(factorsConfig.KEY) private readonly config: Settings<typeof factorsConfig>,
   ) {}
 
-  async issue(userId: string): Promise<{ token: string; expiresIn: number }> {
+  /** `firstFactor`: how the first step was proved (RFC 8176), for the session the second step opens. */
+  async issue(userId: string, firstFactor: readonly string[]): Promise<{ token: string; expiresIn: number }> {
     const token = newOpaqueToken();
     const now = new Date();
-    await this.rows().insert({ tokenHash: hashOpaqueToken(token), userId, createdAt: now, expiresAt: new Date(now.getTime() + this.config.mfaTokenTtl * 1000), usedAt: null });
+    const expiresAt = new Date(now.getTime() + this.config.mfaTokenTtl * 1000);
+    await this.rows().insert({ tokenHash: hashOpaqueToken(token), userId, createdAt: now, expiresAt, usedAt: null, amr: firstFactor.join(',') || null });
     return { token, expiresIn: this.config.mfaTokenTtl };
   }
 
-  /** The account of an unused, unexpired token, without using it up. */
-  async peek(token: string | undefined): Promise<string | null> {
+  /** The account (and first factor) of an unused, unexpired token, without using it up. */
+  async peek(token: string | undefined): Promise<{ userId: string; firstFactor: string[] } | null> {
     if (!token) return null;
     const row = await this.rows().findOneBy({ tokenHash: hashOpaqueToken(token), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
-    return row?.userId ?? null;
+    return row ? { userId: row.userId, firstFactor: row.amr?.split(',') ?? [] } : null;
   }
 
   /** Uses the token up; false when it was used (or expired) meanwhile. Conditional: one winner. */

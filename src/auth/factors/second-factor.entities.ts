@@ -76,4 +76,8 @@ export class MfaTokenEntity {
 
   @TimestampColumn({ name: 'used_at', nullable: true })
   usedAt: Date | null;
+
+  /** How the first factor was proved (RFC 8176, comma-separated); empty for a provider's sign-in. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  amr: string | null;
 }

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type { SecondFactorMethod } from '../../common/errors/second-factor-methods';
 import type { Db } from '../../database/transaction-runner';
 import { CredentialAttempts } from '../credential-attempts.service';
+import type { ChallengePurpose } from './passkey.entities';
+import { type PasskeyAssertion, Passkeys } from './passkeys';
+import type { ChallengeBinding } from './webauthn-challenges';
 import { RecoveryCodes } from './recovery-codes';
 import { TotpFactors } from './totp-factors';
 
-/** How an account may prove its second factor, strongest first. */
-export type SecondFactorMethod = 'totp' | 'recovery_code';
+export type { SecondFactorMethod };
 
 /** What a sign-in or step-up asks of an account with a second factor, and checking a code against them. */
 @Injectable()
@@ -13,15 +16,17 @@ export class SecondFactors {
   constructor(
     private readonly totp: TotpFactors,
     private readonly recoveryCodes: RecoveryCodes,
+    private readonly passkeys: Passkeys,
     private readonly attempts: CredentialAttempts,
   ) {}
 
-  /** The methods the account has; empty: the account has no second factor. */
+  /** The methods the account has, strongest first; empty: the account has no second factor. */
   async methods(userId: string, db?: Db): Promise<SecondFactorMethod[]> {
-    // Every sign-in asks this: an account without a factor costs one lookup.
-    if (!(await this.totp.active(userId, db))) return [];
+    const [passkey, totp] = await Promise.all([this.passkeys.any(userId, db), this.totp.active(userId, db)]);
+    const methods: SecondFactorMethod[] = [...(passkey ? (['passkey'] as const) : []), ...(totp ? (['totp'] as const) : [])];
+    if (methods.length === 0) return methods;
     const codes = await this.recoveryCodes.status(userId, db);
-    return codes && codes.remaining > 0 ? ['totp', 'recovery_code'] : ['totp'];
+    return codes && codes.remaining > 0 ? [...methods, 'recovery_code'] : methods;
   }
 
   /**
@@ -32,6 +37,22 @@ export class SecondFactors {
     let method: SecondFactorMethod | null = null;
     await this.attempts.check(user.email, ip, async () => (method = await this.verifyCode(user.id, code)) !== null);
     return method;
+  }
+
+  /**
+   * A passkey's answer to a challenge of this account (bound as given); counted on the account's failure
+   * counter like a code.
+   */
+  async checkPasskey(
+    user: { id: string; email: string },
+    ip: string,
+    response: unknown,
+    expected: { purpose: ChallengePurpose; binding: ChallengeBinding },
+    requireUserVerification: boolean,
+  ): Promise<PasskeyAssertion | null> {
+    let assertion: PasskeyAssertion | null = null;
+    await this.attempts.check(user.email, ip, async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null);
+    return assertion;
   }
 
   private async verifyCode(userId: string, code: string): Promise<SecondFactorMethod | null> {

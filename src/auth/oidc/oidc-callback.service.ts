@@ -143,9 +143,9 @@ export class OidcCallbackService {
       if (!user) throw new CallbackFailure('invalid_state');
       await this.identities.markUsed(linked.id);
       // No way around the second factor: the provider proves the first one only.
-      const challenge = await this.login.secondFactorChallenge(user.id);
+      const challenge = await this.login.secondFactorChallenge(user.id, []);
       if (challenge) return challenge;
-      const tokens = await this.login.startSession(user, origin);
+      const tokens = await this.login.startSession(user, origin, []);
       this.signInAlerts.afterSignIn(user, tokens.sessionId, provider.name, origin);
       await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });
       return tokens;
@@ -159,7 +159,7 @@ export class OidcCallbackService {
     // unverified registration may be a squatter's, and is replaced.
     if (owner?.emailVerified) await this.refuseExistingAccount(owner, provider, origin);
     const user = await this.createAccount(provider, identity, email, origin, owner?.id);
-    return this.login.startSession(user, origin);
+    return this.login.startSession(user, origin, []);
   }
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {

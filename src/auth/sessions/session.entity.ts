@@ -34,6 +34,10 @@ export class SessionEntity {
   @TimestampColumn({ name: 'expires_at' })
   expiresAt: Date;
 
+  /** How the sign-in that opened the session was proved (RFC 8176 values, comma-separated); null before passkeys. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  amr: string | null;
+
   @TimestampColumn({ name: 'revoked_at', nullable: true })
   revokedAt: Date | null;
 }

@@ -70,7 +70,8 @@ export class SessionsService {
       : null;
   }
 
-  async open(userId: string, client: RequestOrigin): Promise<OpenedSession> {
+  /** `amr`: how the sign-in was proved (RFC 8176), kept for the session's access tokens. */
+  async open(userId: string, client: RequestOrigin, amr: readonly string[]): Promise<OpenedSession> {
     const now = new Date();
     const refreshToken = newOpaqueToken();
     const session = this.sessions().create({
@@ -82,6 +83,7 @@ export class SessionsService {
       createdAt: now,
       lastUsedAt: now,
       expiresAt: this.refreshExpiry(now, now),
+      amr: amr.join(',') || null,
       revokedAt: null,
     });
     await this.sessions().insert(session);

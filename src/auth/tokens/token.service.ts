@@ -51,8 +51,10 @@ export class TokenService {
     this.stepUpAudience = `${config.audience}:step-up`;
   }
 
-  signAccessToken(userId: string, sessionId: string): Promise<IssuedToken> {
-    return this.sign(ACCESS_TOKEN_TYPE, { sid: sessionId }, userId, this.config.audience, this.config.accessTokenTtl);
+  /** `amr`: how the session's sign-in was proved (RFC 8176), for verifiers that weigh it; left out when unknown. */
+  signAccessToken(userId: string, sessionId: string, amr: readonly string[] = []): Promise<IssuedToken> {
+    const claims = amr.length > 0 ? { sid: sessionId, amr: [...amr] } : { sid: sessionId };
+    return this.sign(ACCESS_TOKEN_TYPE, claims, userId, this.config.audience, this.config.accessTokenTtl);
   }
 
   signStepUpToken(userId: string, sessionId: string, amr: string[]): Promise<IssuedToken> {

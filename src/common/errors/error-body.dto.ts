@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ApiInteger } from '../decorators/api-formats.decorator';
 import type { ErrorCode } from './error-codes';
 import { PASSWORD_POLICY_REASONS } from './password-policy-reasons';
+import { SECOND_FACTOR_METHODS } from './second-factor-methods';
 
 /** Facts a few codes carry. */
 export class ErrorDetailsDto {
@@ -27,7 +28,7 @@ export class ErrorDetailsDto {
   maxBytes?: number;
 
   /** SECOND_FACTOR_REQUIRED: the second factors the account can step up with. */
-  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: ['totp', 'recovery_code'] } })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'string', enum: [...SECOND_FACTOR_METHODS] } })
   methods?: string[];
 
   /** SERVICE_UNAVAILABLE from the health check: each dependency, `up` or `down`. */
