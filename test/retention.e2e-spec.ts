@@ -45,13 +45,18 @@ describe('retention purge', () => {
       { id: waitingId, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: null, attempts: 3 },
     ]);
     await db.getRepository('SecurityEventEntity').update({ userId: user.userId, type: 'logout' }, { createdAt: new Date(now - 31 * DAY) });
+    // Passkey challenges: one handed out now (its 5 minutes are long past the grace eight days on), one that will still be live then.
+    assert.equal((await t.http.post('/api/auth/passkeys/options')).status, 200);
+    const liveChallenge = randomUUID().replace(/-/g, '');
+    await db.getRepository('WebAuthnChallengeEntity').insert({ challenge: liveChallenge, purpose: 'sign_in', userId: null, sessionId: null, mfaTokenHash: null, createdAt: new Date(now), expiresAt: new Date(now + 60_000), usedAt: null });
 
     const sessionsBefore = await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId);
     assert.equal(sessionsBefore, 4);
     // Other test files share the database: count what is this test's own.
     const report = await retention.purge(now);
     assert.ok(report);
-    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1, JSON.stringify(report));
+    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1 && report['webauthn challenges'] >= 1, JSON.stringify(report));
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM webauthn_challenges WHERE challenge = ${p(1)}`, liveChallenge), 1, 'a live challenge stays');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM email_tokens WHERE user_id = ${p(1)}`, user.userId), 0, 'the used token is gone');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)} AND type = 'logout'`, user.userId), 0);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, outboxId), 0);
@@ -63,7 +68,7 @@ describe('retention purge', () => {
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 0, 'without a broker nobody relays a row: it goes after OUTBOX_RETENTION');
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
-    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'webauthn challenges': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
   });
 
   it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {
