@@ -83,11 +83,11 @@ export class StepUpController {
   @ApiOperation({
     summary: 'Re-authenticate through a linked identity provider (step-up)',
     description: [
-      'The way an account without a password steps up. Returns the provider URL to open in this browser (`prompt=login`, `max_age=0`); the callback checks that the provider authenticated the linked identity after this call, sets the `step_up_token` cookie for this session and redirects to `redirect` (allow-listed) or OIDC_DEFAULT_REDIRECT.',
+      'The way an account without a password steps up (an account with a second factor steps up with that: 401 SECOND_FACTOR_REQUIRED). Returns the provider URL to open in this browser (`prompt=login`, `max_age=0`); the callback checks that the provider authenticated the linked identity after this call, sets the `step_up_token` cookie for this session and redirects to `redirect` (allow-listed) or OIDC_DEFAULT_REDIRECT.',
       'Also sets the `oidc_flow` cookie that binds the flow to this browser.',
     ].join('\n\n'),
   })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'PROVIDER_NOT_LINKED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'PROVIDER_NOT_LINKED', 'SECOND_FACTOR_REQUIRED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('oidc/:provider')
   @HttpCode(HttpStatus.OK)

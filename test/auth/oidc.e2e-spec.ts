@@ -533,5 +533,9 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.equal(completed.status, 200, JSON.stringify(completed.body));
     assert.equal(completed.body.user.id, user.userId);
     assert.match(cookieNamed(setCookies(completed.headers), 'mfa_token') ?? '', /Max-Age=0|Expires=Thu, 01 Jan 1970/i);
+    // Nor does the provider alone step up: the second factor is what a step-up asks for.
+    const refused = await t.http.post('/api/auth/step-up/oidc/acme').set('Cookie', user.accessCookie).send({});
+    assertError(refused, 401, 'SECOND_FACTOR_REQUIRED');
+    assert.deepEqual(refused.body.details.methods, ['totp', 'recovery_code']);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '../../config/settings-token';
 import { AppError } from '../../common/errors/app-error';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
+import { SecondFactors } from '../factors/second-factors';
 import type { AuthContext } from '../guards/auth-context';
 import type { OidcFlowPurpose } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
@@ -26,6 +27,7 @@ export class OidcFlowStarter {
   constructor(
     private readonly providers: OidcProviders,
     private readonly flows: OidcFlowsService,
+    private readonly secondFactors: SecondFactors,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
 
@@ -54,11 +56,14 @@ export class OidcFlowStarter {
     return this.start(request, target, 'link', auth);
   }
 
-  stepUp(auth: AuthContext, request: FlowRequest): Promise<string> {
+  async stepUp(auth: AuthContext, request: FlowRequest): Promise<string> {
     const target = this.validate(request.providerId, request.redirect);
     if (!isLinked(auth, request.providerId)) {
       throw new AppError('PROVIDER_NOT_LINKED', 'This provider is not linked to your account, so it cannot confirm who you are.');
     }
+    // As with the password: a provider proves one factor, and an account with a second one steps up with that.
+    const methods = await this.secondFactors.methods(auth.userId);
+    if (methods.length > 0) throw new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
     return this.start(request, target, 'step_up', auth);
   }
 
