@@ -2,10 +2,24 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RetentionService } from '../src/retention/retention.service';
 import { registerAndLogin, stepUp } from './helpers/factories';
+import { SoftAuthenticator } from './helpers/soft-authenticator';
 import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
 
 /** The tables a hot path must never read end to end: the ones that grow with the accounts. */
-const BIG_TABLES = ['users', 'sessions', 'refresh_token_history', 'user_identities', 'email_tokens', 'security_events', 'outbox_events'];
+const BIG_TABLES = [
+  'users',
+  'sessions',
+  'refresh_token_history',
+  'user_identities',
+  'email_tokens',
+  'security_events',
+  'outbox_events',
+  'mfa_tokens',
+  'totp_factors',
+  'recovery_codes',
+  'passkeys',
+  'webauthn_challenges',
+];
 
 interface PlanNode {
   'Node Type': string;
@@ -23,7 +37,7 @@ if (skip) console.log(`# skipping: ${skip}`);
 
 /**
  * Every statement the service sends while a user goes through the hot paths (sign-in, GET/PUT /me, refresh,
- * sessions, activity pages, export, an email change, a reset, sign-out, deletion) and a retention purge, planned
+ * sessions, activity pages, export, an email change, a reset, passkeys, sign-out, deletion) and a retention purge, planned
  * by PostgreSQL with sequential scans priced out (`enable_seqscan = off`): a sequential scan that remains has no
  * index to use, which at a million accounts is a table read per request.
  */
@@ -31,7 +45,7 @@ describe('query plans on PostgreSQL', { skip }, () => {
   let t: TestApp;
   const statements = new Map<string, unknown[]>();
   before(async () => {
-    t = await startTestApp({ MAIL_ENABLED: 'true', RETENTION_INTERVAL: '0' });
+    t = await startTestApp({ MAIL_ENABLED: 'true', RETENTION_INTERVAL: '0', WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'http://localhost:5173' });
     const record = (query: string, parameters: unknown[] | undefined) => {
       if (/^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(query) && !/pg_|information_schema|advisory/i.test(query)) statements.set(query, parameters ?? []);
     };
@@ -81,6 +95,20 @@ describe('query plans on PostgreSQL', { skip }, () => {
     assert.ok(reset);
     assert.equal((await t.http.post('/api/auth/password/reset').send({ token: linkToken(reset), newPassword: 'An0ther-Planned-pw' })).status, 204);
     assert.equal((await t.http.post('/api/auth/logout').set(auth)).status, 204);
+    // Passkeys: added, then a sign-in with it alone, a password sign-in's second step, a step-up.
+    const keyed = await registerAndLogin(t);
+    const keyedAuth = { Authorization: `Bearer ${keyed.accessToken}`, 'X-Step-Up-Token': await stepUp(t, keyed) };
+    const authenticator = new SoftAuthenticator('http://localhost:5173');
+    const creation = (await t.http.post('/api/auth/users/me/factors/passkeys/options').set(keyedAuth)).body;
+    assert.equal((await t.http.post('/api/auth/users/me/factors/passkeys').set(keyedAuth).send({ credential: authenticator.register(creation) })).status, 201);
+    const passwordless = (await t.http.post('/api/auth/passkeys/options')).body;
+    assert.equal((await t.http.post('/api/auth/passkeys/login').send({ credential: authenticator.authenticate(passwordless) })).status, 200);
+    const pending = (await t.http.post('/api/auth/login').send({ email: keyed.email, password: keyed.password })).body;
+    const second = (await t.http.post('/api/auth/login/mfa/passkey/options').send({ mfaToken: pending.mfaToken })).body;
+    assert.equal((await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: pending.mfaToken, credential: authenticator.authenticate(second) })).status, 200);
+    const stepUpOptions = (await t.http.post('/api/auth/step-up/passkey/options').set({ Authorization: keyedAuth.Authorization })).body;
+    assert.equal((await t.http.post('/api/auth/step-up/passkey').set({ Authorization: keyedAuth.Authorization }).send({ credential: authenticator.authenticate(stepUpOptions) })).status, 200);
+    assert.equal((await t.http.get('/api/auth/users/me/factors').set({ Authorization: keyedAuth.Authorization })).status, 200);
     const third = await registerAndLogin(t);
     const third3 = { Authorization: `Bearer ${third.accessToken}` };
     assert.equal((await t.http.delete('/api/auth/users/me').set({ ...third3, 'X-Step-Up-Token': await stepUp(t, third) })).status, 204);
