@@ -5,5 +5,5 @@ import { dataSourceOptions } from './src/database/data-source-options';
 /** The TypeORM CLI's data source (npm run migration:run): the same options the application uses. */
 export default new DataSource({
   ...dataSourceOptions(parseDatabaseConfig(process.env)),
-  entities: [`${__dirname}/src/**/*.entity.js`],
+  entities: [`${__dirname}/src/**/*.{entity,entities}.js`],
 });
