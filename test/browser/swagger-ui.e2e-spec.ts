@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { type Browser, type Locator, chromium } from 'playwright-core';
+import { Secret, TOTP } from 'otpauth';
 import { registerAndLogin, registerUser } from '../helpers/factories';
 import { solid } from '../helpers/images';
 import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
@@ -75,6 +76,49 @@ describe('Swagger UI in a real browser', { skip }, () => {
     await page.goto(`${baseUrl}/api/docs`);
     assert.equal(await tryOut(page.locator('#operations-auth-signIn'), JSON.stringify({ email, password })), '200');
     assert.equal(await tryOut(page.locator('#operations-profile-getMyProfile')), '401', 'no cookie from the UI\'s own login was sent');
+  });
+
+  it('turns on an authenticator app and signs in with it, all through the UI', async () => {
+    const { email, password } = await registerUser(t);
+    let page = await browser.newPage();
+    await page.goto(`${baseUrl}/api/docs`);
+    // Each operation is tried once per page (a second try-out of one would read its earlier answer).
+    const answer = async (id: string, body?: string) => {
+      const operation = page.locator(`#operations-${id}`);
+      const status = await tryOut(operation, body);
+      const text = (await operation.locator('.live-responses-table .microlight').first().textContent()) ?? '';
+      await operation.locator('.opblock-summary').first().click();
+      return { status, body: JSON.parse(text) as Record<string, unknown> };
+    };
+    const authorize = async (scheme: string, value: string) => {
+      await page.locator('button.authorize').first().click();
+      const container = page.locator('.auth-container').filter({ hasText: scheme });
+      await container.locator('input').first().fill(value);
+      await container.locator('button.authorize').click();
+      await page.locator('.btn-done, button.close-modal').first().click();
+    };
+
+    const signedIn = await answer('auth-signIn', JSON.stringify({ email, password }));
+    assert.equal(signedIn.status, '200');
+    await authorize('bearer', String(signedIn.body.accessToken));
+    const stepped = await answer('auth-reauthenticate', JSON.stringify({ password }));
+    assert.equal(stepped.status, '200');
+    await authorize('X-Step-Up-Token', String(stepped.body.stepUpToken));
+    const started = await answer('factors-startTotp');
+    assert.equal(started.status, '200', JSON.stringify(started.body));
+    const totp = new TOTP({ secret: Secret.fromBase32(String(started.body.secret)) });
+    const confirmed = await answer('factors-confirmTotp', JSON.stringify({ code: totp.generate() }));
+    assert.equal(confirmed.status, '200', JSON.stringify(confirmed.body));
+    assert.equal((confirmed.body.recoveryCodes as string[]).length, 10);
+
+    page = await browser.newPage();
+    await page.goto(`${baseUrl}/api/docs`);
+    const pending = await answer('auth-signIn', JSON.stringify({ email, password }));
+    assert.equal(pending.body.mfaRequired, true);
+    // The next step's code: the one that confirmed is used up.
+    const completed = await answer('auth-completeSignIn', JSON.stringify({ mfaToken: pending.body.mfaToken, code: totp.generate({ timestamp: Date.now() + 30_000 }) }));
+    assert.equal(completed.status, '200', JSON.stringify(completed.body));
+    assert.ok(completed.body.accessToken);
   });
 
   it('shows an avatar on a page of another origin', async () => {
