@@ -255,6 +255,8 @@ async function measurePaths(service: Child, accounts: number): Promise<Paths> {
 interface PurgeResult {
   seconds: number;
   removed: number;
+  /** Samples that saw a backend waiting for a lock, of all samples. */
+  lockWaits: string;
   during: Measured;
 }
 
@@ -276,6 +278,18 @@ async function measurePurge(service: Child, url: string, accounts: number): Prom
         if ((await client.query<{ n: number }>(DEAD_SESSIONS)).rows[0].n === 0) done = true;
       }
     })();
+    // Whether anything waits on a lock meanwhile: every 20 ms, the backends of this database waiting for one.
+    const lockWatcher = await connect(url);
+    let samples = 0;
+    let lockWaits = 0;
+    const sampling = (async () => {
+      while (!done) {
+        const { rows } = await lockWatcher.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        samples += 1;
+        if (rows[0].n > 0) lockWaits += 1;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
     const latencies: number[] = [];
     let failures = 0;
     await Promise.all(
@@ -291,11 +305,13 @@ async function measurePurge(service: Child, url: string, accounts: number): Prom
       }),
     );
     await watching;
+    await sampling;
+    await lockWatcher.end();
     const seconds = (performance.now() - started) / 1000;
     await purger.stop();
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-    return { seconds, removed: dead, during: { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0, failures } };
+    return { seconds, removed: dead, lockWaits: `${lockWaits} of ${samples}`, during: { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0, failures } };
   } finally {
     await client.end();
   }
@@ -364,6 +380,7 @@ async function main(): Promise<void> {
           'p99 ms': purge.during.p99.toFixed(1),
           'max ms': purge.during.max.toFixed(1),
           failures: purge.during.failures,
+          'lock waits seen': purge.lockWaits,
         });
       } finally {
         await service.stop();

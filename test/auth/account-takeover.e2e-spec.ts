@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
 import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, type SignedIn, assertError, login, registerAndLogin, registerUser, stepUp, uniqueEmail } from '../helpers/factories';
+import { SoftAuthenticator } from '../helpers/soft-authenticator';
 import { type TestApp, linkToken, readOutbox, startTestApp } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
@@ -144,6 +145,30 @@ describe('account takeover: recovery and undo', () => {
     assert.equal((await t.http.post('/api/auth/password/reset').send({ token: resetLink, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
     const again = await t.http.post('/api/auth/login').send({ email: careful.email, password: OTHER_STRONG_PASSWORD });
     assert.equal(again.body.mfaRequired, true, 'the second factor from before the change is still asked');
+  });
+
+  it('removes on an undo a passkey the attacker registered after the change, and the recovery codes that came with it', async () => {
+    const owner = await registerAndLogin(t);
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: mailedToken(owner.email, /./) })).status, 200);
+    const taken = uniqueEmail('taken');
+    assert.equal((await changeEmail(owner, taken)).status, 202);
+    assert.equal((await verifyLatest(taken)).status, 200);
+    // The attacker's passkey (the service's default relying party: the host of PUBLIC_URL).
+    const headers = { Authorization: bearer(owner), 'X-Step-Up-Token': await stepUp(t, owner) };
+    const options = await t.http.post(`${ME}/factors/passkeys/options`).set(headers);
+    const attackers = new SoftAuthenticator('http://localhost:3000');
+    const added = await t.http.post(`${ME}/factors/passkeys`).set(headers).send({ credential: attackers.register(options.body) });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    assert.equal(added.body.recoveryCodes.length, 10);
+
+    assert.equal((await t.http.post('/api/auth/email/revert').send({ token: mailedToken(owner.email, /address was changed/) })).status, 200);
+    const reset = mailedToken(owner.email, /address was restored/);
+    assert.equal((await t.http.post('/api/auth/password/reset').send({ token: reset, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
+    const back = await login(t, owner.email, OTHER_STRONG_PASSWORD);
+    assert.deepEqual((await t.http.get(`${ME}/factors`).set('Authorization', bearer(back))).body, { totp: null, passkeys: [], recoveryCodes: null });
+    const passwordless = await t.http.post('/api/auth/passkeys/options');
+    assertError(await t.http.post('/api/auth/passkeys/login').send({ credential: attackers.authenticate(passwordless.body) }), 401, 'INVALID_CREDENTIALS');
+    assertError(await t.http.post('/api/auth/step-up').set('Authorization', bearer(back)).send({ code: added.body.recoveryCodes[0] }), 401, 'INVALID_CREDENTIALS');
   });
 
   it('cancels a pending email change when the password changes, or when every other session is signed out', async () => {
