@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     Array.from({ length: IN_FLIGHT }, async () => {
       while (Date.now() < until) {
         await bcrypt.compare('Vq8#mZt!rW2p', hash);
-        compares += 1;
+        // Only what finished inside the window, as autocannon counts the service's answers: the comparisons
+        // still running at the end (up to 8, a whole second's worth) were counted before, inflating the ceiling.
+        if (Date.now() <= until) compares += 1;
       }
     }),
   );
