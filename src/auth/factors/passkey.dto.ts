@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ApiInteger, ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
 
@@ -65,13 +65,7 @@ export class MfaTokenDto {
   mfaToken?: string;
 }
 
-export class MfaPasskeyDto extends WebAuthnCredentialDto {
-  /** From the sign-in's answer; omit it when the `mfa_token` cookie carries it (after a provider sign-in). */
-  @IsOptional()
-  @IsString()
-  @Length(1, 128)
-  mfaToken?: string;
-}
+export class MfaPasskeyDto extends IntersectionType(MfaTokenDto, WebAuthnCredentialDto) {}
 
 export class CredentialDescriptorDto {
   /** A credential id, base64url. */

@@ -54,8 +54,8 @@ export class Passkeys {
     return this.rows(db).find({ where: { userId }, order: { createdAt: 'ASC' } });
   }
 
-  async any(userId: string, db?: Db): Promise<boolean> {
-    return (await this.rows(db).countBy({ userId })) > 0;
+  any(userId: string, db?: Db): Promise<boolean> {
+    return this.rows(db).existsBy({ userId });
   }
 
   /** Creation options for the user's next passkey, bound to this session; the existing ones are excluded. */
