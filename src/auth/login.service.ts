@@ -5,7 +5,7 @@ import { type RequestOrigin, SecurityEventsRepository } from '../users/security-
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { MfaTokens } from './factors/mfa-tokens';
-import { type SecondFactorMethod, SecondFactors } from './factors/second-factors';
+import { type ProvedFactor, type SecondFactorMethod, SecondFactors } from './factors/second-factors';
 import { PasswordService } from './password/password.service';
 import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
@@ -20,12 +20,6 @@ export interface MfaChallenge {
   mfaToken: string;
   methods: SecondFactorMethod[];
   expiresIn: number;
-}
-
-/** A second factor that was proved: which method, and its RFC 8176 values. */
-export interface ProvedFactor {
-  method: SecondFactorMethod;
-  amr: string[];
 }
 
 /** Password sign-in (and its second factor), refresh-token rotation and sign-out. */
@@ -74,11 +68,7 @@ export class LoginService {
 
   /** Completes a sign-in with a TOTP code or a recovery code. */
   completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
-    return this.completeSecondFactor(mfaToken, client, async (user) => {
-      const method = await this.secondFactors.check(user, client.ip, code);
-      // RFC 8176 has no value for a recovery code; it is a one-time password too.
-      return method && { method, amr: ['otp'] };
-    });
+    return this.completeSecondFactor(mfaToken, client, (user) => this.secondFactors.check(user, client.ip, code));
   }
 
   /**

@@ -45,7 +45,6 @@ export class PasskeySignInService {
   /** Options for the passkeys of the account whose sign-in waits for its second factor. */
   async secondFactorOptions(mfaToken: string | undefined): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const userId = await this.login.pendingSignIn(mfaToken);
-    if (!(await this.passkeys.any(userId))) throw new AppError('NO_PASSKEY', 'This account has no passkey; use a code instead.');
     return this.passkeys.authenticationOptions({ purpose: 'second_factor', binding: mfaBinding(userId, mfaToken as string) }, userId, 'preferred');
   }
 

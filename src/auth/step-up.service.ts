@@ -5,7 +5,7 @@ import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from './guards/auth-context';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { Passkeys } from './factors/passkeys';
-import { SecondFactors } from './factors/second-factors';
+import { SecondFactors, secondFactorRequired } from './factors/second-factors';
 import type { ChallengeBinding } from './factors/webauthn-challenges';
 import { PasswordService } from './password/password.service';
 import { type IssuedToken, TokenService } from './tokens/token.service';
@@ -35,7 +35,7 @@ export class StepUpService {
     // The strongest factor the account has is what a step-up asks for: with a second factor, the password is not enough.
     const methods = await this.secondFactors.methods(auth.userId);
     if (methods.length > 0) {
-      throw new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
+      throw secondFactorRequired(methods);
     }
     const hash = await this.users.getPasswordHash(auth.userId);
     if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
@@ -50,19 +50,17 @@ export class StepUpService {
 
   /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
   private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
-    const method = await this.secondFactors.check(auth.user, origin.ip, code);
-    if (!method) {
+    const proved = await this.secondFactors.check(auth.user, origin.ip, code);
+    if (!proved) {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
     }
-    // RFC 8176 has no value for a recovery code; it is a one-time password too.
-    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['otp']);
-    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: method });
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, proved.amr);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: proved.method });
     return issued;
   }
 
-  async passkeyOptions(auth: AuthContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    if (!(await this.passkeys.any(auth.userId))) throw new AppError('NO_PASSKEY', 'This account has no passkey.');
+  passkeyOptions(auth: AuthContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
     return this.passkeys.authenticationOptions({ purpose: 'step_up', binding: sessionBinding(auth) }, auth.userId, 'required');
   }
 

@@ -126,6 +126,7 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     await refused(authenticator.authenticate(await passwordless(), { rpId: 'evil.example' }));
     await refused(authenticator.authenticate(await passwordless(), { userVerified: false }));
     await refused(new SoftAuthenticator(ORIGIN).authenticate(await passwordless())); // unknown credential
+    await refused({ ...authenticator.authenticate(await passwordless()), id: 'a\u0000b' }); // not base64url: never reaches the database
     await refused(authenticator.clone(0).authenticate(await passwordless())); // a copy whose counter is behind the stored one
     // An expired challenge.
     const stale = await passwordless();

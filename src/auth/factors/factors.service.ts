@@ -71,35 +71,25 @@ export class FactorsService {
 
   /** Turns the pending TOTP factor on; the account's first second factor also gets its recovery codes. */
   async confirmTotp(auth: AuthContext, code: string, origin: RequestOrigin): Promise<string[] | null> {
-    const codes = await this.database.run(async (tx) => {
+    return this.change(auth, 'totp_added', origin, async (tx) => {
       await this.totp.confirm(auth.userId, auth.sessionId, code, tx);
-      const fresh = await this.recoveryCodesForFirstFactor(auth.userId, tx);
-      await this.recordChange(auth.userId, 'totp_added', origin, tx);
-      return fresh;
+      return this.recoveryCodesForFirstFactor(auth.userId, tx);
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'totp_added'));
-    return codes;
   }
 
   /** Removes the TOTP factor; when it was the last second factor, the recovery codes go with it. */
   async removeTotp(auth: AuthContext, origin: RequestOrigin): Promise<void> {
-    await this.database.run(async (tx) => {
+    await this.change(auth, 'totp_removed', origin, async (tx) => {
       if (!(await this.totp.remove(auth.userId, tx))) throw new AppError('NOT_FOUND', 'Two-step sign-in with an authenticator app is not on.');
       await this.dropRecoveryCodesWithoutFactor(auth.userId, tx);
-      await this.recordChange(auth.userId, 'totp_removed', origin, tx);
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'totp_removed'));
   }
 
   async regenerateRecoveryCodes(auth: AuthContext, origin: RequestOrigin): Promise<string[]> {
-    const codes = await this.database.run(async (tx) => {
+    return this.change(auth, 'recovery_codes_regenerated', origin, async (tx) => {
       if (!(await this.hasFactor(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
-      const fresh = await this.recoveryCodes.replace(auth.userId, tx);
-      await this.recordChange(auth.userId, 'recovery_codes_regenerated', origin, tx);
-      return fresh;
+      return this.recoveryCodes.replace(auth.userId, tx);
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'recovery_codes_regenerated'));
-    return codes;
   }
 
   passkeyOptions(auth: AuthContext) {
@@ -109,14 +99,10 @@ export class FactorsService {
   /** Registers the passkey that answered this session's options; the account's first second factor also gets recovery codes. */
   async addPasskey(auth: AuthContext, name: string | undefined, credential: unknown, origin: RequestOrigin): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
     const verified = await this.passkeys.verifyRegistration(auth.userId, auth.sessionId, credential);
-    const added = await this.database.run(async (tx) => {
+    return this.change(auth, 'passkey_added', origin, async (tx) => {
       const passkey = await this.passkeys.add(auth.userId, verified, name, tx);
-      const recoveryCodes = await this.recoveryCodesForFirstFactor(auth.userId, tx);
-      await this.recordChange(auth.userId, 'passkey_added', origin, tx);
-      return { passkey: passkeyView(passkey), recoveryCodes };
+      return { passkey: passkeyView(passkey), recoveryCodes: await this.recoveryCodesForFirstFactor(auth.userId, tx) };
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'passkey_added'));
-    return added;
   }
 
   async renamePasskey(auth: AuthContext, id: string, name: string): Promise<PasskeyView> {
@@ -127,12 +113,10 @@ export class FactorsService {
 
   /** Removes one passkey; when it was the last second factor, the recovery codes go with it. */
   async removePasskey(auth: AuthContext, id: string, origin: RequestOrigin): Promise<void> {
-    await this.database.run(async (tx) => {
+    await this.change(auth, 'passkey_removed', origin, async (tx) => {
       if (!isUuid(id) || !(await this.passkeys.remove(auth.userId, id, tx))) throw passkeyNotFound();
       await this.dropRecoveryCodesWithoutFactor(auth.userId, tx);
-      await this.recordChange(auth.userId, 'passkey_removed', origin, tx);
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, 'passkey_removed'));
   }
 
   /** The undo of an email change: a TOTP factor confirmed and passkeys registered since that change go. */
@@ -144,6 +128,17 @@ export class FactorsService {
     const codes = await this.recoveryCodes.status(userId, tx);
     if (codes && codes.createdAt > since) await this.recoveryCodes.removeAll(userId, tx);
     await this.dropRecoveryCodesWithoutFactor(userId, tx);
+  }
+
+  /** `work` and the change's records in one transaction; once committed, the notice to the account's address. */
+  private async change<T>(auth: AuthContext, change: SecondFactorChange, origin: RequestOrigin, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    const result = await this.database.run(async (tx) => {
+      const done = await work(tx);
+      await this.recordChange(auth.userId, change, origin, tx);
+      return done;
+    });
+    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, change));
+    return result;
   }
 
   private async hasFactor(userId: string, tx: Transaction): Promise<boolean> {

@@ -119,11 +119,13 @@ export class Passkeys {
   }
 
   /**
-   * Request options. With `userId`, only that account's passkeys are allowed; without, any discoverable one
-   * (passwordless sign-in). The challenge is bound as given.
+   * Request options. With `userId`, only that account's passkeys are allowed (409 NO_PASSKEY when it has none);
+   * without, any discoverable one (passwordless sign-in). The challenge is bound as given.
    */
   async authenticationOptions(expected: Expected, userId: string | null, userVerification: 'required' | 'preferred'): Promise<PublicKeyCredentialRequestOptionsJSON> {
-    const allowCredentials = userId === null ? undefined : (await this.list(userId)).map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
+    const own = userId === null ? null : await this.list(userId);
+    if (own?.length === 0) throw new AppError('NO_PASSKEY', 'This account has no passkey; use a code instead.');
+    const allowCredentials = own?.map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
     const challenge = await this.challenges.issue(expected.purpose, expected.binding);
     return generateAuthenticationOptions({ rpID: this.config.webauthn.rpId, allowCredentials, challenge: Buffer.from(challenge, 'base64url'), timeout: this.challenges.ttlSeconds * 1000, userVerification });
   }
@@ -149,13 +151,11 @@ export class Passkeys {
     );
     if (!verified?.verified) return null;
     const info = verified.authenticationInfo;
+    const used = { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.credentialBackedUp, deviceType: info.credentialDeviceType };
     // Conditional on the counter read above (the library refused one that did not grow): of two racing answers, one wins.
-    const moved = await this.rows().update(
-      { id: passkey.id, signCount: passkey.signCount },
-      { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.credentialBackedUp, deviceType: info.credentialDeviceType },
-    );
+    const moved = await this.rows().update({ id: passkey.id, signCount: passkey.signCount }, used);
     if (moved.affected !== 1) return null;
-    Object.assign(passkey, { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.credentialBackedUp, deviceType: info.credentialDeviceType });
+    Object.assign(passkey, used);
     // RFC 8176: a synced passkey's key lives in software (`swk`), one bound to its authenticator in hardware (`hwk`).
     const amr = [passkey.deviceType === 'multiDevice' ? 'swk' : 'hwk', ...(info.userVerified ? ['user'] : [])];
     return { passkey, amr };
@@ -210,7 +210,9 @@ interface CeremonyAnswer {
 function isCeremonyAnswer(value: unknown): value is CeremonyAnswer {
   if (value === null || typeof value !== 'object') return false;
   const answer = value as { id?: unknown; response?: { clientDataJSON?: unknown } };
-  return typeof answer.id === 'string' && answer.id.length > 0 && answer.id.length <= 1400 && typeof answer.response?.clientDataJSON === 'string';
+  // A credential id is base64url (WebAuthn's JSON form); anything else (a NUL byte: PostgreSQL refuses it in a
+  // query) is no answer of an authenticator.
+  return typeof answer.id === 'string' && /^[A-Za-z0-9_-]{1,1400}$/.test(answer.id) && typeof answer.response?.clientDataJSON === 'string';
 }
 
 /** The challenge the client data says it answers, or null when the client data is not JSON with one. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
 import type { SecondFactorMethod } from '../../common/errors/second-factor-methods';
 import type { Db } from '../../database/transaction-runner';
 import { CredentialAttempts } from '../credential-attempts.service';
@@ -9,6 +10,17 @@ import { RecoveryCodes } from './recovery-codes';
 import { TotpFactors } from './totp-factors';
 
 export type { SecondFactorMethod };
+
+/** A second factor that was proved: which method, and its RFC 8176 values. */
+export interface ProvedFactor {
+  method: SecondFactorMethod;
+  amr: string[];
+}
+
+/** 401 for a credential that is not enough on its own (a password, a provider): the account has a second factor. */
+export function secondFactorRequired(methods: SecondFactorMethod[]): AppError {
+  return new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
+}
 
 /** What a sign-in or step-up asks of an account with a second factor, and checking a code against them. */
 @Injectable()
@@ -33,10 +45,11 @@ export class SecondFactors {
    * Which method the code proved (a 6-digit TOTP code, or one of the recovery codes, each once), or null. The
    * attempt counts on the account's failure counter, as a password does (429 while it is full).
    */
-  async check(user: { id: string; email: string }, ip: string, code: string): Promise<SecondFactorMethod | null> {
+  async check(user: { id: string; email: string }, ip: string, code: string): Promise<ProvedFactor | null> {
     let method: SecondFactorMethod | null = null;
     await this.attempts.check(user.email, ip, async () => (method = await this.verifyCode(user.id, code)) !== null);
-    return method;
+    // RFC 8176 has no value for a recovery code; it is a one-time password too.
+    return method && { method, amr: ['otp'] };
   }
 
   /**

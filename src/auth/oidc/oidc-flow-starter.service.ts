@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Settings } from '../../config/settings-token';
 import { AppError } from '../../common/errors/app-error';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
-import { SecondFactors } from '../factors/second-factors';
+import { SecondFactors, secondFactorRequired } from '../factors/second-factors';
 import type { AuthContext } from '../guards/auth-context';
 import type { OidcFlowPurpose } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
@@ -63,7 +63,7 @@ export class OidcFlowStarter {
     }
     // As with the password: a provider proves one factor, and an account with a second one steps up with that.
     const methods = await this.secondFactors.methods(auth.userId);
-    if (methods.length > 0) throw new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
+    if (methods.length > 0) throw secondFactorRequired(methods);
     return this.start(request, target, 'step_up', auth);
   }
 
