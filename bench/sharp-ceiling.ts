@@ -1,7 +1,8 @@
 /**
  * The avatar bench's ceiling: the same renditions as the pipeline (metadata, one decode cropped to 512 px, WebP
  * at 64, 256 and 512) with sharp alone, on the file given as argv[2], one after another; no HTTP, no storage.
- * Run by bench/avatar.ts in a process of its own, on the core the service runs on; prints one JSON line.
+ * Run by bench/avatar.ts in a process of its own, on the core the service runs on, for argv[3] runs after one to
+ * warm up; prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -20,7 +21,7 @@ async function renditions(input: Buffer): Promise<void> {
 
 async function main(): Promise<void> {
   const input = readFileSync(process.argv[2]);
-  const runs = Number(process.env.BENCH_UPLOADS ?? 24);
+  const runs = Number(process.argv[3] ?? 24);
   await renditions(input);
   const latencies: number[] = [];
   for (let i = 0; i < runs; i += 1) {

@@ -11,6 +11,12 @@ export interface Rendition {
   data: Buffer;
 }
 
+/** An upload as the pipeline reads it: the file on disk, and its first bytes (the type is read from those). */
+export interface ReceivedUpload {
+  path: string;
+  head: Buffer;
+}
+
 /** What sharp reports for each accepted type: a disguised file (say, an AVIF box around HEIC) is refused. */
 const SHARP_FORMAT: Record<AcceptedImageType, string> = { jpeg: 'jpeg', png: 'png', webp: 'webp', gif: 'gif', avif: 'heif' };
 
@@ -23,11 +29,21 @@ const invalid = (message = 'The image cannot be decoded.') => new AppError('INVA
  * down) and re-encoded, which drops every metadata block. sharp works on libuv's thread pool; the semaphore
  * bounds how many images are in memory at once.
  */
+/**
+ * libvips is loaded on the first upload, not at boot: it is ~19 MB of the idle process otherwise. Its operation
+ * cache is off: every upload is a new file, so it never hits, and it would keep up to 20 removed spool files open.
+ */
+async function loadSharp(): Promise<(input?: string | Buffer, options?: SharpOptions) => Sharp> {
+  const sharp = (await import('sharp')).default;
+  sharp.cache(false);
+  return sharp;
+}
+
 @Injectable()
 export class AvatarPipeline {
   private readonly slots: Semaphore;
   private inFlight = 0;
-  private sharp?: (input?: Buffer, options?: SharpOptions) => Sharp;
+  private sharp?: (input?: string | Buffer, options?: SharpOptions) => Sharp;
 
   constructor(@Inject(avatarConfig.KEY) private readonly config: Settings<typeof avatarConfig>) {
     this.slots = new Semaphore(config.concurrency);
@@ -51,15 +67,14 @@ export class AvatarPipeline {
     };
   }
 
-  process(input: Buffer): Promise<Rendition[]> {
-    const type = detectImageType(input);
+  process(upload: ReceivedUpload): Promise<Rendition[]> {
+    const type = detectImageType(upload.head);
     if (!type) return Promise.reject(unsupported());
-    return this.slots.run(() => this.render(input, type));
+    return this.slots.run(() => this.render(upload.path, type));
   }
 
-  private async render(input: Buffer, type: AcceptedImageType): Promise<Rendition[]> {
-    // libvips is loaded on the first upload, not at boot: it is ~19 MB of the idle process otherwise.
-    const sharp = (this.sharp ??= (await import('sharp')).default);
+  private async render(input: string, type: AcceptedImageType): Promise<Rendition[]> {
+    const sharp = (this.sharp ??= await loadSharp());
     const header = await sharp(input, { limitInputPixels: false, pages: 1 })
       .metadata()
       .catch(() => {

@@ -1,7 +1,9 @@
+import type { Writable } from 'node:stream';
 import Busboy, { type BusboyFileStream } from '@fastify/busboy';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
+import { SIGNATURE_BYTES } from './image-type';
 
 const MULTIPART_ROUTE = 'multipartBody';
 
@@ -23,15 +25,18 @@ const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the imag
 const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });
 const missingFile = () => invalidPart('a file part named "file" is required');
 const malformed = () => new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
+const notReceived = () => new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
 
 /**
- * Reads the multipart part named `file`, at most `maxBytes` of it: a longer upload is cut off while it
- * streams in (or refused from its Content-Length before reading at all), never buffered whole.
+ * Streams the multipart part named `file` into `sink`, at most `maxBytes` of it: a longer upload is cut off
+ * while it streams in (or refused from its Content-Length before reading at all). Resolves, once every byte
+ * is written, with the part's first SIGNATURE_BYTES (what the image type is read from); a failed sink is a
+ * 503, not the client's fault. On a rejection the sink holds a partial file: the caller discards it.
  *
  * The body is parsed here, by busboy, rather than by @fastify/multipart: the plugin put two hooks and a
  * socket listener on every request of the service for the sake of this one route.
  */
-export async function readAvatarUpload(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
+export async function readAvatarUpload(request: FastifyRequest, maxBytes: number, sink: Writable): Promise<Buffer> {
   const contentType = request.headers['content-type'];
   if (!contentType || !MULTIPART_TYPE.test(contentType)) throw notMultipart();
   const declared = Number(request.headers['content-length']);
@@ -46,7 +51,7 @@ export async function readAvatarUpload(request: FastifyRequest, maxBytes: number
     throw malformed(); // no boundary, or not a form at all
   }
   return new Promise<Buffer>((resolve, reject) => {
-    let file: Buffer | undefined;
+    let head: Buffer | undefined;
     let receiving = false;
     let finished = false;
     let settled = false;
@@ -60,9 +65,9 @@ export async function readAvatarUpload(request: FastifyRequest, maxBytes: number
     // busboy may report 'finish' before the file part's own 'end' listeners have run: settle after both.
     const settleWhenDone = () => {
       if (!finished || receiving || settled) return;
-      if (!file) return fail(missingFile());
+      if (!head) return fail(missingFile());
       settled = true;
-      resolve(file);
+      resolve(head);
     };
     parser.on('file', (field: string, stream: BusboyFileStream) => {
       if (field !== 'file') {
@@ -70,21 +75,31 @@ export async function readAvatarUpload(request: FastifyRequest, maxBytes: number
         return fail(missingFile());
       }
       receiving = true;
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      const leading: Buffer[] = [];
+      let leadingBytes = 0;
+      stream.on('data', (chunk: Buffer) => {
+        if (leadingBytes >= SIGNATURE_BYTES) return;
+        // A copy: a slice would keep the whole socket chunk alive.
+        const part = Buffer.from(chunk.subarray(0, SIGNATURE_BYTES - leadingBytes));
+        leading.push(part);
+        leadingBytes += part.length;
+      });
+      sink.on('error', () => fail(notReceived()));
       // Fails the moment busboy reports the size limit, without reading (or keeping) the rest.
       stream.once('limit', () => {
-        chunks.length = 0;
+        stream.unpipe(sink);
         stream.resume();
         fail(tooLarge(maxBytes));
       });
       // A part cut short (body ended without the closing boundary); `on`, as busboy may report more than once.
       stream.on('error', () => fail(malformed()));
-      stream.once('end', () => {
+      // pipe() ends the sink after the part's last byte; 'finish' is when all of it is written.
+      sink.once('finish', () => {
         receiving = false;
-        if (!stream.truncated) file = Buffer.concat(chunks);
+        head = Buffer.concat(leading);
         settleWhenDone();
       });
+      stream.pipe(sink);
     });
     const oneFilePart = () => fail(invalidPart('send exactly one part, named "file"'));
     parser.once('partsLimit', oneFilePart).once('filesLimit', oneFilePart).once('fieldsLimit', oneFilePart);

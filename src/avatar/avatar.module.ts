@@ -12,6 +12,7 @@ import { AvatarsController } from './avatars.controller';
 import { MyAvatarController } from './my-avatar.controller';
 import { AvatarStorage } from './storage/avatar-storage';
 import { LocalAvatarStorage } from './storage/local-avatar.storage';
+import { UploadSpool } from './upload-spool';
 
 /** The avatar: a user's upload and removal, the image pipeline, its storage (disk or S3) and the public route. */
 @Module({
@@ -21,6 +22,7 @@ import { LocalAvatarStorage } from './storage/local-avatar.storage';
     AvatarUploadRateLimitGuard,
     AvatarPipeline,
     AvatarService,
+    { provide: UploadSpool, inject: [avatarConfig.KEY], useFactory: (config: Settings<typeof avatarConfig>) => new UploadSpool(config.spoolDir) },
     {
       provide: AvatarStorage,
       inject: [avatarConfig.KEY],

@@ -11,9 +11,10 @@ import { Outbox } from '../events/outbox';
 import { ProfileMapper } from '../users/profile.mapper';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
-import { AvatarPipeline } from './avatar-pipeline';
+import { AvatarPipeline, type ReceivedUpload } from './avatar-pipeline';
 import { readAvatarUpload } from './avatar-upload';
 import { AvatarStorage, renditionKey } from './storage/avatar-storage';
+import { type SpooledFile, UploadSpool } from './upload-spool';
 
 /** Versions start with their creation time, so the sweep can leave uploads in progress alone. */
 const VERSION = /^([0-9a-z]{9})([0-9a-f]{12})$/;
@@ -47,6 +48,7 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly pipeline: AvatarPipeline,
     private readonly storage: AvatarStorage,
+    private readonly spool: UploadSpool,
     private readonly users: UsersRepository,
     private readonly mapper: ProfileMapper,
     private readonly outbox: Outbox,
@@ -54,17 +56,28 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(avatarConfig.KEY) private readonly config: Settings<typeof avatarConfig>,
   ) {}
 
-  /** Reads the upload from the request (within the pipeline's admission) and makes it the user's avatar. */
+  /** Reads the upload from the request into a spool file (within the pipeline's admission) and makes it the user's avatar. */
   async uploadAvatar(userId: string, request: FastifyRequest): Promise<UserEntity> {
     const release = this.pipeline.admit();
+    let file: SpooledFile | undefined;
     try {
-      return await this.replaceAvatar(userId, await readAvatarUpload(request, this.config.maxBytes));
+      file = await this.spool.create().catch((error: Error) => {
+        this.logger.error(`avatar upload spool unavailable: ${error.message}`);
+        throw new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
+      });
+      const head = await readAvatarUpload(request, this.config.maxBytes, file.stream);
+      const user = await this.replaceAvatar(userId, { path: file.path, head });
+      await file.discard();
+      return user;
     } finally {
+      // A refused upload's answer does not wait for its partial file: the client may still be sending, and the
+      // answer goes out only after the rest of the body is read (common/http/unread-body.ts).
+      void file?.discard();
       release();
     }
   }
 
-  private async replaceAvatar(userId: string, upload: Buffer): Promise<UserEntity> {
+  private async replaceAvatar(userId: string, upload: ReceivedUpload): Promise<UserEntity> {
     const renditions = await this.pipeline.process(upload);
     const version = newVersion();
     // allSettled: clean up only once no write is still in flight, or a late one would leave a stray file.
@@ -106,8 +119,11 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.storage.read(renditionKey(userId, version, size));
   }
 
-  onApplicationBootstrap(): void {
-    const sweep = () => void this.sweep().catch((error: Error) => this.logger.warn(`avatar sweep failed: ${error.message}`));
+  async onApplicationBootstrap(): Promise<void> {
+    const failed = (error: Error) => this.logger.warn(`avatar sweep failed: ${error.message}`);
+    // Awaited, before the service listens: at boot the spool removes this process's folder whole.
+    await this.spool.sweep(true).catch(failed);
+    const sweep = () => void Promise.all([this.sweep(), this.spool.sweep()]).catch(failed);
     sweep();
     this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
   }

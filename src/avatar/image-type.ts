@@ -1,5 +1,8 @@
 export type AcceptedImageType = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif';
 
+/** How many leading bytes detectImageType reads at most. */
+export const SIGNATURE_BYTES = 64;
+
 const ascii = (buffer: Buffer, start: number, end: number): string => buffer.subarray(start, end).toString('latin1');
 
 /**

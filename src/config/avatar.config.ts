@@ -25,6 +25,8 @@ export interface AvatarConfig {
   rateLimit: RateLimit;
   storage: 'local' | 's3';
   localDir: string;
+  /** Where uploads are written while they stream in (always on local disk, whatever the storage). */
+  spoolDir: string;
   s3?: S3Config;
   /** Where avatar URLs point: the service's own route by default, or a CDN / the bucket (S3 mode). */
   publicBaseUrl: string;
@@ -64,6 +66,7 @@ export function parseAvatarConfig(env: Env): AvatarConfig {
     rateLimit: reader.rateLimit('AVATAR_RATE_LIMIT', '20/1h'),
     storage,
     localDir: `${app.dataDir}/avatars`,
+    spoolDir: `${app.dataDir}/uploads`,
     s3,
     publicBaseUrl: reader.url('AVATAR_PUBLIC_BASE_URL', `${app.publicUrl}/api/avatars`) as string,
   };

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { AvatarService } from '../../src/avatar/avatar.service';
 import { AvatarStorage } from '../../src/avatar/storage/avatar-storage';
+import { UploadSpool } from '../../src/avatar/upload-spool';
 import { type SignedIn, assertError, registerAndLogin, stepUp } from '../helpers/factories';
 import { jpegWithExifAndOrientation, pngBomb, solid } from '../helpers/images';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -240,6 +242,50 @@ describe('avatars', () => {
     assert.ok(!versions.has(old), 'the old orphan is gone');
     assert.ok(versions.has(fresh), 'an upload in progress is left alone');
     assert.equal((await t.http.get(path(current.url))).status, 200);
+  });
+
+  it('answers 503 and keeps the avatar when the upload cannot be received (the spool is unusable)', async () => {
+    const owner = await registerAndLogin(t);
+    const good = (await upload(await solid(70, 70, 'png'), 'a.png', owner)).body.avatar;
+    const spool = t.app.get(UploadSpool);
+    const realCreate = spool.create.bind(spool);
+    spool.create = () => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }));
+    try {
+      assertError(await upload(await solid(90, 90, 'png'), 'b.png', owner), 503, 'SERVICE_UNAVAILABLE');
+    } finally {
+      spool.create = realCreate;
+    }
+    assert.deepEqual((await t.http.get('/api/auth/users/me').set('Authorization', `Bearer ${owner.accessToken}`)).body.avatar, good);
+  });
+
+  it('sweeps spool files a killed process left, and old ones, but none of another running process', async () => {
+    const root = join(t.dataDir, 'uploads');
+    const put = (folder: string, name: string, ageMs = 0) => {
+      mkdirSync(join(root, folder), { recursive: true });
+      const file = join(root, folder, name);
+      writeFileSync(file, 'partial upload');
+      const when = new Date(Date.now() - ageMs);
+      utimesSync(file, when, when);
+      return file;
+    };
+    // A pid that no process has (above the kernel's pid_max), on this host: the process is gone.
+    const gone = put(`${hostname()}-4194999`, 'a.upload');
+    // Another host's running instance: only what is older than an hour can be no upload of its.
+    const stale = put('other-host-12', 'b.upload', 2 * 60 * 60 * 1000);
+    const fresh = put('other-host-12', 'c.upload');
+    // This host, a running process (this one's parent): left alone.
+    const running = put(`${hostname()}-${process.ppid}`, 'd.upload');
+    assert.equal(await t.app.get(UploadSpool).sweep(), 2);
+    assert.deepEqual([gone, stale, fresh, running].map((file) => existsSync(file)), [false, false, true, true]);
+  });
+
+  it('leaves nothing in the upload spool after any upload, accepted or refused', () => {
+    const root = join(t.dataDir, 'uploads');
+    const left = readdirSync(root, { recursive: true })
+      .map(String)
+      .filter((entry) => entry.endsWith('.upload') && !entry.startsWith('other-host-') && !entry.startsWith(`${hostname()}-${process.ppid}`))
+      .filter((entry) => statSync(join(root, entry)).isFile());
+    assert.deepEqual(left, []);
   });
 });
 
