@@ -50,12 +50,24 @@ describe('retention purge', () => {
     const liveChallenge = randomUUID().replace(/-/g, '');
     await db.getRepository('WebAuthnChallengeEntity').insert({ challenge: liveChallenge, purpose: 'sign_in', userId: null, sessionId: null, mfaTokenHash: null, createdAt: new Date(now), expiresAt: new Date(now + 60_000), usedAt: null });
 
+    // Authenticator-app enrolments: one abandoned (its 10 minutes long past the grace eight days on), one confirmed.
+    const abandoned = await registerAndLogin(t);
+    const enrolled = await registerAndLogin(t);
+    // Verified, so that the unverified-account rule leaves them (and their factors) alone.
+    await db.getRepository('UserEntity').update([abandoned.userId, enrolled.userId], { emailVerified: true });
+    const totp = db.getRepository('TotpFactorEntity');
+    const enrolment = { secret: 'sealed', pendingSessionId: null, lastUsedStep: null, createdAt: new Date() };
+    await totp.insert({ ...enrolment, userId: abandoned.userId, confirmedAt: null, pendingExpiresAt: new Date(Date.now() + 10 * 60_000) });
+    await totp.insert({ ...enrolment, userId: enrolled.userId, confirmedAt: new Date(Date.now() - 30 * DAY), pendingExpiresAt: null });
+
     const sessionsBefore = await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId);
     assert.equal(sessionsBefore, 4);
     // Other test files share the database: count what is this test's own.
     const report = await retention.purge(now);
     assert.ok(report);
-    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1 && report['webauthn challenges'] >= 1, JSON.stringify(report));
+    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1 && report['webauthn challenges'] >= 1 && report['totp enrolments'] >= 1, JSON.stringify(report));
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = ${p(1)}`, abandoned.userId), 0, 'the abandoned enrolment is gone');
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = ${p(1)}`, enrolled.userId), 1, 'an active factor stays');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM webauthn_challenges WHERE challenge = ${p(1)}`, liveChallenge), 1, 'a live challenge stays');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM email_tokens WHERE user_id = ${p(1)}`, user.userId), 0, 'the used token is gone');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)} AND type = 'logout'`, user.userId), 0);
@@ -68,7 +80,7 @@ describe('retention purge', () => {
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 0, 'without a broker nobody relays a row: it goes after OUTBOX_RETENTION');
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
-    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'webauthn challenges': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
+    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'totp enrolments': 0, 'webauthn challenges': 0, 'security events': 0, 'outbox rows': 0 }, 'nothing left to do');
   });
 
   it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {

@@ -6,7 +6,7 @@ import { eventsConfig } from '../config/events.config';
 import { Outbox } from '../events/outbox';
 import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
 import { WebAuthnChallengeEntity } from '../auth/factors/passkey.entities';
-import { MfaTokenEntity } from '../auth/factors/second-factor.entities';
+import { MfaTokenEntity, TotpFactorEntity } from '../auth/factors/second-factor.entities';
 import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
 import { mailConfig } from '../config/mail.config';
@@ -38,7 +38,8 @@ const ago = (now: number, seconds: number) => new Date(now - seconds * 1000);
 /**
  * Deletes what the service no longer needs (API.md §5 "Retention"): accounts whose address was never verified
  * UNVERIFIED_ACCOUNT_TTL after registering (with everything of theirs, by cascade); sessions, link tokens and sign-in flows
- * RETENTION_GRACE after they expired, were revoked or used; security events older than
+ * RETENTION_GRACE after they expired, were revoked or used; authenticator-app enrolments never confirmed,
+ * RETENTION_GRACE after they expired (they hold an encrypted secret); security events older than
  * SECURITY_EVENT_RETENTION; published outbox rows older than OUTBOX_RETENTION. In batches of
  * RETENTION_BATCH_SIZE, each its own short statement (no long lock, traffic flows between batches), and
  * on PostgreSQL under an advisory lock, so one instance at a time does it.
@@ -118,7 +119,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return removed;
   }
 
-  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<WebAuthnChallengeEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
+  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<TotpFactorEntity> | Rule<WebAuthnChallengeEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity>> {
     const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
     // Without mail no address can be verified: then nothing counts as an unverified squatter.
     const unverified: Array<Rule<UserEntity>> = this.mail.enabled
@@ -154,6 +155,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         entity: MfaTokenEntity,
         key: 'tokenHash',
         conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
+      },
+      {
+        name: 'totp enrolments',
+        entity: TotpFactorEntity,
+        key: 'userId',
+        // Never an active factor: confirming clears pending_expires_at.
+        conditions: (now) => [{ confirmedAt: IsNull(), pendingExpiresAt: LessThan(ago(now, graceSeconds)) }],
       },
       {
         name: 'webauthn challenges',
