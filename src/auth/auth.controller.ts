@@ -15,7 +15,7 @@ import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { RegistrationService } from './registration.service';
 import { SessionReply } from './session-reply';
 import { AuthCookies } from './tokens/auth-cookies';
-import { MFA_COOKIE, readRefreshToken } from './tokens/token-transport';
+import { readMfaToken, readRefreshToken } from './tokens/token-transport';
 
 /** The credential routes that need no access token: each is rate-limited per IP except logout. */
 @ApiTags('auth')
@@ -73,7 +73,7 @@ export class AuthController {
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
   async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.completeWithCode(dto.mfaToken ?? request.cookies[MFA_COOKIE], dto.code, requestOrigin(request));
+    const tokens = await this.login.completeWithCode(readMfaToken(request, dto.mfaToken), dto.code, requestOrigin(request));
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
   }

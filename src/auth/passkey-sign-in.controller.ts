@@ -11,7 +11,7 @@ import { MfaPasskeyDto, MfaTokenDto, PasskeyRequestOptionsDto, WebAuthnCredentia
 import { PasskeySignInService } from './passkey-sign-in.service';
 import { SessionReply } from './session-reply';
 import { AuthCookies } from './tokens/auth-cookies';
-import { MFA_COOKIE } from './tokens/token-transport';
+import { readMfaToken } from './tokens/token-transport';
 
 /** Passkey sign-in, on its own or as a sign-in's second step. Rate-limited per IP, like every credential route. */
 @ApiTags('auth')
@@ -59,7 +59,7 @@ export class PasskeySignInController {
   @Post('login/mfa/passkey/options')
   @HttpCode(HttpStatus.OK)
   secondFactorPasskeyOptions(@Body() dto: MfaTokenDto, @Req() request: FastifyRequest): Promise<PasskeyRequestOptionsDto> {
-    return this.passkeySignIn.secondFactorOptions(dto.mfaToken ?? request.cookies[MFA_COOKIE]);
+    return this.passkeySignIn.secondFactorOptions(readMfaToken(request, dto.mfaToken));
   }
 
   @ApiOperation({
@@ -70,7 +70,7 @@ export class PasskeySignInController {
   @Post('login/mfa/passkey')
   @HttpCode(HttpStatus.OK)
   async completeSignInWithPasskey(@Body() dto: MfaPasskeyDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.passkeySignIn.completeWithPasskey(dto.mfaToken ?? request.cookies[MFA_COOKIE], dto.credential, requestOrigin(request));
+    const tokens = await this.passkeySignIn.completeWithPasskey(readMfaToken(request, dto.mfaToken), dto.credential, requestOrigin(request));
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
   }

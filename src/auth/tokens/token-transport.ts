@@ -34,6 +34,11 @@ export function readRefreshToken(request: FastifyRequest, fromBody: string | nul
   return nonEmpty(fromBody) ?? nonEmpty(request.cookies?.[REFRESH_COOKIE]);
 }
 
+/** The MfaToken of a sign-in's second step: the body's, else the cookie a provider sign-in set. */
+export function readMfaToken(request: FastifyRequest, fromBody: string | null | undefined): string | undefined {
+  return nonEmpty(fromBody) ?? nonEmpty(request.cookies?.[MFA_COOKIE]);
+}
+
 function nonEmpty(value: string | null | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
