@@ -24,12 +24,6 @@ const unsupported = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Only JPEG, PNG
 const invalid = (message = 'The image cannot be decoded.') => new AppError('INVALID_IMAGE', message);
 
 /**
- * Upload bytes to square WebP renditions: type from magic numbers, declared size checked from the header
- * before anything is decoded (decompression bombs), upright by EXIF, centre-cropped, scaled (up as well as
- * down) and re-encoded, which drops every metadata block. sharp works on libuv's thread pool; the semaphore
- * bounds how many images are in memory at once.
- */
-/**
  * libvips is loaded on the first upload, not at boot: it is ~19 MB of the idle process otherwise. Its operation
  * cache is off: every upload is a new file, so it never hits, and it would keep up to 20 removed spool files open.
  */
@@ -39,6 +33,12 @@ async function loadSharp(): Promise<(input?: string | Buffer, options?: SharpOpt
   return sharp;
 }
 
+/**
+ * An upload's file to square WebP renditions: type from magic numbers, declared size checked from the header
+ * before anything is decoded (decompression bombs), upright by EXIF, centre-cropped, scaled (up as well as
+ * down) and re-encoded, which drops every metadata block. sharp works on libuv's thread pool; the semaphore
+ * bounds how many images are in memory at once.
+ */
 @Injectable()
 export class AvatarPipeline {
   private readonly slots: Semaphore;

@@ -25,7 +25,8 @@ const notMultipart = () => new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the imag
 const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The request is not valid.', { fields: { file: [reason] } });
 const missingFile = () => invalidPart('a file part named "file" is required');
 const malformed = () => new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
-const notReceived = () => new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
+/** The upload could not be kept while it arrived (the spool's disk): the service's fault, not the client's. */
+export const uploadNotReceived = () => new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
 
 /**
  * Streams the multipart part named `file` into `sink`, at most `maxBytes` of it: a longer upload is cut off
@@ -84,7 +85,7 @@ export async function readAvatarUpload(request: FastifyRequest, maxBytes: number
         leading.push(part);
         leadingBytes += part.length;
       });
-      sink.on('error', () => fail(notReceived()));
+      sink.on('error', () => fail(uploadNotReceived()));
       // Fails the moment busboy reports the size limit, without reading (or keeping) the rest.
       stream.once('limit', () => {
         stream.unpipe(sink);

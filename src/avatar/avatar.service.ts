@@ -12,7 +12,7 @@ import { ProfileMapper } from '../users/profile.mapper';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
 import { AvatarPipeline, type ReceivedUpload } from './avatar-pipeline';
-import { readAvatarUpload } from './avatar-upload';
+import { readAvatarUpload, uploadNotReceived } from './avatar-upload';
 import { AvatarStorage, renditionKey } from './storage/avatar-storage';
 import { type SpooledFile, UploadSpool } from './upload-spool';
 
@@ -63,7 +63,7 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     try {
       file = await this.spool.create().catch((error: Error) => {
         this.logger.error(`avatar upload spool unavailable: ${error.message}`);
-        throw new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
+        throw uploadNotReceived();
       });
       const head = await readAvatarUpload(request, this.config.maxBytes, file.stream);
       const user = await this.replaceAvatar(userId, { path: file.path, head });
