@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { TotpFactorEntity } from '../src/auth/factors/second-factor.entities';
+import { TransactionRunner } from '../src/database/transaction-runner';
 import { RetentionService } from '../src/retention/retention.service';
 import { login, registerAndLogin, registerUser } from './helpers/factories';
 import { type TestApp, linkToken, readOutbox, startTestApp } from './helpers/test-app';
@@ -116,5 +118,36 @@ describe('retention purge', () => {
     } finally {
       await other.release();
     }
+  });
+
+  it('keeps a row that changed between being picked and being deleted (an enrolment started again)', async () => {
+    const user = await registerAndLogin(t);
+    await db.getRepository('UserEntity').update(user.userId, { emailVerified: true });
+    const totp = db.getRepository('TotpFactorEntity');
+    const now = Date.now() + 8 * DAY;
+    await totp.insert({ userId: user.userId, secret: 'sealed', confirmedAt: null, pendingSessionId: null, pendingExpiresAt: new Date(Date.now() - DAY), lastUsedStep: null, createdAt: new Date() });
+    // Right after the purge has read its batch of enrolments, and before it deletes them, the user starts again.
+    const runner = t.app.get(TransactionRunner);
+    const repository = runner.repository.bind(runner);
+    runner.repository = ((entity: unknown, tx?: unknown) => {
+      const rows = repository(entity as never, tx as never);
+      if (entity !== TotpFactorEntity || tx) return rows;
+      return new Proxy(rows, {
+        get: (target, name, receiver) =>
+          name === 'find'
+            ? async (...args: unknown[]) => {
+                const found = await (target.find as (...a: unknown[]) => Promise<unknown[]>)(...args);
+                await totp.update({ userId: user.userId }, { pendingExpiresAt: new Date(now + 10 * 60_000) });
+                return found;
+              }
+            : Reflect.get(target, name, receiver),
+      });
+    }) as typeof runner.repository;
+    try {
+      await retention.purge(now);
+    } finally {
+      runner.repository = repository;
+    }
+    assert.equal(await count(`SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = ${p(1)}`, user.userId), 1, 'the new enrolment stays');
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Settings } from '../config/settings-token';
-import { type EntityTarget, type FindOptionsWhere, IsNull, LessThan } from 'typeorm';
+import { type EntityTarget, type FindOptionsWhere, In, IsNull, LessThan } from 'typeorm';
 import { type Transaction, TransactionRunner } from '../database/transaction-runner';
 import { eventsConfig } from '../config/events.config';
 import { Outbox } from '../events/outbox';
@@ -106,11 +106,21 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         if (this.stopping) return removed;
         const batch = await repository.find({ select: { [rule.key]: true } as never, where, take: this.config.batchSize });
         if (batch.length === 0) break;
-        await this.database.run(async (tx) => {
-          await this.database.repository(rule.entity, tx).delete(batch.map((row) => ({ [rule.key]: row[rule.key] })) as never);
-          await rule.deleted?.(batch.map((row) => String(row[rule.key])), tx);
+        const keys = batch.map((row) => row[rule.key]);
+        removed += await this.database.run(async (tx) => {
+          const rows = this.database.repository(rule.entity, tx);
+          // The condition again, with the keys: a row that changed since it was read (a TOTP enrolment started
+          // again, an address verified meanwhile) no longer matches and stays.
+          const matching = { ...where, [rule.key]: In(keys) } as FindOptionsWhere<T>;
+          const byKey = { select: { [rule.key]: true } as never, where: { [rule.key]: In(keys) } as never };
+          const present = rule.deleted ? await rows.find(byKey) : [];
+          const gone = await rows.delete(matching);
+          if (rule.deleted) {
+            const left = new Set((await rows.find(byKey)).map((row) => row[rule.key]));
+            await rule.deleted(present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])), tx);
+          }
+          return gone.affected ?? keys.length;
         });
-        removed += batch.length;
         if (batch.length < this.config.batchSize) break;
         // Between batches, let the requests that were waiting run.
         await new Promise((resolve) => setImmediate(resolve));
