@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Settings } from '../config/settings-token';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../common/errors/app-error';
@@ -34,16 +34,20 @@ export function isAvatarVersion(value: string): boolean {
 /**
  * Replacing, removing and serving avatars. New renditions are written first, the user row is switched to
  * the new version in one update, and only then are the old files deleted; a failure before the switch
- * leaves the previous avatar intact and removes the partial new files. Files whose deletion failed, and
- * files orphaned by a crash, are removed by a sweep at start and every hour.
+ * leaves the previous avatar intact and removes the partial new files. The old files and the upload's spool
+ * file are removed after the answer (nothing serves a version the row no longer names); shutdown waits for
+ * those removals. Files whose deletion failed, and files orphaned by a crash, are removed by a sweep at start
+ * and every hour.
  */
 @Injectable()
-export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
+export class AvatarService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AvatarService.name);
   private sweepTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
   /** Known orphans: `userId/version` (or `userId/` for all of a user's files) whose removal failed. */
   private readonly unremoved = new Map<string, { userId: string; version?: string }>();
+  /** Removals the answers did not wait for. */
+  private readonly pendingRemovals = new Set<Promise<void>>();
 
   constructor(
     private readonly pipeline: AvatarPipeline,
@@ -66,13 +70,11 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
         throw uploadNotReceived();
       });
       const head = await readAvatarUpload(request, this.config.maxBytes, file.stream);
-      const user = await this.replaceAvatar(userId, { path: file.path, head });
-      await file.discard();
-      return user;
+      return await this.replaceAvatar(userId, { path: file.path, head });
     } finally {
-      // A refused upload's answer does not wait for its partial file: the client may still be sending, and the
-      // answer goes out only after the rest of the body is read (common/http/unread-body.ts).
-      void file?.discard();
+      // No answer waits for the spool file's removal; a refused upload's must not: the client may still be
+      // sending, and that answer goes out only after the rest of the body is read (common/http/unread-body.ts).
+      if (file) this.afterAnswer(file.discard());
       release();
     }
   }
@@ -93,7 +95,7 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
       await this.removeFiles(userId, version);
       throw new AppError('SESSION_REVOKED', 'This account no longer exists.');
     }
-    if (switched.replaced) await this.removeFiles(userId, switched.replaced);
+    if (switched.replaced) this.afterAnswer(this.removeFiles(userId, switched.replaced));
     return switched.user;
   }
 
@@ -102,8 +104,13 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     if (!user.avatarVersion) return user;
     const switched = await this.switchTo(user.id, null);
     if (!switched) return user;
-    if (switched.replaced) await this.removeFiles(user.id, switched.replaced);
+    if (switched.replaced) this.afterAnswer(this.removeFiles(user.id, switched.replaced));
     return switched.user;
+  }
+
+  /** Resolves once the removals that answers did not wait for are done (shutdown waits for it; so can a test). */
+  async settled(): Promise<void> {
+    while (this.pendingRemovals.size > 0) await Promise.all(this.pendingRemovals);
   }
 
   /** For account deletion: every file of the user. */
@@ -128,7 +135,9 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
     this.sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS).unref();
   }
 
-  onModuleDestroy(): void {
+  async onApplicationShutdown(): Promise<void> {
+    // After the HTTP server has closed: no upload can start another removal.
+    await this.settled();
     clearInterval(this.sweepTimer);
     clearTimeout(this.retryTimer);
   }
@@ -158,6 +167,14 @@ export class AvatarService implements OnApplicationBootstrap, OnModuleDestroy {
       removed += 1;
     }
     return removed;
+  }
+
+  /** A removal the answer does not wait for; kept until it is done, for settled(). */
+  private afterAnswer(removal: Promise<void>): void {
+    const tracked: Promise<void> = removal
+      .catch((error: Error) => this.logger.error(`avatar cleanup failed: ${error.message}`))
+      .finally(() => this.pendingRemovals.delete(tracked));
+    this.pendingRemovals.add(tracked);
   }
 
   // Best effort: a file that cannot be removed now is tried again soon, and is never shown to the user.

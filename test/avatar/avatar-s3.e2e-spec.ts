@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import sharp from 'sharp';
+import { AvatarService } from '../../src/avatar/avatar.service';
 import { type SignedIn, assertError, registerAndLogin } from '../helpers/factories';
 import { solid } from '../helpers/images';
 import { type TestApp, startTestApp } from '../helpers/test-app';
@@ -46,8 +47,11 @@ describe('avatars on an S3-compatible server (s3rver on loopback)', () => {
     await s3rver.close();
   });
 
-  const keys = async () =>
-    ((await client.send(new ListObjectsV2Command({ Bucket: 'avatars', Prefix: `avatars/${user.userId}/` }))).Contents ?? []).map((o) => o.Key).sort();
+  // The objects once the removals the answers did not wait for are done.
+  const keys = async () => {
+    await t.app.get(AvatarService).settled();
+    return ((await client.send(new ListObjectsV2Command({ Bucket: 'avatars', Prefix: `avatars/${user.userId}/` }))).Contents ?? []).map((o) => o.Key).sort();
+  };
 
   it('stores the renditions in the bucket and serves them through the service', async () => {
     const response = await t.http

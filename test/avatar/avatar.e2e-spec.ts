@@ -31,7 +31,9 @@ describe('avatars', () => {
       .set('Authorization', `Bearer ${who.accessToken}`)
       .attach('file', data, { filename, contentType: contentType ?? 'image/png' });
   const path = (url: string) => new URL(url).pathname;
-  const userFiles = (who: SignedIn) => {
+  // The files as they are once the removals the answers did not wait for are done.
+  const userFiles = async (who: SignedIn) => {
+    await t.app.get(AvatarService).settled();
     const dir = join(t.dataDir, 'avatars', who.userId);
     return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
   };
@@ -100,7 +102,7 @@ describe('avatars', () => {
     assertError(await t.http.get(path(second.url).replace('512.webp', '128.webp')), 404, 'NOT_FOUND');
     assertError(await t.http.get(path(second.url).replace('512.webp', '..%2F..%2Fkeys')), 404, 'NOT_FOUND');
     assertError(await t.http.get(`/api/avatars/${user.userId}/../../keys/x.webp`), 404, 'NOT_FOUND');
-    assert.equal(userFiles(user).filter((f) => f.endsWith('.webp')).length, 3, 'only the current renditions are stored');
+    assert.equal((await userFiles(user)).filter((f) => f.endsWith('.webp')).length, 3, 'only the current renditions are stored');
   });
 
   it('refuses SVG, HTML, PDF, an executable named .png and a declared type that lies, with 415', async () => {
@@ -189,7 +191,7 @@ describe('avatars', () => {
   it('keeps the old avatar and leaves no stray files when storage fails mid-upload', async () => {
     const owner = await registerAndLogin(t);
     const good = (await upload(await solid(80, 80, 'png'), 'a.png', owner)).body.avatar;
-    const filesBefore = userFiles(owner);
+    const filesBefore = await userFiles(owner);
     const storage = t.app.get(AvatarStorage);
     const realWrite = storage.write.bind(storage);
     let writes = 0;
@@ -205,7 +207,7 @@ describe('avatars', () => {
     }
     assert.equal((await t.http.get(path(good.url))).status, 200, 'the old avatar still serves');
     assert.deepEqual((await t.http.get('/api/auth/users/me').set('Authorization', `Bearer ${owner.accessToken}`)).body.avatar, good);
-    assert.deepEqual(userFiles(owner), filesBefore, 'no stray files');
+    assert.deepEqual(await userFiles(owner), filesBefore, 'no stray files');
   });
 
   it('deletes the avatar idempotently, after which its URLs answer 404', async () => {
@@ -217,16 +219,16 @@ describe('avatars', () => {
       assert.equal(response.body.avatar, null);
     }
     assertError(await t.http.get(path(avatar.url)), 404, 'NOT_FOUND');
-    assert.deepEqual(userFiles(owner), []);
+    assert.deepEqual(await userFiles(owner), []);
   });
 
   it('removes the avatar files with the account', async () => {
     const owner = await registerAndLogin(t);
     await upload(await solid(80, 80, 'png'), 'a.png', owner);
-    assert.equal(userFiles(owner).filter((f) => f.endsWith('.webp')).length, 3);
+    assert.equal((await userFiles(owner)).filter((f) => f.endsWith('.webp')).length, 3);
     const token = await stepUp(t, owner);
     assert.equal((await t.http.delete('/api/auth/users/me').set('Authorization', `Bearer ${owner.accessToken}`).set('X-Step-Up-Token', token)).status, 204);
-    assert.deepEqual(userFiles(owner), []);
+    assert.deepEqual(await userFiles(owner), []);
   });
 
   it('sweeps orphaned versions once they are old enough, and leaves current and fresh ones alone', async () => {
@@ -238,7 +240,7 @@ describe('avatars', () => {
     await storage.write(`${owner.userId}/${old}/64.webp`, Buffer.from('orphan'));
     await storage.write(`${owner.userId}/${fresh}/64.webp`, Buffer.from('in progress'));
     await t.app.get(AvatarService).sweep();
-    const versions = new Set(userFiles(owner).map((file) => file.split('/')[0]));
+    const versions = new Set((await userFiles(owner)).map((file) => file.split('/')[0]));
     assert.ok(!versions.has(old), 'the old orphan is gone');
     assert.ok(versions.has(fresh), 'an upload in progress is left alone');
     assert.equal((await t.http.get(path(current.url))).status, 200);
@@ -279,7 +281,8 @@ describe('avatars', () => {
     assert.deepEqual([gone, stale, fresh, running].map((file) => existsSync(file)), [false, false, true, true]);
   });
 
-  it('leaves nothing in the upload spool after any upload, accepted or refused', () => {
+  it('leaves nothing in the upload spool after any upload, accepted or refused', async () => {
+    await t.app.get(AvatarService).settled();
     const root = join(t.dataDir, 'uploads');
     const left = readdirSync(root, { recursive: true })
       .map(String)

@@ -1,9 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { AvatarStorage, type StoredVersion } from './avatar-storage';
 
-/** Files under DATA_DIR/avatars. Writes go to a temporary name first, so a reader never sees half a file. */
+/**
+ * Files under DATA_DIR/avatars. A rendition is written in place, under its final name, and never over an
+ * existing file: every upload writes a new version's folder, which nothing serves before the user row names
+ * it, and the row names it only once all of its files are written (AvatarService). A crash's half-written
+ * version is one no row names, and the sweep removes it.
+ */
 export class LocalAvatarStorage extends AvatarStorage {
   constructor(private readonly root: string) {
     super();
@@ -12,9 +16,7 @@ export class LocalAvatarStorage extends AvatarStorage {
   async write(key: string, data: Buffer): Promise<void> {
     const path = join(this.root, key);
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${randomUUID()}.tmp`;
-    await writeFile(temporary, data);
-    await rename(temporary, path);
+    await writeFile(path, data, { flag: 'wx' });
   }
 
   async read(key: string): Promise<Buffer | null> {
