@@ -5,6 +5,7 @@ import { type NatsConnection, connect } from '@nats-io/transport-node';
 import type { Repository } from 'typeorm';
 import { CurrentUser, type DurableEvents, ProfileAuthGuard, ProfileAuthModule, type ProfileUser, consumeProfileEvents } from '../../packages/nest-auth-client/src';
 import { KnownUser } from './known-user.entity';
+import { KnownUsers1764400000000 } from './known-users.migration';
 
 export interface ConsumerSettings {
   /** The profile service's base URL (its PUBLIC_URL). */
@@ -85,8 +86,8 @@ export class ConsumerModule {
     return {
       module: ConsumerModule,
       imports: [
-        // An example's own small table: created from the entity (a real service would migrate it).
-        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: settings.database, entities: [KnownUser], synchronize: true }),
+        // The example's own small table, made by its migration at start.
+        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: settings.database, entities: [KnownUser], migrations: [KnownUsers1764400000000], migrationsRun: true }),
         TypeOrmModule.forFeature([KnownUser]),
         ProfileAuthModule.forRoot({
           jwksUrl: `${settings.profileUrl}/.well-known/jwks.json`,

@@ -10,6 +10,7 @@ import type { AuthContext } from '../guards/auth-context';
 import type { PasskeyEntity } from './passkey.entities';
 import { Passkeys } from './passkeys';
 import { RecoveryCodes } from './recovery-codes';
+import { SecondFactors } from './second-factors';
 import { type TotpEnrolment, TotpFactors } from './totp-factors';
 
 /** An account's second factors as its owner sees them (GET …/factors, the data export): dates and counts only. */
@@ -51,6 +52,7 @@ export class FactorsService {
     private readonly totp: TotpFactors,
     private readonly recoveryCodes: RecoveryCodes,
     private readonly passkeys: Passkeys,
+    private readonly secondFactors: SecondFactors,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
     private readonly mail: MailService,
@@ -87,7 +89,7 @@ export class FactorsService {
 
   async regenerateRecoveryCodes(auth: AuthContext, origin: RequestOrigin): Promise<string[]> {
     return this.change(auth, 'recovery_codes_regenerated', origin, async (tx) => {
-      if (!(await this.hasFactor(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
+      if (!(await this.secondFactors.any(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
       return this.recoveryCodes.replace(auth.userId, tx);
     });
   }
@@ -141,10 +143,6 @@ export class FactorsService {
     return result;
   }
 
-  private async hasFactor(userId: string, tx: Transaction): Promise<boolean> {
-    return (await this.totp.active(userId, tx)) !== null || (await this.passkeys.any(userId, tx));
-  }
-
   /** Ten recovery codes when the account had none (its first second factor); otherwise null. */
   private async recoveryCodesForFirstFactor(userId: string, tx: Transaction): Promise<string[] | null> {
     return (await this.recoveryCodes.status(userId, tx)) ? null : this.recoveryCodes.replace(userId, tx);
@@ -152,7 +150,7 @@ export class FactorsService {
 
   /** Recovery codes stand in for a second factor: without any, they stop working. */
   private async dropRecoveryCodesWithoutFactor(userId: string, tx: Transaction): Promise<void> {
-    if (!(await this.hasFactor(userId, tx))) await this.recoveryCodes.removeAll(userId, tx);
+    if (!(await this.secondFactors.any(userId, tx))) await this.recoveryCodes.removeAll(userId, tx);
   }
 
   private async recordChange(userId: string, change: SecondFactorChange, origin: RequestOrigin, tx: Transaction): Promise<void> {

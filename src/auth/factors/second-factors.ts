@@ -34,8 +34,7 @@ export class SecondFactors {
 
   /** The methods the account has, strongest first; empty: the account has no second factor. */
   async methods(userId: string, db?: Db): Promise<SecondFactorMethod[]> {
-    const [passkey, totp] = await Promise.all([this.passkeys.any(userId, db), this.totp.active(userId, db)]);
-    const methods: SecondFactorMethod[] = [...(passkey ? (['passkey'] as const) : []), ...(totp ? (['totp'] as const) : [])];
+    const methods = await this.factorsOf(userId, db);
     if (methods.length === 0) return methods;
     const codes = await this.recoveryCodes.status(userId, db);
     return codes && codes.remaining > 0 ? [...methods, 'recovery_code'] : methods;
@@ -66,6 +65,16 @@ export class SecondFactors {
     let assertion: PasskeyAssertion | null = null;
     await this.attempts.check(user.email, ip, async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null);
     return assertion;
+  }
+
+  /** Whether the account has a second factor (a passkey or a confirmed authenticator app; recovery codes only stand in). */
+  async any(userId: string, db?: Db): Promise<boolean> {
+    return (await this.factorsOf(userId, db)).length > 0;
+  }
+
+  private async factorsOf(userId: string, db?: Db): Promise<Array<'passkey' | 'totp'>> {
+    const [passkey, totp] = await Promise.all([this.passkeys.any(userId, db), this.totp.active(userId, db)]);
+    return [...(passkey ? (['passkey'] as const) : []), ...(totp ? (['totp'] as const) : [])];
   }
 
   private async verifyCode(userId: string, code: string): Promise<SecondFactorMethod | null> {
