@@ -24,7 +24,15 @@ const BIG_TABLES = [
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
   Plans?: PlanNode[];
+}
+
+/** Rows a plan read from the table: what its scans of it produced plus what their filters threw away. */
+function rowsRead(node: PlanNode, table: string): number {
+  const own = node['Relation Name'] === table ? (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, table), 0);
 }
 
 function seqScans(node: PlanNode): string[] {
@@ -44,10 +52,13 @@ if (skip) console.log(`# skipping: ${skip}`);
 describe('query plans on PostgreSQL', { skip }, () => {
   let t: TestApp;
   const statements = new Map<string, unknown[]>();
+  /** While set, every statement in order, with its parameters. */
+  let capture: Array<{ query: string; parameters: unknown[] }> | undefined;
   before(async () => {
     t = await startTestApp({ MAIL_ENABLED: 'true', RETENTION_INTERVAL: '0', WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: 'http://localhost:5173' });
     const record = (query: string, parameters: unknown[] | undefined) => {
       if (/^\s*(SELECT|UPDATE|DELETE|WITH)\b/i.test(query) && !/pg_|information_schema|advisory/i.test(query)) statements.set(query, parameters ?? []);
+      capture?.push({ query, parameters: parameters ?? [] });
     };
     const db = t.db;
     // TypeORM's own statements pass its logger...
@@ -135,4 +146,55 @@ describe('query plans on PostgreSQL', { skip }, () => {
     }
     assert.deepEqual(offenders, []);
   });
+
+  it('reads a page of the security log, of the activity route or the export, without reading the log before it', async () => {
+    const user = await registerAndLogin(t);
+    const auth = { Authorization: `Bearer ${user.accessToken}` };
+    // A long log: 3 000 events, one a minute, with ties on the time (every tenth shares its neighbour's), in
+    // milliseconds as the service writes them.
+    await t.db.query(
+      `INSERT INTO security_events (id, user_id, type, ip, user_agent, created_at)
+       SELECT gen_random_uuid(), $1, 'login', '10.9.0.1', 'planned', date_trunc('milliseconds', now()) - make_interval(mins => 5000 - j + (j % 10 = 0)::int)
+       FROM generate_series(1, 3000) j`,
+      [user.userId],
+    );
+    await t.db.query('ANALYZE security_events');
+    capture = [];
+    let before: string | null = null;
+    const seen = new Set<string>();
+    for (let page = 0; page < 30; page++) {
+      const url: string = `/api/auth/users/me/security-events?limit=50${before ? `&before=${before}` : ''}`;
+      const response = await t.http.get(url).set(auth);
+      assert.equal(response.status, 200);
+      const body = response.body as { items: Array<{ id: string }>; next: string | null };
+      for (const item of body.items) seen.add(item.id);
+      before = body.next;
+    }
+    assert.equal(seen.size, 30 * 50, 'the pages, ties and all, neither repeat nor skip an event');
+    const exported = await t.http.get('/api/auth/users/me/export').set({ ...auth, 'X-Step-Up-Token': await stepUp(t, user) });
+    assert.equal(exported.status, 200);
+    const log = (JSON.parse(exported.text) as { securityEvents: Array<{ id: string }> }).securityEvents;
+    assert.equal(new Set(log.map((event) => event.id)).size, log.length);
+    assert.ok(log.length > 3000, `exported ${log.length} events`);
+    const pages = capture.filter(({ query }) => /FROM "security_events"/.test(query) && /LIMIT/i.test(query) && query.includes('"id" >') !== query.includes('"id" <'));
+    capture = undefined;
+    assert.ok(pages.length >= 29 + 6, `cursor pages seen: ${pages.length}`);
+    const runner = t.db.createQueryRunner();
+    const reads: number[] = [];
+    try {
+      await runner.startTransaction();
+      await runner.query('SET LOCAL enable_seqscan = off');
+      for (const { query, parameters } of pages) {
+        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, parameters)) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+        const limit = Number(/LIMIT (\d+)/i.exec(query)?.[1] ?? parameters[parameters.length - 1]);
+        reads.push(rowsRead(plan[0].Plan, 'security_events') / limit);
+      }
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+    // A page reads its own rows and the few that tie with its cursor's time, not the whole log past the cursor.
+    assert.ok(Math.max(...reads) < 1.5, `rows read per row of a page, page by page: ${reads.map((r) => r.toFixed(1)).join(' ')}`);
+  });
 });
+
