@@ -150,6 +150,14 @@ describe('query plans on PostgreSQL', { skip }, () => {
   it('reads a page of the security log, of the activity route or the export, without reading the log before it', async () => {
     const user = await registerAndLogin(t);
     const auth = { Authorization: `Bearer ${user.accessToken}` };
+    // The table as it is at size, where a long log is an exception: most events are another account's and older,
+    // so that the statistics put few of this account's past any cursor (the planner then read them all per page).
+    const other = await registerAndLogin(t);
+    await t.db.query(
+      `INSERT INTO security_events (id, user_id, type, ip, user_agent, created_at)
+       SELECT gen_random_uuid(), $1, 'login', '10.9.0.2', 'planned', date_trunc('milliseconds', now()) - make_interval(days => 400, mins => j) FROM generate_series(1, 30000) j`,
+      [other.userId],
+    );
     // A long log: 3 000 events, one a minute, with ties on the time (every tenth shares its neighbour's), in
     // milliseconds as the service writes them.
     await t.db.query(
@@ -176,7 +184,8 @@ describe('query plans on PostgreSQL', { skip }, () => {
     const log = (JSON.parse(exported.text) as { securityEvents: Array<{ id: string }> }).securityEvents;
     assert.equal(new Set(log.map((event) => event.id)).size, log.length);
     assert.ok(log.length > 3000, `exported ${log.length} events`);
-    const pages = capture.filter(({ query }) => /FROM "security_events"/.test(query) && /LIMIT/i.test(query) && query.includes('"id" >') !== query.includes('"id" <'));
+    // The pages after the first: the user, and the cursor's time and id.
+    const pages = capture.filter(({ query, parameters }) => /FROM "security_events"/.test(query) && /LIMIT/i.test(query) && parameters.length === 3);
     capture = undefined;
     assert.ok(pages.length >= 29 + 6, `cursor pages seen: ${pages.length}`);
     const runner = t.db.createQueryRunner();
