@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { randomUUID } from 'node:crypto';
 import { SessionEntity } from '../../src/auth/sessions/session.entity';
+import { SecurityEventEntity } from '../../src/users/security-event.entity';
 import { OTHER_STRONG_PASSWORD, assertError, login, registerAndLogin, stepUp } from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
@@ -52,6 +54,28 @@ describe('my security log (GET /api/auth/users/me/security-events)', () => {
       'only the caller’s own events',
     );
     assert.equal(mine.body.next, null);
+  });
+
+  it('pages through events that share their time, each once, in order (the cursor settles ties by id)', async () => {
+    const user = await registerAndLogin(t);
+    const at = new Date(Date.now() - 60_000);
+    const tied = Array.from({ length: 7 }, () => ({ id: randomUUID(), userId: user.userId, type: 'profile_updated' as const, ip: null, userAgent: null, details: null, createdAt: at }));
+    await t.db.getRepository(SecurityEventEntity).insert(tied);
+    const seen: string[] = [];
+    let before: string | null | undefined;
+    do {
+      const response = await t.http
+        .get(EVENTS)
+        .query(before ? { limit: 3, before } : { limit: 3 })
+        .set('Authorization', `Bearer ${user.accessToken}`);
+      assert.equal(response.status, 200, JSON.stringify(response.body));
+      seen.push(...(response.body.items as Array<{ id: string }>).map((event) => event.id));
+      before = response.body.next as string | null;
+    } while (before);
+    // Newest first: the sign-in, then the seven tied events by id, descending, then the registration's.
+    const tiedIds: string[] = tied.map((event) => event.id).sort().reverse();
+    assert.deepEqual(seen.filter((id) => tiedIds.includes(id)), tiedIds);
+    assert.equal(new Set(seen).size, seen.length, 'no event twice');
   });
 
   it('refuses a bad limit or cursor with VALIDATION_FAILED', async () => {
