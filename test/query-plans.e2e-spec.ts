@@ -150,8 +150,7 @@ describe('query plans on PostgreSQL', { skip }, () => {
   it('reads a page of the security log, of the activity route or the export, without reading the log before it', async () => {
     const user = await registerAndLogin(t);
     const auth = { Authorization: `Bearer ${user.accessToken}` };
-    // The table as it is at size, where a long log is an exception: most events are another account's and older,
-    // so that the statistics put few of this account's past any cursor (the planner then read them all per page).
+    // A long log beside many older events of another account, as at size.
     const other = await registerAndLogin(t);
     await t.db.query(
       `INSERT INTO security_events (id, user_id, type, ip, user_agent, created_at)
@@ -192,7 +191,11 @@ describe('query plans on PostgreSQL', { skip }, () => {
     const reads: number[] = [];
     try {
       await runner.startTransaction();
+      // As in the test above, what remains when sequential and bitmap scans are priced out is whether an index can
+      // serve the page and stop after it. Which plan PostgreSQL prefers at size is bench:scale's to show: on this
+      // small table a bitmap scan of the log's few pages and a sort is as cheap, and is what it picks.
       await runner.query('SET LOCAL enable_seqscan = off');
+      await runner.query('SET LOCAL enable_bitmapscan = off');
       for (const { query, parameters } of pages) {
         const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, parameters)) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
         const limit = Number(/LIMIT (\d+)/i.exec(query)?.[1] ?? parameters[parameters.length - 1]);
