@@ -53,7 +53,7 @@ export class AuthController {
   })
   @ApiExtraModels(MfaRequiredDto)
   @ApiOkResponse({ schema: { oneOf: [{ $ref: getSchemaPath(TokenResponseDto) }, { $ref: getSchemaPath(MfaRequiredDto) }] } })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
@@ -68,7 +68,7 @@ export class AuthController {
     description:
       'The MfaToken of the sign-in (body, or the `mfa_token` cookie after a provider sign-in) and a code: the 6 digits of the authenticator app, or a recovery code (each works once). A wrong code counts on the account’s failure counter, like a wrong password. Answers as a sign-in does.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
@@ -97,7 +97,7 @@ export class AuthController {
     description:
       'Takes the refresh token from the body or the `refresh_token` cookie and returns a new pair. Presenting a rotated-out token again answers REFRESH_TOKEN_REUSED and ends that session (also when two refreshes race with one token).',
   })
-  @ApiErrors('VALIDATION_FAILED', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @ApiBody({ type: RefreshTokenDto, required: false })
   @OptionalCredentials(REFRESH_COOKIE_SECURITY)
   @UseGuards(AuthIpRateLimitGuard)

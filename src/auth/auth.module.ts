@@ -9,7 +9,6 @@ import { UsersModule } from '../users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
 import { CredentialAttempts } from './credential-attempts.service';
 import { CredentialsRecordService } from './credentials-record.service';
-import { CredentialsReset } from './credentials-reset.service';
 import { AuthController } from './auth.controller';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
@@ -64,6 +63,12 @@ import { WebAuthnChallenges } from './factors/webauthn-challenges';
 import { PasskeySignInController } from './passkey-sign-in.controller';
 import { PasskeySignInService } from './passkey-sign-in.service';
 import { SessionReply } from './session-reply';
+import { SecurityNotices } from './notices/security-notices';
+import { AccountLockController } from './takeback/account-lock.controller';
+import { AccountLockService } from './takeback/account-lock.service';
+import { LockPagesController } from './takeback/lock-pages.controller';
+import { MyLockController } from './takeback/my-lock.controller';
+import { TakebackService } from './takeback/takeback.service';
 
 /**
  * Who the caller is and what they may do: keys and tokens, sessions, sign-in (password, provider, passkey), step-up,
@@ -91,6 +96,9 @@ import { SessionReply } from './session-reply';
     FactorsController,
     JwksController,
     AuthMessagesController,
+    AccountLockController,
+    MyLockController,
+    LockPagesController,
   ],
   providers: [
     SigningKeysService,
@@ -131,11 +139,14 @@ import { SessionReply } from './session-reply';
     PasskeySignInService,
     SessionReply,
     FactorsService,
-    CredentialsReset,
     CredentialsRecordService,
+    SecurityNotices,
+    TakebackService,
+    AccountLockService,
   ],
   // What the other feature modules need: the guards, clearing the token cookies, the sessions and factors a data
-  // export lists, the link tokens of an email change, and taking an account back when its undo link is followed.
-  exports: [AccessGuard, StepUpGuard, AuthCookies, CredentialsRecordService, EmailTokensService, CredentialsReset],
+  // export lists, the link tokens of an email change, taking an account back when its undo link is followed, and
+  // security notices with their lock link.
+  exports: [AccessGuard, StepUpGuard, AuthCookies, CredentialsRecordService, EmailTokensService, TakebackService, SecurityNotices],
 })
 export class AuthModule {}

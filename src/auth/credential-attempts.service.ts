@@ -6,9 +6,11 @@ import type { Settings } from '../config/settings-token';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 
 /**
- * A credential check under AUTH_RATE_LIMIT_ACCOUNT: one counter of sign-in and step-up attempts per account and
- * IP (or IPv6 /64), passwords and second-factor codes alike; a success clears it, so it counts failures. While
- * it is full even the right credential is refused (429).
+ * Credential checks under their limits. Passwords: AUTH_RATE_LIMIT_ACCOUNT, one counter per account and IP (or
+ * IPv6 /64); a right password clears it, so it counts failures. Second factors (codes, passkeys, a TOTP
+ * enrolment's first code): MFA_RATE_LIMIT_ACCOUNT, one counter per account across every IP, which only a right
+ * second factor clears, never a password (else a known password would reset the count of guessed codes). While
+ * a counter is full even the right credential is refused (429).
  */
 @Injectable()
 export class CredentialAttempts {
@@ -21,9 +23,17 @@ export class CredentialAttempts {
    * The attempt is counted (one atomic increment) before the credential is compared, so attempts made in
    * parallel cannot all pass a limit that was read before any of them failed.
    */
-  async check(email: string, ip: string, verify: () => Promise<boolean>): Promise<boolean> {
-    const key = `auth-account:${emailLookupKey(email)}:${rateLimitSubject(ip)}`;
-    await this.limiter.consume(this.config.accountRateLimit, key);
+  check(email: string, ip: string, verify: () => Promise<boolean>): Promise<boolean> {
+    return this.counted(this.config.accountRateLimit, `auth-account:${emailLookupKey(email)}:${rateLimitSubject(ip)}`, verify);
+  }
+
+  /** A second factor of the account, counted the same way on the account's own second-factor counter. */
+  checkSecondFactor(userId: string, verify: () => Promise<boolean>): Promise<boolean> {
+    return this.counted(this.config.mfaAccountRateLimit, `mfa-account:${userId}`, verify);
+  }
+
+  private async counted(rule: Settings<typeof authConfig>['accountRateLimit'], key: string, verify: () => Promise<boolean>): Promise<boolean> {
+    await this.limiter.consume(rule, key);
     const valid = await verify();
     if (valid) await this.limiter.clear(key);
     return valid;

@@ -11,6 +11,7 @@ import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
 import type { SessionEntity } from './sessions/session.entity';
 import { SessionsService } from './sessions/sessions.service';
+import { assertNotLocked } from './takeback/account-lock.service';
 import { TokenRejected, TokenService } from './tokens/token.service';
 import { readAccessToken, readRefreshToken } from './tokens/token-transport';
 
@@ -39,7 +40,8 @@ export class LoginService {
   /**
    * Unknown email and wrong password give the same answer after the same work (one bcrypt comparison,
    * against a dummy hash when there is no account). While the account+IP counter is full, even the
-   * right password is refused. An account with a second factor gets an MfaToken instead of a session.
+   * right password is refused. An account with a second factor gets an MfaToken instead of a session. A locked
+   * account answers 403 only to the right password (a wrong one learns nothing about the account).
    */
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens | MfaChallenge> {
     const user = await this.users.findByEmailWithPassword(email);
@@ -47,6 +49,7 @@ export class LoginService {
     if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
+    assertNotLocked(user);
     const challenge = await this.secondFactorChallenge(user.id, ['pwd']);
     if (challenge) return challenge;
     const tokens = await this.startSession(user, client, ['pwd']);
@@ -68,24 +71,33 @@ export class LoginService {
 
   /** Completes a sign-in with a TOTP code or a recovery code. */
   completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
-    return this.completeSecondFactor(mfaToken, client, (user) => this.secondFactors.check(user, client.ip, code));
+    return this.completeSecondFactor(mfaToken, client, (user) => this.secondFactors.check(user, code));
   }
 
   /**
-   * The second step of a sign-in: `prove` checks the factor (and counts a failure on the account's counter,
-   * as a wrong password does). A failure leaves the MfaToken usable until it expires; success uses it up, so
-   * one sign-in gives one session.
+   * The second step of a sign-in: `prove` checks the factor (counted on the account's second-factor counter).
+   * The MfaToken is taken before the check, so of two requests with one token the loser never spends its code;
+   * a wrong factor gives it back, up to MFA_TOKEN_MAX_FAILURES wrong ones. Success keeps it used: one sign-in,
+   * one session.
    */
   async completeSecondFactor(mfaToken: string | undefined, client: RequestOrigin & { ip: string }, prove: (user: UserEntity) => Promise<ProvedFactor | null>): Promise<SessionTokens> {
     const pending = await this.mfaTokens.peek(mfaToken);
     const user = pending ? await this.users.findById(pending.userId) : null;
     if (!mfaToken || !pending || !user) throw mfaTokenInvalid();
-    const proved = await prove(user);
+    assertNotLocked(user);
+    if (!(await this.mfaTokens.take(mfaToken))) throw mfaTokenInvalid();
+    let proved: ProvedFactor | null;
+    try {
+      proved = await prove(user);
+    } catch (error) {
+      await this.mfaTokens.giveBack(mfaToken, false); // 429, or an outage: not an answer of the factor
+      throw error;
+    }
     if (!proved) {
+      await this.mfaTokens.giveBack(mfaToken, true);
       await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
     }
-    if (!(await this.mfaTokens.take(mfaToken))) throw mfaTokenInvalid();
     const tokens = await this.startSession(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])]);
     this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password and second factor', client);
     await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: proved.method });
@@ -107,7 +119,12 @@ export class LoginService {
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
     if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
-    const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin);
+    const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin).catch(async (error: unknown) => {
+      // A lock ended the session: say so rather than "invalid", so the client shows the way out.
+      const owner = error instanceof AppError && error.code === 'REFRESH_TOKEN_INVALID' ? await this.sessions.ownerOfRefreshToken(refreshToken) : null;
+      if (owner) assertNotLocked((await this.users.findById(owner)) ?? { lockedAt: null });
+      throw error;
+    });
     const user = loaded ?? (await this.users.findById(session.userId));
     if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
     return this.tokensFor(user, session, next);

@@ -43,7 +43,7 @@ export class PasskeySignInController {
     description:
       'The authenticator’s answer to the options. Answers as a sign-in does; the access token’s `amr` says how: `hwk` (a passkey bound to its device) or `swk` (a synced one), and `user` (verified). Any failure (unknown passkey, bad signature, a used or expired challenge, another origin or rp id, a signature counter that went backwards) is 401 INVALID_CREDENTIALS.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('passkeys/login')
   @HttpCode(HttpStatus.OK)
   async signInWithPasskey(@Body() dto: WebAuthnCredentialDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
@@ -66,7 +66,7 @@ export class PasskeySignInController {
     summary: 'Complete a sign-in with a passkey',
     description: 'The authenticator’s answer to the options of this sign-in. A refused answer counts on the account’s failure counter. Answers as a sign-in does; the MfaToken is used up.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('login/mfa/passkey')
   @HttpCode(HttpStatus.OK)
   async completeSignInWithPasskey(@Body() dto: MfaPasskeyDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {

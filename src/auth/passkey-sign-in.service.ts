@@ -10,6 +10,7 @@ import { LoginService } from './login.service';
 import { hashOpaqueToken } from './opaque-token';
 import type { SessionTokens } from './session-tokens';
 import { SignInAlertsService } from './sign-in-alerts.service';
+import { assertNotLocked } from './takeback/account-lock.service';
 
 /**
  * Signing in with a passkey: on its own (a discoverable credential with user verification, no password), or
@@ -36,6 +37,7 @@ export class PasskeySignInService {
     const assertion = await this.passkeys.authenticate(response, { purpose: 'sign_in', binding: UNBOUND }, null, true);
     const user = assertion && (await this.users.findById(assertion.passkey.userId));
     if (!assertion || !user) throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted. Try again, or sign in with your password.');
+    assertNotLocked(user);
     const tokens = await this.login.startSession(user, client, assertion.amr);
     this.signInAlerts.afterSignIn(user, tokens.sessionId, `your passkey “${assertion.passkey.name}”`, client);
     await this.securityEvents.record(user.id, 'login', client, undefined, { method: 'passkey', passkeyId: assertion.passkey.id });
@@ -50,7 +52,7 @@ export class PasskeySignInService {
 
   completeWithPasskey(mfaToken: string | undefined, response: unknown, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     return this.login.completeSecondFactor(mfaToken, client, async (user) => {
-      const assertion = await this.secondFactors.checkPasskey(user, client.ip, response, { purpose: 'second_factor', binding: mfaBinding(user.id, mfaToken as string) }, false);
+      const assertion = await this.secondFactors.checkPasskey(user, response, { purpose: 'second_factor', binding: mfaBinding(user.id, mfaToken as string) }, false);
       return assertion && { method: 'passkey', amr: assertion.amr };
     });
   }

@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Settings } from '../config/settings-token';
 import { authConfig } from '../config/auth.config';
+import { MailJobs } from '../mail/jobs/mail-jobs';
 import { MailService } from '../mail/mail.service';
 import type { UserEntity } from '../users/user.entity';
 import { UsernamePolicy } from '../users/username-policy';
@@ -11,15 +12,18 @@ import { PasswordService } from './password/password.service';
 import { limitMailsToAddress } from '../rate-limit/address-mail-limit';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 
+const RESEND_JOB = 'verification_link';
+
 /** Creating accounts and confirming their addresses. */
 @Injectable()
-export class RegistrationService {
+export class RegistrationService implements OnModuleInit {
   constructor(
     private readonly users: UsersRepository,
     private readonly usernames: UsernamePolicy,
     private readonly passwords: PasswordService,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
+    private readonly mailJobs: MailJobs,
     private readonly limiter: RateLimiter,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
@@ -43,20 +47,25 @@ export class RegistrationService {
     await this.sendVerification(user);
   }
 
+  onModuleInit(): void {
+    this.mailJobs.handle(RESEND_JOB, (job) => this.mailVerificationAgain(job.email as string));
+  }
+
   /**
-   * Mails a new verification link to an unverified registration address, superseding the earlier link; the
-   * same answer whether the address is unknown, verified or not (no enumeration), also when the mail fails.
+   * Records a mail job, whatever the address: the same answer after the same work whether it is unknown,
+   * verified or not (no enumeration, by content or timing); the mail waits out an SMTP outage.
    */
   async resendVerification(email: string): Promise<void> {
     await limitMailsToAddress(this.limiter, 'verification', email);
+    await this.mailJobs.enqueue(RESEND_JOB, { email });
+  }
+
+  /** The job: a new link for an unverified address; it supersedes the earlier one once it was sent. */
+  private async mailVerificationAgain(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || user.emailVerified) return;
     const token = this.emailTokens.newToken();
-    try {
-      await this.mail.send(this.mail.addressVerification(user.email, token));
-    } catch {
-      return; // logged by the mail service; the earlier link keeps working
-    }
+    await this.mail.send(this.mail.addressVerification(user.email, token));
     await this.emailTokens.store(token, user.id, 'verify', user.email, this.config.emailTokenTtl);
   }
 

@@ -3,6 +3,7 @@ import type { Settings } from '../config/settings-token';
 import Bowser from 'bowser';
 import { authConfig } from '../config/auth.config';
 import { MailService } from '../mail/mail.service';
+import { SecurityNotices } from './notices/security-notices';
 import type { RequestOrigin } from '../users/security-events.repository';
 import { SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
@@ -31,6 +32,7 @@ export class SignInAlertsService {
   constructor(
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
@@ -46,6 +48,6 @@ export class SignInAlertsService {
     if (earlier.length === 0) return; // the account's first sign-in
     const device = describeDevice(origin.userAgent);
     if (earlier.some((event) => event.ip === origin.ip && describeDevice(event.userAgent) === device)) return;
-    await this.mail.notify(this.mail.newSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId }));
+    await this.notices.send(user.id, this.mail.newSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId }));
   }
 }

@@ -50,7 +50,7 @@ export class StepUpService {
 
   /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
   private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
-    const proved = await this.secondFactors.check(auth.user, origin.ip, code);
+    const proved = await this.secondFactors.check(auth.user, code);
     if (!proved) {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
@@ -66,7 +66,7 @@ export class StepUpService {
 
   /** A user-verified passkey of this account answering this session's challenge; a refusal counts on the failure counter. */
   async stepUpWithPasskey(auth: AuthContext, response: unknown, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
-    const assertion = await this.secondFactors.checkPasskey(auth.user, origin.ip, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
+    const assertion = await this.secondFactors.checkPasskey(auth.user, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
     if (!assertion) {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'passkey' });
       throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');

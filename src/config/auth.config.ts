@@ -39,7 +39,13 @@ export interface AuthConfig {
   passwordPolicy: PasswordPolicyConfig;
   reservedUsernames: string[];
   accountRateLimit: RateLimit;
+  /** Wrong second-factor codes per account, across IPs; a right password never clears it. */
+  mfaAccountRateLimit: RateLimit;
   ipRateLimit: RateLimit;
+  /** How long the "this wasn't me" link of a security notice (and the unlock link) works. */
+  lockTokenTtl: number;
+  /** An unlock removes the second factors, passkeys and providers added this long before the lock. */
+  lockLookback: number;
   redisUrl?: string;
   /** Namespaces this deployment's keys when several share one Redis. */
   redisKeyPrefix: string;
@@ -91,6 +97,9 @@ export function parseAuthConfig(env: Env): AuthConfig {
     },
     reservedUsernames: reader.list('USERNAME_RESERVED', DEFAULT_RESERVED).map((name) => name.toLowerCase()),
     accountRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_ACCOUNT', '10/15m'),
+    mfaAccountRateLimit: reader.rateLimit('MFA_RATE_LIMIT_ACCOUNT', '5/15m'),
+    lockTokenTtl: reader.durationSeconds('LOCK_TOKEN_TTL', '7d'),
+    lockLookback: reader.durationSeconds('LOCK_LOOKBACK', '7d'),
     ipRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_IP', '100/15m'),
     redisUrl: reader.url('REDIS_URL'),
     redisKeyPrefix: reader.string('REDIS_KEY_PREFIX', 'profile:'),

@@ -42,7 +42,7 @@ export class EmailChangeController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EmailChangeAppliedDto | EmailChangePendingDto> {
-    const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request));
+    const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request), auth.stepUp?.amr ?? []);
     if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user, auth.identities) };
     void reply.status(HttpStatus.ACCEPTED);
     return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };

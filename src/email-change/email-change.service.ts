@@ -11,11 +11,15 @@ import { type RequestOrigin, SecurityEventsRepository } from '../users/security-
 import type { UserEntity } from '../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../users/users.repository';
 import { EmailTokensService, invalidEmailToken } from '../auth/email-tokens/email-tokens.service';
-import { CredentialsReset } from '../auth/credentials-reset.service';
+import { SecurityNotices } from '../auth/notices/security-notices';
+import { TakebackService } from '../auth/takeback/takeback.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 
 export type EmailChangeRequest =
   { verificationRequired: true; pendingEmail: { email: string; expiresAt: Date } } | { verificationRequired: false; user: UserEntity };
+
+/** RFC 8176 values of a second factor (a one-time code, a passkey); `pwd` and `fed` (a provider) are first factors. */
+const SECOND_FACTOR_AMR = new Set(['otp', 'hwk', 'swk']);
 
 function emailTaken(): AppError {
   return new AppError('EMAIL_TAKEN', 'This email address belongs to another account.');
@@ -31,7 +35,8 @@ export class EmailChangeService {
     private readonly database: TransactionRunner,
     private readonly users: UsersRepository,
     private readonly emailTokens: EmailTokensService,
-    private readonly credentialsReset: CredentialsReset,
+    private readonly takeback: TakebackService,
+    private readonly notices: SecurityNotices,
     private readonly limiter: RateLimiter,
     private readonly mail: MailService,
     private readonly securityEvents: SecurityEventsRepository,
@@ -46,15 +51,17 @@ export class EmailChangeService {
    * answer is 503 MAIL_UNAVAILABLE and the previous state, including an earlier pending change, is intact.
    * Without mail (MAIL_ENABLED=false) the change applies at once.
    */
-  async requestChange(user: UserEntity, newEmail: string, origin: RequestOrigin): Promise<EmailChangeRequest> {
+  async requestChange(user: UserEntity, newEmail: string, origin: RequestOrigin, stepUpAmr: readonly string[]): Promise<EmailChangeRequest> {
     if (emailLookupKey(newEmail) === user.emailNormalized) throw new AppError('EMAIL_UNCHANGED', 'This is already the address of your account.');
     await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
     await this.limiter.consume(this.config.emailRateLimit, `email-change-target:${emailLookupKey(newEmail)}`);
     if (!this.mail.enabled) return { verificationRequired: false, user: await this.applyAtOnce(user, newEmail, origin) };
 
     const token = await this.mailChangeLink(newEmail);
+    // What its undo will take back: from now on, and the factors and password too unless a second factor made it.
+    const act = { at: new Date(), secondFactor: stepUpAmr.some((method) => SECOND_FACTOR_AMR.has(method)) };
     const stored = await this.database.run(async (tx) => {
-      const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, tx);
+      const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, tx, act);
       await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, tx);
       await this.securityEvents.record(user.id, 'email_change_requested', origin, tx);
       return saved;
@@ -70,9 +77,11 @@ export class EmailChangeService {
     const { pendingEmail, pendingEmailExpiresAt } = user;
     if (!pendingEmail || !pendingEmailExpiresAt || pendingEmailExpiresAt <= new Date()) throw new AppError('NOT_FOUND', 'No email change is pending.');
     await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
+    const current = await this.emailTokens.openChange(user.id);
     const token = await this.mailChangeLink(pendingEmail);
     await this.database.run(async (tx) => {
-      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, tx);
+      const act = current ? { at: current.actAt ?? current.createdAt, secondFactor: current.actSecondFactor } : undefined;
+      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, tx, act);
       await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: saved.expiresAt }, tx);
     });
   }
@@ -108,33 +117,41 @@ export class EmailChangeService {
       }
       await this.switchEmail(user.id, used.email, tx);
       await this.securityEvents.record(user.id, 'email_changed', origin, tx);
-      const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx);
-      return { userId: user.id, previousEmail: user.email, newEmail: used.email, revertToken: revert.token };
+      const act = { at: used.actAt ?? used.createdAt, secondFactor: used.actSecondFactor };
+      const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
+      return { userId: user.id, previousEmail: user.email, newEmail: used.email, revert };
     });
     if (outcome.previousEmail !== null) {
       // The change is done; a lost notice must not undo it, so a send failure is only logged.
-      await this.mail.notify(this.mail.emailChangedNotice(outcome.previousEmail, outcome.newEmail, outcome.revertToken));
+      await this.notices.send(outcome.userId, this.mail.emailChangedNotice(outcome.previousEmail, outcome.newEmail, outcome.revert.token));
+      await this.mail.notify(this.mail.emailChangedToNewAddress(outcome.newEmail, outcome.previousEmail, outcome.revert.expiresAt));
     }
     return this.users.findById(outcome.userId) as Promise<UserEntity>;
   }
 
   /**
-   * Follows the revert link mailed to the old address, however many changes came after it. Whoever changed
-   * the address knew the password or held a session, so everything they could have added goes: the old
-   * address comes back verified, every session ends, any pending change and every other revert link are
-   * cancelled, providers linked since the change are unlinked, and the password stops working. The
-   * confirmation to the restored address carries a password-reset link.
+   * Follows the revert link mailed to the old address, however many changes came after it: a takeback
+   * (TakebackService). The old address comes back verified, even from an unverified account that registered it
+   * meanwhile (a squat, removed). Undo links of later changes stop working, never those of earlier ones (the
+   * owner's first link works for its whole life). Whoever changed the address knew the password or held a
+   * session, so what they could have added since goes and the password stops working (the confirmation carries
+   * a reset link) — unless the change was made with a second factor, whose holder the factor still vouches for.
    */
   async revert(token: string, origin: RequestOrigin): Promise<UserEntity> {
     const restored = await this.database.run(async (tx) => {
       const used = await this.emailTokens.consume(token, ['revert'], tx);
-      await this.switchEmail(used.userId, used.email, tx);
-      await this.emailTokens.cancel(used.userId, 'revert', tx);
-      await this.securityEvents.record(used.userId, 'email_change_reverted', origin, tx);
-      const resetToken = await this.credentialsReset.resetAfterTakeover(used.userId, used.email, used.createdAt, origin, tx);
-      return { userId: used.userId, email: used.email, resetToken };
+      const user = await this.users.findById(used.userId, tx);
+      if (!user) throw invalidEmailToken();
+      const holder = await this.users.findByEmail(used.email, tx);
+      if (holder && holder.id !== user.id && !holder.emailVerified) await this.takeback.removeSquatter(holder.id, tx);
+      await this.switchEmail(user.id, used.email, tx);
+      await this.emailTokens.cancel(user.id, 'revert', tx, used.createdAt);
+      await this.securityEvents.record(user.id, 'email_change_reverted', origin, tx);
+      const act = { kind: 'revert' as const, since: used.actAt ?? used.createdAt, keepCredentials: used.actSecondFactor };
+      const { resetToken } = await this.takeback.takeBack({ ...user, email: used.email, emailVerified: true }, act, origin, tx);
+      return { userId: user.id, email: used.email, resetToken };
     });
-    await this.mail.notify(this.mail.emailRevertedNotice(restored.email, restored.resetToken));
+    await this.notices.send(restored.userId, this.mail.emailRevertedNotice(restored.email, restored.resetToken));
     return this.users.findById(restored.userId) as Promise<UserEntity>;
   }
 

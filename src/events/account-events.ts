@@ -9,6 +9,8 @@ export const AccountEvents = {
   avatarChanged: 'profile.avatar_changed',
   factorsChanged: 'profile.factors_changed',
   userDeleted: 'user.deleted',
+  userLocked: 'user.locked',
+  userUnlocked: 'user.unlocked',
 } as const;
 
 export type AccountEventName = (typeof AccountEvents)[keyof typeof AccountEvents];

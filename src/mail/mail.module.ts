@@ -1,11 +1,16 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PROFILE_CONNECTION } from '../database/profile-connection';
 import type { Settings } from '../config/settings-token';
 import { mailConfig } from '../config/mail.config';
 import { FileMailTransport } from './file-mail.transport';
+import { MailJobEntity } from './jobs/mail-job.entity';
+import { MailJobs } from './jobs/mail-jobs';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail.transport';
 
 @Module({
+  imports: [TypeOrmModule.forFeature([MailJobEntity], PROFILE_CONNECTION)],
   providers: [
     {
       provide: MailTransport,
@@ -17,7 +22,8 @@ import { MailTransport } from './mail.transport';
       },
     },
     MailService,
+    MailJobs,
   ],
-  exports: [MailService],
+  exports: [MailService, MailJobs],
 })
 export class MailModule {}

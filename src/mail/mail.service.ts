@@ -139,7 +139,17 @@ export class MailService {
     );
   }
 
-  emailRevertedNotice(to: string, resetToken: string): OutgoingMail {
+  /** `resetToken` null: the change had been made with a second factor, so the password and factors were kept. */
+  emailRevertedNotice(to: string, resetToken: string | null): OutgoingMail {
+    if (resetToken === null) {
+      return this.compose(to, `Your ${this.config.productName} address was restored`, {
+        title: 'Your email address is back',
+        paragraphs: [
+          'The recent change of your email address was undone and every device was signed out. The change had been confirmed with your second factor, so your password and second factors still work.',
+          'If you did not make that change, someone holds your second factor: lock your account with the link below.',
+        ],
+      });
+    }
     const url = this.link('reset-password', { token: resetToken });
     return this.compose(
       to,
@@ -253,6 +263,53 @@ export class MailService {
         `Someone (perhaps you) tried to sign in with a ${providerName} account that uses this email address. It is not linked to your account, so nothing was changed and nobody was signed in.`,
         `If this was you, sign in the usual way, then link ${providerName} from your account settings.`,
       ],
+    });
+  }
+
+  /** The notice with its "this wasn't me" link (the page of `token`, a lock token). */
+  withLockLink(mail: OutgoingMail, token: string): OutgoingMail {
+    return { ...mail, content: { ...mail.content, lockUrl: this.link('lock-account', { token }) } };
+  }
+
+  /** To the address that just became the account's: from when on, and until when, the previous one can undo it. */
+  emailChangedToNewAddress(to: string, previousAddress: string, undoUntil: Date): OutgoingMail {
+    return this.compose(to, `This is now the address of your ${this.config.productName} account`, {
+      title: 'Your new email address is in use',
+      paragraphs: [
+        `Your account now uses this address instead of ${previousAddress}.`,
+        `Until ${undoUntil.toUTCString()}, the previous address can undo the change with the link it was sent. If it does, every device is signed out.`,
+      ],
+    });
+  }
+
+  accountLocked(to: string, unlockToken: string, validDays: number): OutgoingMail {
+    const url = this.link('unlock-account', { token: unlockToken });
+    return this.compose(
+      to,
+      `Your ${this.config.productName} account is locked`,
+      {
+        title: 'Your account is locked',
+        paragraphs: [
+          'Someone with access to a security notice of your account, or signed in to it, locked it. Every device was signed out, a pending change of your email address was cancelled, and nobody can sign in, by any method, until it is unlocked.',
+          `To unlock it, choose a new password with the link below (it works once, for ${validDays} days). Sign-in methods added in the days before the lock are removed; older ones stay.`,
+        ],
+        action: { label: 'Unlock my account', url },
+      },
+      url,
+    );
+  }
+
+  accountUnlocked(to: string): OutgoingMail {
+    return this.compose(to, `Your ${this.config.productName} account is unlocked`, {
+      title: 'Your account is unlocked',
+      paragraphs: ['Your account was unlocked with a new password, from a link mailed to this address. Sign-in methods added shortly before the lock were removed: add them again if they were yours.'],
+    });
+  }
+
+  dataExported(to: string): OutgoingMail {
+    return this.compose(to, `Your ${this.config.productName} data was exported`, {
+      title: 'A copy of your data was downloaded',
+      paragraphs: ['A signed-in device downloaded a copy of your account data (profile, sessions, security log, sign-in methods).', 'If this was you, there is nothing to do.'],
     });
   }
 

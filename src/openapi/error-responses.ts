@@ -16,6 +16,7 @@ const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {
   MFA_TOKEN_INVALID: 'This sign-in has expired or was already completed. Sign in again.',
   SECOND_FACTOR_REQUIRED: 'This account uses two-step sign-in: confirm with your second factor.',
   CROSS_SITE_REQUEST: 'This request comes from another site and carries session cookies; it was refused.',
+  ACCOUNT_LOCKED: 'This account is locked. Unlock it with the link mailed to its address, or reset the password.',
   NOT_FOUND: 'Not found.',
   METHOD_NOT_ALLOWED: 'Method not allowed.',
   USERNAME_TAKEN: 'This username is not available.',
@@ -55,6 +56,7 @@ const NOTE: Partial<Record<ErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'a dependency (database, storage, identity provider) is unreachable; with `Retry-After`',
   MAIL_UNAVAILABLE: 'nothing was changed; repeat the request later',
   CROSS_SITE_REQUEST: 'a state-changing request from another site that carries the session cookies',
+  ACCOUNT_LOCKED: 'the account was locked ("this wasn’t me"); the unlock link mailed to its address, or a password reset, ends it',
 };
 
 export interface OperationFacts {

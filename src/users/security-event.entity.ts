@@ -27,7 +27,9 @@ export type SecurityEventType =
   | 'provider_sign_in_refused'
   | 'factor_added'
   | 'factor_removed'
-  | 'recovery_codes_regenerated';
+  | 'recovery_codes_regenerated'
+  | 'account_locked'
+  | 'account_unlocked';
 
 /** One account change, for the user's own security log. Holds no secret. */
 @Entity('security_events')

@@ -54,6 +54,10 @@ export class UserEntity {
   @TimestampColumn({ name: 'password_changed_at', nullable: true })
   passwordChangedAt: Date | null;
 
+  /** Set by "this wasn't me": while set, every way of signing in answers 403 ACCOUNT_LOCKED until an unlock. */
+  @TimestampColumn({ name: 'locked_at', nullable: true })
+  lockedAt: Date | null;
+
   @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, type Repository } from 'typeorm';
+import { In, IsNull, type Repository } from 'typeorm';
 import { emailLookupKey } from '../common/validation/email';
 import { type Db, type Transaction, TransactionRunner } from '../database/transaction-runner';
 import { uniqueViolationText } from '../database/unique-violation';
@@ -53,8 +53,8 @@ export class UsersRepository {
     return this.users(db).findOneBy({ id });
   }
 
-  findByEmail(email: string): Promise<UserEntity | null> {
-    return this.users().findOneBy({ emailNormalized: emailLookupKey(email) });
+  findByEmail(email: string, db?: Db): Promise<UserEntity | null> {
+    return this.users(db).findOneBy({ emailNormalized: emailLookupKey(email) });
   }
 
   /** The user with the password hash, which is otherwise never loaded. */
@@ -147,6 +147,15 @@ export class UsersRepository {
     return new Map(rows.map((row) => [row.id, row.avatarVersion]));
   }
 
+  /** Locks the account at `at` (kept when it was locked already: the look-back of the unlock counts from the first lock). */
+  async lock(userId: string, at: Date, tx: Transaction): Promise<void> {
+    await this.users(tx).update({ id: userId, lockedAt: IsNull() }, { lockedAt: at, updatedAt: at });
+  }
+
+  async unlock(userId: string, tx: Transaction): Promise<void> {
+    await this.users(tx).update({ id: userId }, { lockedAt: null, updatedAt: new Date() });
+  }
+
   /** Deletes the user; the database cascades to every row that belongs to them. */
   async delete(userId: string, tx: Transaction): Promise<void> {
     await this.users(tx).delete({ id: userId });
@@ -178,6 +187,7 @@ export class UsersRepository {
       timezone: 'UTC',
       passwordHash: data.passwordHash,
       passwordChangedAt: data.passwordHash ? now : null,
+      lockedAt: null,
       createdAt: now,
       updatedAt: now,
     });

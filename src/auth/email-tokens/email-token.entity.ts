@@ -1,7 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../../database/timestamp-column';
 
-export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset';
+/** `lock`: a "this wasn't me" link of a security notice; `unlock`: the link that ends a lock. */
+export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset' | 'lock' | 'unlock';
 
 /** A single-use link token mailed to an address; only its hash is stored. */
 @Entity('email_tokens')
@@ -30,4 +31,12 @@ export class EmailTokenEntity {
 
   @TimestampColumn({ name: 'used_at', nullable: true })
   usedAt: Date | null;
+
+  /** Change and revert tokens: when the email change began (what its undo takes back starts there). */
+  @TimestampColumn({ name: 'act_at', nullable: true })
+  actAt: Date | null;
+
+  /** Change and revert tokens: the change was made with a step-up that used a second factor. */
+  @Column({ name: 'act_second_factor', type: 'boolean', default: false })
+  actSecondFactor: boolean;
 }

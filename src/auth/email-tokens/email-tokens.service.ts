@@ -7,6 +7,15 @@ import { UsersRepository } from '../../users/users.repository';
 import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
 
+/** What an email change (and so its undo) was: when it began, and whether its step-up used a second factor. */
+export interface EmailChangeAct {
+  at: Date;
+  secondFactor: boolean;
+}
+
+/** Each of these undoes or stops one thing and stays valid for its whole life, whatever links follow it. */
+const NEVER_SUPERSEDED: readonly EmailTokenPurpose[] = ['revert', 'lock'];
+
 export interface StoredEmailToken {
   token: string;
   expiresAt: Date;
@@ -34,9 +43,9 @@ export class EmailTokensService {
   }
 
   /**
-   * Stores the token's hash, superseding the user's earlier tokens of this purpose, except revert tokens: each
-   * undoes one change and stays valid for its whole life, whatever changes follow (an attacker's second
-   * change must not kill the owner's undo link).
+   * Stores the token's hash, superseding the user's earlier tokens of this purpose, except revert and lock tokens:
+   * each undoes one change (or locks the account) and stays valid for its whole life, whatever follows (an
+   * attacker's second change must not kill the owner's undo link). `act`: what a change or revert token is about.
    */
   async store(
     token: string,
@@ -45,12 +54,24 @@ export class EmailTokensService {
     email: string,
     ttlSeconds: number,
     within?: Transaction,
+    act?: EmailChangeAct,
   ): Promise<StoredEmailToken> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
     await this.database.run(async (tx) => {
-      if (purpose !== 'revert') await this.tokens(tx).update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
-      await this.tokens(tx).insert({ id: randomUUID(), userId, purpose, tokenHash: hashOpaqueToken(token), email, createdAt: now, expiresAt, usedAt: null });
+      if (!NEVER_SUPERSEDED.includes(purpose)) await this.tokens(tx).update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
+      await this.tokens(tx).insert({
+        id: randomUUID(),
+        userId,
+        purpose,
+        tokenHash: hashOpaqueToken(token),
+        email,
+        createdAt: now,
+        expiresAt,
+        usedAt: null,
+        actAt: act?.at ?? null,
+        actSecondFactor: act?.secondFactor ?? false,
+      });
     }, within);
     return { token, expiresAt };
   }
@@ -78,6 +99,11 @@ export class EmailTokensService {
     return repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
+  /** The open link of the user's pending email change, if any. */
+  openChange(userId: string): Promise<EmailTokenEntity | null> {
+    return this.tokens().findOneBy({ userId, purpose: 'change', usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
+  }
+
   /**
    * Ends a pending email change: its link stops working and the profile no longer shows it. Inside the caller's
    * transaction when one is given (a new password, a reset, signing out everywhere, an undo).
@@ -89,9 +115,9 @@ export class EmailTokensService {
     }, within);
   }
 
-  /** Makes the user's open tokens of this purpose stop working. */
-  async cancel(userId: string, purpose: EmailTokenPurpose, db?: Db): Promise<void> {
+  /** Makes the user's open tokens of this purpose stop working; with `after`, only those created after it. */
+  async cancel(userId: string, purpose: EmailTokenPurpose, db?: Db, after?: Date): Promise<void> {
     const repository = this.tokens(db);
-    await repository.update({ userId, purpose, usedAt: IsNull() }, { usedAt: new Date() });
+    await repository.update({ userId, purpose, usedAt: IsNull(), ...(after ? { createdAt: MoreThan(after) } : {}) }, { usedAt: new Date() });
   }
 }

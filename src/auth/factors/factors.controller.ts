@@ -44,7 +44,7 @@ export class FactorsController {
     description:
       'From the session that started the setup. From now on sign-in and step-up ask for a code. The account’s first second factor also gets ten recovery codes, shown this once.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_CODE')
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_CODE', 'TOO_MANY_REQUESTS')
   @Post('totp/confirm')
   @HttpCode(HttpStatus.OK)
   async confirmTotp(@CurrentAuth() auth: AuthContext, @Body() dto: SecondFactorCodeDto, @Req() request: FastifyRequest): Promise<ConfirmedFactorDto> {
@@ -86,7 +86,7 @@ export class FactorsController {
     description:
       'The authenticator’s answer to the options of this session. From now on sign-in asks for a second factor, a passkey signs in on its own and is a step-up on its own. The account’s first second factor also gets ten recovery codes, shown this once. A notice is mailed.',
   })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIAL', 'FACTOR_EXISTS')
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIAL', 'FACTOR_EXISTS', 'TOO_MANY_REQUESTS')
   @RequiresStepUp()
   @Post('passkeys')
   async addPasskey(@CurrentAuth() auth: AuthContext, @Body() dto: AddPasskeyDto, @Req() request: FastifyRequest): Promise<AddedPasskeyDto> {

@@ -5,7 +5,9 @@ import { type Transaction, TransactionRunner } from '../../database/transaction-
 import { AccountEvents, type FactorsChangedEvent } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { MailService, type SecondFactorChange } from '../../mail/mail.service';
+import { SecurityNotices } from '../notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { CredentialAttempts } from '../credential-attempts.service';
 import type { AuthContext } from '../guards/auth-context';
 import type { PasskeyEntity } from './passkey.entities';
 import { Passkeys } from './passkeys';
@@ -53,9 +55,11 @@ export class FactorsService {
     private readonly recoveryCodes: RecoveryCodes,
     private readonly passkeys: Passkeys,
     private readonly secondFactors: SecondFactors,
+    private readonly attempts: CredentialAttempts,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
   ) {}
 
   async overview(userId: string): Promise<FactorsOverview> {
@@ -71,12 +75,17 @@ export class FactorsService {
     return this.totp.enrol(auth.userId, auth.sessionId, auth.user.email);
   }
 
-  /** Turns the pending TOTP factor on; the account's first second factor also gets its recovery codes. */
+  /**
+   * Turns the pending TOTP factor on; the account's first second factor also gets its recovery codes. A wrong
+   * code counts on the account's second-factor counter (a stolen access token must not guess its way to the codes).
+   */
   async confirmTotp(auth: AuthContext, code: string, origin: RequestOrigin): Promise<string[] | null> {
-    return this.change(auth, 'totp_added', origin, async (tx) => {
-      await this.totp.confirm(auth.userId, auth.sessionId, code, tx);
-      return this.recoveryCodesForFirstFactor(auth.userId, tx);
-    });
+    return this.countedOnSecondFactorLimit(auth.userId, () =>
+      this.change(auth, 'totp_added', origin, async (tx) => {
+        await this.totp.confirm(auth.userId, auth.sessionId, code, tx);
+        return this.recoveryCodesForFirstFactor(auth.userId, tx);
+      }),
+    );
   }
 
   /** Removes the TOTP factor; when it was the last second factor, the recovery codes go with it. */
@@ -100,7 +109,7 @@ export class FactorsService {
 
   /** Registers the passkey that answered this session's options; the account's first second factor also gets recovery codes. */
   async addPasskey(auth: AuthContext, name: string | undefined, credential: unknown, origin: RequestOrigin): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
-    const verified = await this.passkeys.verifyRegistration(auth.userId, auth.sessionId, credential);
+    const verified = await this.countedOnSecondFactorLimit(auth.userId, () => this.passkeys.verifyRegistration(auth.userId, auth.sessionId, credential));
     return this.change(auth, 'passkey_added', origin, async (tx) => {
       const passkey = await this.passkeys.add(auth.userId, verified, name, tx);
       return { passkey: passkeyView(passkey), recoveryCodes: await this.recoveryCodesForFirstFactor(auth.userId, tx) };
@@ -132,6 +141,16 @@ export class FactorsService {
     await this.dropRecoveryCodesWithoutFactor(userId, tx);
   }
 
+  /** `work` under MFA_RATE_LIMIT_ACCOUNT: counted before it runs, a refusal (it throws) stays counted. */
+  private async countedOnSecondFactorLimit<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    let result: T | undefined;
+    await this.attempts.checkSecondFactor(userId, async () => {
+      result = await work();
+      return true;
+    });
+    return result as T;
+  }
+
   /** `work` and the change's records in one transaction; once committed, the notice to the account's address. */
   private async change<T>(auth: AuthContext, change: SecondFactorChange, origin: RequestOrigin, work: (tx: Transaction) => Promise<T>): Promise<T> {
     const result = await this.database.run(async (tx) => {
@@ -139,7 +158,7 @@ export class FactorsService {
       await this.recordChange(auth.userId, change, origin, tx);
       return done;
     });
-    await this.mail.notify(this.mail.secondFactorChanged(auth.user.email, change));
+    await this.notices.send(auth.userId, this.mail.secondFactorChanged(auth.user.email, change));
     return result;
   }
 

@@ -80,4 +80,8 @@ export class MfaTokenEntity {
   /** How the first factor was proved (RFC 8176, comma-separated); empty for a provider's sign-in. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   amr: string | null;
+
+  /** Wrong codes sent with this token; at MFA_TOKEN_MAX_FAILURES it is used up. */
+  @Column({ type: 'integer', default: 0 })
+  failures: number;
 }

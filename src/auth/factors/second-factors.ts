@@ -42,28 +42,27 @@ export class SecondFactors {
 
   /**
    * Which method the code proved (a 6-digit TOTP code, or one of the recovery codes, each once), or null. The
-   * attempt counts on the account's failure counter, as a password does (429 while it is full).
+   * attempt counts on the account's second-factor counter, across IPs (429 while it is full).
    */
-  async check(user: { id: string; email: string }, ip: string, code: string): Promise<ProvedFactor | null> {
+  async check(user: { id: string }, code: string): Promise<ProvedFactor | null> {
     let method: SecondFactorMethod | null = null;
-    await this.attempts.check(user.email, ip, async () => (method = await this.verifyCode(user.id, code)) !== null);
+    await this.attempts.checkSecondFactor(user.id, async () => (method = await this.verifyCode(user.id, code)) !== null);
     // RFC 8176 has no value for a recovery code; it is a one-time password too.
     return method && { method, amr: ['otp'] };
   }
 
   /**
-   * A passkey's answer to a challenge of this account (bound as given); counted on the account's failure
+   * A passkey's answer to a challenge of this account (bound as given); counted on the account's second-factor
    * counter like a code.
    */
   async checkPasskey(
-    user: { id: string; email: string },
-    ip: string,
+    user: { id: string },
     response: unknown,
     expected: { purpose: ChallengePurpose; binding: ChallengeBinding },
     requireUserVerification: boolean,
   ): Promise<PasskeyAssertion | null> {
     let assertion: PasskeyAssertion | null = null;
-    await this.attempts.check(user.email, ip, async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null);
+    await this.attempts.checkSecondFactor(user.id, async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null);
     return assertion;
   }
 

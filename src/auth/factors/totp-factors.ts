@@ -96,6 +96,11 @@ export class TotpFactors {
     return (result.affected ?? 0) > 0;
   }
 
+  /** Removes an enrolment not confirmed yet (a takeback: the session that started it has ended). */
+  async removePending(userId: string, tx: Transaction): Promise<void> {
+    await this.rows(tx).delete({ userId, confirmedAt: IsNull() });
+  }
+
   /** Removes a factor confirmed after `since` (the undo of an email change); true when one went. */
   async removeConfirmedSince(userId: string, since: Date, tx: Transaction): Promise<boolean> {
     const row = await this.active(userId, tx);

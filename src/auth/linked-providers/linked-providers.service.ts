@@ -3,6 +3,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { OidcProviders } from '../oidc/oidc-providers.service';
 import { AppError } from '../../common/errors/app-error';
 import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../notices/security-notices';
 import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
@@ -19,6 +20,7 @@ export class LinkedProvidersService {
     private readonly providers: OidcProviders,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
     private readonly outbox: Outbox,
   ) {}
 
@@ -37,7 +39,7 @@ export class LinkedProvidersService {
       await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(user.id));
     });
     const name = this.providers.find(providerId)?.name ?? providerId;
-    await this.mail.notify(this.mail.providerUnlinked(user.email, name));
+    await this.notices.send(user.id, this.mail.providerUnlinked(user.email, name));
     return this.identities.listForUser(user.id);
   }
 }

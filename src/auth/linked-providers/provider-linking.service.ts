@@ -4,6 +4,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
@@ -18,6 +19,7 @@ export class ProviderLinking {
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
   ) {}
 
   /** Links the identity, with its security event and account event in one transaction; then tells the owner. */
@@ -34,6 +36,6 @@ export class ProviderLinking {
       if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
       throw error;
     }
-    await this.mail.notify(this.mail.providerLinked(owner.email, provider.name));
+    await this.notices.send(owner.id, this.mail.providerLinked(owner.email, provider.name));
   }
 }

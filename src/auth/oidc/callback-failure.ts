@@ -14,7 +14,9 @@ export type CallbackError =
   | 'identity_not_linked'
   | 'stale_authentication'
   | 'session_revoked'
-  | 'mfa_required';
+  | 'mfa_required'
+  | 'second_factor_required'
+  | 'account_locked';
 
 export class CallbackFailure extends Error {
   constructor(readonly error: CallbackError) {

@@ -6,8 +6,6 @@ import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email'
 import { codePointLength, hasControlCharacters } from '../../common/validation/text';
 import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
 import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
@@ -16,7 +14,9 @@ import { ProviderLinking } from '../linked-providers/provider-linking.service';
 import { LoginService, type MfaChallenge } from '../login.service';
 import { SignInAlertsService } from '../sign-in-alerts.service';
 import type { SessionTokens } from '../session-tokens';
+import { SecondFactors } from '../factors/second-factors';
 import { SessionsService } from '../sessions/sessions.service';
+import { TakebackService } from '../takeback/takeback.service';
 import { type IssuedToken, TokenService } from '../tokens/token.service';
 import type { OidcFlowEntity } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
@@ -59,7 +59,8 @@ export class OidcCallbackService {
     private readonly tokens: TokenService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
-    private readonly outbox: Outbox,
+    private readonly takeback: TakebackService,
+    private readonly secondFactors: SecondFactors,
     private readonly signInAlerts: SignInAlertsService,
     private readonly linking: ProviderLinking,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
@@ -141,6 +142,7 @@ export class OidcCallbackService {
     if (linked) {
       const user = await this.users.findById(linked.userId);
       if (!user) throw new CallbackFailure('invalid_state');
+      if (user.lockedAt) throw new CallbackFailure('account_locked');
       await this.identities.markUsed(linked.id);
       // No way around the second factor: the provider proves the first one only.
       const challenge = await this.login.secondFactorChallenge(user.id, []);
@@ -172,9 +174,8 @@ export class OidcCallbackService {
   private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin, replacing?: string): Promise<UserEntity> {
     try {
       return await this.database.run(async (tx) => {
-        if (replacing && (await this.users.deleteUnverified(replacing, tx))) {
-          await this.outbox.record(tx, AccountEvents.userDeleted, { userId: replacing, at: new Date().toISOString() } satisfies UserEventPayload);
-        }
+        // A takeback of the address: the squat goes whole, with whatever its holder added to it.
+        if (replacing) await this.takeback.removeSquatter(replacing, tx);
         const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
         await this.securityEvents.record(user.id, 'provider_signup', origin, tx, { provider: provider.id });
@@ -202,6 +203,8 @@ export class OidcCallbackService {
     if (!linked || linked.userId !== owner.id) throw new CallbackFailure('identity_not_linked');
     const startedAt = Math.floor(flow.createdAt.getTime() / 1000);
     if (identity.authTime === null || identity.authTime < startedAt - AUTH_TIME_SKEW_SECONDS) throw new CallbackFailure('stale_authentication');
+    // Checked again here, not only when the flow began: a second factor enrolled meanwhile is what a step-up asks for.
+    if (await this.secondFactors.any(owner.id)) throw new CallbackFailure('second_factor_required');
     const issued = await this.tokens.signStepUpToken(owner.id, flow.sessionId as string, ['fed']);
     await this.identities.markUsed(linked.id);
     await this.securityEvents.record(owner.id, 'step_up', origin, undefined, { provider: flow.provider });

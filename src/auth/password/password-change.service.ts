@@ -3,6 +3,7 @@ import { TransactionRunner } from '../../database/transaction-runner';
 import { AccountEvents, type UserEventPayload } from '../../events/account-events';
 import { Outbox } from '../../events/outbox';
 import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { UsersRepository } from '../../users/users.repository';
 import { EmailTokensService } from '../email-tokens/email-tokens.service';
@@ -22,6 +23,7 @@ export class PasswordChangeService {
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
   ) {}
 
   /**
@@ -45,6 +47,6 @@ export class PasswordChangeService {
     });
     // The request loaded the identities already (with the session); a password change does not alter them.
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.mail.notify(this.mail.passwordChanged(user.email, firstPassword, providers));
+    await this.notices.send(user.id, this.mail.passwordChanged(user.email, firstPassword, providers));
   }
 }

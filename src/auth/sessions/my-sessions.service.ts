@@ -6,6 +6,7 @@ import { SessionsService } from './sessions.service';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/validation/uuid';
 import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import type { SessionResponseDto } from './session-response.dto';
 
@@ -17,6 +18,7 @@ export class MySessionsService {
     private readonly sessions: SessionsService,
     private readonly emailTokens: EmailTokensService,
     private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
     private readonly securityEvents: SecurityEventsRepository,
   ) {}
 
@@ -51,6 +53,6 @@ export class MySessionsService {
       await this.securityEvents.record(user.id, 'sessions_revoked', origin, tx);
     });
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.mail.notify(this.mail.signedOutEverywhere(user.email, providers));
+    await this.notices.send(user.id, this.mail.signedOutEverywhere(user.email, providers));
   }
 }

@@ -173,6 +173,15 @@ export class SessionsService {
     throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
   }
 
+  /** Whose session a refresh token was of (current or rotated out, live or ended); null for a token never issued. */
+  async ownerOfRefreshToken(refreshToken: string): Promise<string | null> {
+    const presented = hashOpaqueToken(refreshToken);
+    const session = await this.sessions().findOneBy({ refreshTokenHash: presented });
+    if (session) return session.userId;
+    const rotated = await this.rotatedOut().findOneBy({ tokenHash: presented });
+    return rotated ? ((await this.sessions().findOneBy({ id: rotated.sessionId }))?.userId ?? null) : null;
+  }
+
   /** The live session a refresh token belongs to, if any (used by logout). */
   findLiveByRefreshToken(refreshToken: string): Promise<SessionEntity | null> {
     return this.sessions().findOneBy({ refreshTokenHash: hashOpaqueToken(refreshToken), revokedAt: IsNull() });

@@ -4,6 +4,8 @@ import type { Settings } from '../../config/settings-token';
 import type { AuthContext } from '../../auth/guards/auth-context';
 import { RateLimiter } from '../../rate-limit/rate-limiter.service';
 import { CredentialsRecordService } from '../../auth/credentials-record.service';
+import { SecurityNotices } from '../../auth/notices/security-notices';
+import { MailService } from '../../mail/mail.service';
 import { authConfig } from '../../config/auth.config';
 import { ProfileMapper } from '../../users/profile.mapper';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
@@ -27,12 +29,16 @@ export class DataExportService {
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mapper: ProfileMapper,
     private readonly limiter: RateLimiter,
+    private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   async exportMyData(auth: AuthContext, origin: RequestOrigin): Promise<DataExport> {
     await this.limiter.consume(this.config.exportRateLimit, `data-export:${auth.userId}`);
     await this.securityEvents.record(auth.userId, 'data_exported', origin);
+    // Best effort, off the download's path: the notice never delays or fails the export.
+    void this.notices.send(auth.userId, this.mail.dataExported(auth.user.email));
     const exportedAt = new Date();
     return { filename: `profile-export-${exportedAt.toISOString().slice(0, 10)}.json`, body: Readable.from(this.document(auth, exportedAt)) };
   }
