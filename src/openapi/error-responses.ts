@@ -56,7 +56,7 @@ const NOTE: Partial<Record<ErrorCode, string>> = {
   SERVICE_UNAVAILABLE: 'a dependency (database, storage, identity provider) is unreachable; with `Retry-After`',
   MAIL_UNAVAILABLE: 'nothing was changed; repeat the request later',
   CROSS_SITE_REQUEST: 'a state-changing request from another site that carries the session cookies',
-  ACCOUNT_LOCKED: 'the account was locked ("this wasn’t me"); the unlock link mailed to its address, or a password reset, ends it',
+  ACCOUNT_LOCKED: 'the account was locked by “this wasn’t me”; the unlock link mailed to its address, or a password reset, ends it',
 };
 
 export interface OperationFacts {

@@ -117,15 +117,19 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     assert.equal((await t.http.get(FACTORS).set(bearer(alice))).body.recoveryCodes.remaining, 9);
   });
 
-  it('counts wrong codes on the account’s failure counter, like wrong passwords', async () => {
+  it('counts wrong codes on the account’s second-factor counter: five kill the MfaToken, and a new sign-in finds the counter full', async () => {
     const user = await registerAndLogin(t);
     const { secret } = await enrol(user);
     const { body } = await signIn(user);
     const right = codeFor(secret, 1);
     const wrong = right === '000000' ? '999999' : '000000';
     for (let i = 0; i < 5; i += 1) assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: wrong }), 401, 'INVALID_CREDENTIALS');
-    // The limit (5 in 15 minutes here) is reached: now even the right code is refused.
-    assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: right }), 429, 'TOO_MANY_REQUESTS');
+    // The token saw five wrong codes: it is dead, even for the right one.
+    assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: right }), 401, 'MFA_TOKEN_INVALID');
+    // The right password opens a new attempt, but does not clear the count of wrong codes (MFA_RATE_LIMIT_ACCOUNT, 5/15m).
+    const again = await signIn(user);
+    assert.equal(again.body.mfaRequired, true);
+    assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: again.body.mfaToken, code: right }), 429, 'TOO_MANY_REQUESTS');
   });
 
   it('steps up with the second factor: the password alone is not enough, and amr says otp', async () => {

@@ -83,10 +83,38 @@ export function readOutbox(dataDir: string): OutboxMail[] {
   });
 }
 
-/** The token of the last link in a mail (decoding quoted-printable soft breaks). */
-export function linkToken(mail: { raw: string; subject?: string }): string {
+/**
+ * The token of the last link to `page` in a mail (decoding quoted-printable soft breaks); without `page`, of the
+ * last link that is not a notice's "this wasn't me" lock link.
+ */
+export function linkToken(mail: { raw: string; subject?: string }, page?: string): string {
   const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-  const matches = [...text.matchAll(/token=([A-Za-z0-9_-]+)/g)];
-  if (matches.length === 0) throw new Error(`no link token in mail "${mail.subject ?? ''}"`);
-  return matches[matches.length - 1][1];
+  const matches = [...text.matchAll(/\/([a-z-]+)\?token=([A-Za-z0-9_-]+)/g)].filter(([, path]) => (page === undefined ? path !== 'lock-account' : path === page));
+  if (matches.length === 0) throw new Error(`no ${page ?? ''} link token in mail "${mail.subject ?? ''}"`);
+  return matches[matches.length - 1][2];
+}
+
+/** The "this wasn't me" lock token of a security notice. */
+export function lockToken(mail: { raw: string; subject?: string }): string {
+  return linkToken(mail, 'lock-account');
+}
+
+/** Waits (up to 5 s) for a mail in the outbox folder that `matches`: mail jobs send just after the request. */
+export async function waitForOutboxMail(dataDir: string, matches: (mail: OutboxMail) => boolean): Promise<OutboxMail> {
+  for (let i = 0; i < 250; i++) {
+    const found = readOutbox(dataDir).filter(matches).pop();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('no such mail in the outbox');
+}
+
+/** Waits (up to 5 s) until every mail job of the app has run (sent, or waiting for a retry after a failure). */
+export async function waitForMailJobs(t: TestApp): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const rows: Array<{ n: number | string }> = await t.db.query('SELECT COUNT(*) AS n FROM mail_jobs WHERE done_at IS NULL AND attempts = 0');
+    if (Number(rows[0].n) === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('mail jobs did not run');
 }
