@@ -142,8 +142,8 @@ describe('takeback: every way back into an account, against every foothold', () 
   }
 
   async function footholds(userId: string): Promise<Footholds> {
-    const count = async (sql: string) => Number(((await t.db.query(sql.replace('$USER', `'${userId}'`))) as Array<{ n: number | string }>)[0].n);
-    const [user] = (await t.db.query(`SELECT pending_email FROM users WHERE id = '${userId}'`)) as Array<{ pending_email: string | null }>;
+    const count = async (sql: string) => Number((await t.db.query<Array<{ n: number | string }>>(sql.replace('$USER', `'${userId}'`)))[0].n);
+    const [user] = await t.db.query<Array<{ pending_email: string | null }>>(`SELECT pending_email FROM users WHERE id = '${userId}'`);
     return {
       liveSessions: await count('SELECT COUNT(*) AS n FROM sessions WHERE user_id = $USER AND revoked_at IS NULL'),
       openMfaTokens: await count('SELECT COUNT(*) AS n FROM mfa_tokens WHERE user_id = $USER AND used_at IS NULL'),
@@ -342,7 +342,7 @@ describe('takeback: every way back into an account, against every foothold', () 
 
   it('forgot and resend do the same work for a known and an unknown address: one mail job each (6)', async () => {
     const known = await registerAndLogin(t);
-    const jobs = async () => Number(((await t.db.query('SELECT COUNT(*) AS n FROM mail_jobs')) as Array<{ n: number | string }>)[0].n);
+    const jobs = async () => Number((await t.db.query<Array<{ n: number | string }>>('SELECT COUNT(*) AS n FROM mail_jobs'))[0].n);
     for (const route of ['/api/auth/password/forgot', '/api/auth/email/resend']) {
       for (const email of [known.email, uniqueEmail('unknown')]) {
         const before = await jobs();
