@@ -6,6 +6,9 @@ export const ProfileEvents = {
   avatarChanged: 'profile.avatar_changed',
   factorsChanged: 'profile.factors_changed',
   userDeleted: 'user.deleted',
+  /** "This wasn't me": every session ended and sign-in refused until an unlock. */
+  userLocked: 'user.locked',
+  userUnlocked: 'user.unlocked',
 } as const;
 
 export type ProfileEventName = (typeof ProfileEvents)[keyof typeof ProfileEvents];
@@ -35,6 +38,8 @@ export interface FactorsChangedEvent extends EventBase {
 export type EmailChangedEvent = EventBase;
 export type PasswordChangedEvent = EventBase;
 export type UserDeletedEvent = EventBase;
+export type UserLockedEvent = EventBase;
+export type UserUnlockedEvent = EventBase;
 
 /** Payload by subject, for `@EventPattern(ProfileEvents.userDeleted)` handlers and durable consumers. */
 export interface ProfileEventPayloads {
@@ -44,4 +49,6 @@ export interface ProfileEventPayloads {
   'profile.avatar_changed': AvatarChangedEvent;
   'profile.factors_changed': FactorsChangedEvent;
   'user.deleted': UserDeletedEvent;
+  'user.locked': UserLockedEvent;
+  'user.unlocked': UserUnlockedEvent;
 }

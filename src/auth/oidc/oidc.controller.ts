@@ -41,7 +41,12 @@ export class OidcController {
       'A `redirect` that is not on OIDC_REDIRECT_ALLOWLIST answers 400 before anything starts; without one the browser ends on OIDC_DEFAULT_REDIRECT.',
     ].join('\n\n'),
   })
-  @ApiQuery({ name: 'redirect', required: false, schema: { type: 'string', format: 'uri' }, description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.' })
+  @ApiQuery({
+    name: 'redirect',
+    required: false,
+    schema: { type: 'string', format: 'uri' },
+    description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.',
+  })
   @ApiFoundResponse({ description: 'To the provider.' })
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @UseGuards(AuthIpRateLimitGuard)
@@ -66,7 +71,7 @@ export class OidcController {
       '- sign-in: signs in the user this identity is linked to, or creates an account when the provider says the address is verified and no account uses it; sets the `access_token` and `refresh_token` cookies. An address that belongs to an account is never linked automatically: `error=account_exists`, and the owner is mailed.',
       '- link: links the identity to the account that started the flow (`error=identity_in_use` when another account has it).',
       '- step-up: sets the `step_up_token` cookie for the session that started the flow, if the provider re-authenticated the linked identity after the flow began.',
-      "Always answers 302: to the flow's redirect, with `error=<code>` on failure (`invalid_state`, `access_denied`, `provider_error`, `provider_unavailable`, `invalid_response`, `email_not_verified`, `account_exists`, `identity_in_use`, `provider_already_linked`, `identity_not_linked`, `stale_authentication`, `session_revoked`, and `mfa_required`: the account has a second factor, the `mfa_token` cookie is set, complete the sign-in with POST /api/auth/login/mfa).",
+      "Always answers 302: to the flow's redirect, with `error=<code>` on failure (`invalid_state`, `access_denied`, `provider_error`, `provider_unavailable`, `invalid_response`, `email_not_verified`, `account_exists`, `identity_in_use`, `provider_already_linked`, `identity_not_linked`, `stale_authentication`, `session_revoked`, `account_locked` (the account is locked), `second_factor_required` (a provider step-up of an account that has a second factor now), and `mfa_required`: the account has a second factor, the `mfa_token` cookie is set, complete the sign-in with POST /api/auth/login/mfa).",
     ].join('\n\n'),
   })
   @ApiQuery({ name: 'state', required: true, description: 'The single-use state the flow started with.' })
