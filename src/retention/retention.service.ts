@@ -67,13 +67,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   onApplicationBootstrap(): void {
     if (this.config.intervalSeconds === 0) return;
     const run = () => void this.purge().catch((error: Error) => this.logger.warn(`retention purge failed: ${error.message}`));
-    this.timer = setTimeout(
-      () => {
-        run();
-        this.timer = setInterval(run, this.config.intervalSeconds * 1000).unref();
-      },
-      Math.min(FIRST_RUN_DELAY_MS, this.config.intervalSeconds * 1000),
-    ).unref();
+    this.timer = setTimeout(() => {
+      run();
+      this.timer = setInterval(run, this.config.intervalSeconds * 1000).unref();
+    }, Math.min(FIRST_RUN_DELAY_MS, this.config.intervalSeconds * 1000)).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -98,12 +95,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const report: PurgeReport = {};
     for (const rule of this.rules()) report[rule.name] = await this.purgeRule(rule as Rule<object>, now);
     const total = Object.values(report).reduce((sum, count) => sum + count, 0);
-    if (total > 0)
-      this.logger.log(
-        `retention purge removed ${Object.entries(report)
-          .map(([name, count]) => `${count} ${name}`)
-          .join(', ')}`,
-      );
+    if (total > 0) this.logger.log(`retention purge removed ${Object.entries(report).map(([name, count]) => `${count} ${name}`).join(', ')}`);
     return report;
   }
 
@@ -126,10 +118,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
           const gone = await rows.delete(matching);
           if (rule.deleted) {
             const left = new Set((await rows.find(byKey)).map((row) => row[rule.key]));
-            await rule.deleted(
-              present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])),
-              tx,
-            );
+            await rule.deleted(present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])), tx);
           }
           return gone.affected ?? keys.length;
         });
@@ -141,18 +130,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     return removed;
   }
 
-  private rules(): Array<
-    | Rule<UserEntity>
-    | Rule<SessionEntity>
-    | Rule<EmailTokenEntity>
-    | Rule<OidcFlowEntity>
-    | Rule<MfaTokenEntity>
-    | Rule<TotpFactorEntity>
-    | Rule<WebAuthnChallengeEntity>
-    | Rule<SecurityEventEntity>
-    | Rule<OutboxEventEntity>
-    | Rule<MailJobEntity>
-  > {
+  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<TotpFactorEntity> | Rule<WebAuthnChallengeEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity> | Rule<MailJobEntity>> {
     const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
     // Without mail no address can be verified: then nothing counts as an unverified squatter.
     const unverified: Array<Rule<UserEntity>> = this.mail.enabled
@@ -163,8 +141,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
             key: 'id',
             conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
             deleted: async (ids, tx) => {
-              for (const userId of ids)
-                await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+              for (const userId of ids) await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
             },
           },
         ]

@@ -41,12 +41,7 @@ export class OidcController {
       'A `redirect` that is not on OIDC_REDIRECT_ALLOWLIST answers 400 before anything starts; without one the browser ends on OIDC_DEFAULT_REDIRECT.',
     ].join('\n\n'),
   })
-  @ApiQuery({
-    name: 'redirect',
-    required: false,
-    schema: { type: 'string', format: 'uri' },
-    description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.',
-  })
+  @ApiQuery({ name: 'redirect', required: false, schema: { type: 'string', format: 'uri' }, description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.' })
   @ApiFoundResponse({ description: 'To the provider.' })
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @UseGuards(AuthIpRateLimitGuard)
