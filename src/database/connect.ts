@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { isOutage } from '../common/errors/outage';
+import { runMigrationsLocked } from './migrate';
 
 /** How long a starting service waits for a database that is not up yet (a container starting beside it). */
 const ATTEMPTS = 5;
@@ -25,16 +26,19 @@ export class DatabaseStartError extends Error {
 }
 
 /**
- * Opens the connection (and runs the migrations). An unreachable PostgreSQL is retried a few times, one warning
- * line each, then reported as one line; any other failure (a wrong password, a missing database, a failing
- * migration) at once.
+ * Opens the connection and, when `migrationsRun` is set, runs the migrations under the migration lock (several
+ * instances may start at once). An unreachable PostgreSQL is retried a few times, one warning line each, then
+ * reported as one line; any other failure (a wrong password, a missing database, a failing migration) at once.
  */
 export async function connectDataSource(options: DataSourceOptions, sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<DataSource> {
   const logger = new Logger('Database');
   const url = options.type === 'postgres' ? options.url : undefined;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await new DataSource(options).initialize();
+      // TypeORM's own migrationsRun takes no lock: two instances would both run the first pending migration.
+      const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
+      if (options.migrationsRun) await migrateOrClose(dataSource);
+      return dataSource;
     } catch (error) {
       if (url === undefined) throw error;
       if (!isOutage(error)) throw new DatabaseStartError(url, error);
@@ -42,5 +46,14 @@ export async function connectDataSource(options: DataSourceOptions, sleep = (ms:
       logger.warn(`${redactedUrl(url)} is not reachable (${error instanceof Error ? error.message : String(error)}); trying again in ${DELAY_MS / 1000} s (${attempt}/${ATTEMPTS})`);
       await sleep(DELAY_MS);
     }
+  }
+}
+
+async function migrateOrClose(dataSource: DataSource): Promise<void> {
+  try {
+    await runMigrationsLocked(dataSource);
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
   }
 }
