@@ -36,7 +36,7 @@ async function startAtOnce(count: number, env: Record<string, string>): Promise<
   const up = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   if (failed.length > 0) {
     await Promise.all(up.map((instance) => instance.stop()));
-    assert.fail(`${failed.length} of ${count} instances did not start: ${failed.map((result) => String((result as PromiseRejectedResult).reason)).join('; ')}`);
+    assert.fail(`${failed.length} of ${count} instances did not start: ${failed.map((result) => String((result).reason)).join('; ')}`);
   }
   return up;
 }
