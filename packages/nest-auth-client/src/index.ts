@@ -1,7 +1,7 @@
 export { CurrentUser } from './current-user.decorator';
 export { type DurableEvents, type DurableEventsOptions, type ProfileEventHandlers, consumeProfileEvents } from './durable-events';
 export * from './events';
-export { JwksKeys } from './jwks-keys';
+export { type JwksCacheOptions, JwksKeys } from './jwks-keys';
 export { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, type ProfileUser } from './options';
 export { ProfileAuthGuard } from './profile-auth.guard';
 export { ProfileAuthModule } from './profile-auth.module';

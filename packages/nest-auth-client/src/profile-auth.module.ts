@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
-import { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions } from './options';
+import { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, assertProfileAuthOptions } from './options';
 import { ProfileAuthGuard } from './profile-auth.guard';
 import { ProfileJwtStrategy } from './profile-jwt.strategy';
 
@@ -8,6 +8,7 @@ import { ProfileJwtStrategy } from './profile-jwt.strategy';
 @Module({})
 export class ProfileAuthModule {
   static forRoot(options: ProfileAuthOptions): DynamicModule {
+    assertProfileAuthOptions(options);
     return {
       module: ProfileAuthModule,
       imports: [PassportModule],

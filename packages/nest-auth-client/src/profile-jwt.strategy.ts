@@ -5,7 +5,7 @@ import type { JwtPayload } from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { lastValueFrom, timeout } from 'rxjs';
 import { JwksKeys } from './jwks-keys';
-import { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, type ProfileUser } from './options';
+import { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, type ProfileUser, assertProfileAuthOptions } from './options';
 
 export const PROFILE_JWT_STRATEGY = 'profile-jwt';
 const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -26,7 +26,8 @@ function headerOf(token: string): { alg?: unknown; kid?: unknown; typ?: unknown 
  * passport-jwt over the profile service's access tokens: `Authorization: Bearer` only; the key by `kid` from the
  * JWKS and of the header's own algorithm; jsonwebtoken checks signature, `exp`, `iss` and `aud`; `typ` must be
  * `at+jwt` (a step-up token is refused). EdDSA, which jsonwebtoken lacks, is verified by jose with the same
- * checks. With `sessionCheck`, the session must also still be live (`auth.verify`, cached a few seconds).
+ * checks. `exp` is required. With `sessionCheck`, the session must also still be live (`auth.verify`, cached a
+ * few seconds). Keys are cached and keep verifying while the service is unreachable (see JwksKeys).
  */
 @Injectable()
 export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_STRATEGY) {
@@ -35,7 +36,8 @@ export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_S
   private readonly extract = ExtractJwt.fromAuthHeaderAsBearerToken();
 
   constructor(@Inject(PROFILE_AUTH_OPTIONS) private readonly options: ProfileAuthOptions) {
-    const keys = new JwksKeys(options.jwksUrl);
+    assertProfileAuthOptions(options);
+    const keys = new JwksKeys(options.jwksUrl, options.jwks);
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       issuer: options.issuer,
@@ -57,7 +59,8 @@ export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_S
 
   validate(request: PassportRequest, decoded: { header: { typ?: unknown }; payload: string | JwtPayload }): Promise<ProfileUser> {
     const payload = decoded.payload;
-    if (decoded.header.typ !== ACCESS_TOKEN_TYPE || typeof payload !== 'object' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+    // jsonwebtoken checks `exp` only when it is there: a token without one would never expire.
+    if (decoded.header.typ !== ACCESS_TOKEN_TYPE || typeof payload !== 'object' || typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
       throw new UnauthorizedException('not an access token');
     }
     return this.checkSession({ userId: payload.sub, sessionId: payload.sid }, this.extract(request) ?? '');
@@ -71,7 +74,7 @@ export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_S
       .keyFor(header?.kid, 'EdDSA')
       .then((key) => {
         if (!key) throw new UnauthorizedException('unknown signing key');
-        return jwtVerify(token, key.key, { issuer: this.options.issuer, audience: this.options.audience, typ: ACCESS_TOKEN_TYPE, algorithms: ['EdDSA'] });
+        return jwtVerify(token, key.key, { issuer: this.options.issuer, audience: this.options.audience, typ: ACCESS_TOKEN_TYPE, algorithms: ['EdDSA'], requiredClaims: ['exp'] });
       })
       .then(({ payload, protectedHeader }) => this.validate(request, { header: protectedHeader, payload: payload }))
       .then(
