@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { Controller, Get, Module, UseGuards } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { type JWK, SignJWT, calculateJwkThumbprint } from 'jose';
+import { SignJWT, calculateJwkThumbprint } from 'jose';
 import { CurrentUser, ProfileAuthGuard, ProfileAuthModule, type ProfileUser } from '../../packages/nest-auth-client/src';
 import { STRONG_PASSWORD, uniqueEmail } from '../helpers/factories';
 import { type ChildService, startChildService } from '../helpers/child-service';
