@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleD
 import { In, type Repository } from 'typeorm';
 import { eventsConfig } from '../config/events.config';
 import type { Settings } from '../config/settings-token';
+import { SingleDrain } from '../common/concurrency/single-drain';
 import { type Db, TransactionRunner } from '../database/transaction-runner';
 import { EventPublisher } from './event-publisher';
 import { OutboxEventEntity } from './outbox-event.entity';
@@ -21,8 +22,10 @@ const BATCH = 100;
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
   private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private again = false;
+  private readonly runner = new SingleDrain(
+    () => (this.publisher ? this.drain(this.publisher) : Promise.resolve()),
+    (error) => this.logger.warn(`outbox: ${error.message}`),
+  );
   private stopped = false;
 
   constructor(
@@ -41,26 +44,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.draining;
+    await this.runner.settled();
     await this.publisher?.close().catch(() => undefined);
   }
 
   /** Publishes pending rows; one drain at a time, run again if rows arrived meanwhile. */
   kick(): void {
-    if (!this.publisher || this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain(this.publisher)
-      .catch((error: Error) => this.logger.warn(`outbox: ${error.message}`))
-      .finally(() => {
-        this.draining = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (this.publisher && !this.stopped) this.runner.kick();
   }
 
   private async drain(publisher: EventPublisher): Promise<void> {

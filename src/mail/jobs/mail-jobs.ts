@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IsNull, LessThan, type Repository } from 'typeorm';
+import { SingleDrain } from '../../common/concurrency/single-drain';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { MailUnavailableError } from '../mail.service';
 import { MailJobEntity } from './mail-job.entity';
@@ -24,8 +25,10 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(MailJobs.name);
   private readonly handlers = new Map<string, MailJobHandler>();
   private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
-  private again = false;
+  private readonly runner = new SingleDrain(
+    () => this.drain(),
+    (error) => this.logger.warn(`mail jobs: ${error.message}`),
+  );
   private stopped = false;
 
   constructor(private readonly database: TransactionRunner) {}
@@ -53,25 +56,12 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.draining;
+    await this.runner.settled();
   }
 
   /** Runs due jobs; one drain at a time, again when jobs arrived meanwhile. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    this.draining = this.drain()
-      .catch((error: Error) => this.logger.warn(`mail jobs: ${error.message}`))
-      .finally(() => {
-        this.draining = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    if (!this.stopped) this.runner.kick();
   }
 
   private async drain(): Promise<void> {
