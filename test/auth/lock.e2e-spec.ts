@@ -200,6 +200,23 @@ describe('"this wasn’t me": the lock link of every security notice, the lock a
     );
   });
 
+  it('a lock pulled from the old address after a change: the undo brings the address back, the unlock link sent to the new one no longer works, a reset from the old one unlocks', async () => {
+    const owner = await registerAndLogin(t);
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(lastMail(owner.email, /Verify your/)) })).status, 200);
+    const intruderAddress = uniqueEmail('intruder');
+    assert.equal((await t.http.put(`${ME}/email`).set({ ...bearer(owner), 'X-Step-Up-Token': await stepUp(t, owner) }).send({ email: intruderAddress })).status, 202);
+    assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(lastMail(intruderAddress, /Confirm your new/)) })).status, 200);
+    const notice = lastMail(owner.email, /address was changed/);
+    assert.equal((await t.http.post('/api/auth/lock').send({ token: lockToken(notice) })).status, 204);
+    const unlockAtIntruder = linkToken(lastMail(intruderAddress, /is locked/), 'unlock-account');
+    assert.equal((await t.http.post('/api/auth/email/revert').send({ token: linkToken(notice, 'revert-email') })).status, 200);
+    assertError(await t.http.post('/api/auth/unlock').send({ token: unlockAtIntruder, newPassword: OTHER_STRONG_PASSWORD }), 400, 'EMAIL_TOKEN_INVALID');
+    assertError(await t.http.post('/api/auth/login').send({ email: owner.email, password: owner.password }), 401, 'INVALID_CREDENTIALS');
+    const reset = linkToken(lastMail(owner.email, /address was restored/), 'reset-password');
+    assert.equal((await t.http.post('/api/auth/password/reset').send({ token: reset, newPassword: OTHER_STRONG_PASSWORD })).status, 204);
+    await login(t, owner.email, OTHER_STRONG_PASSWORD);
+  });
+
   /** A security notice of the user's, with its lock link (ending the other sessions sends one). */
   async function noticeOf(user: SignedIn) {
     assert.equal((await t.http.delete(`${ME}/sessions`).set(bearer(user))).status, 204);

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium, noChromium } from '../helpers/browser';
 import { assertError, registerAndLogin } from '../helpers/factories';
 import { type SmtpListener, startSmtpListener } from '../helpers/smtp';
 import { type TestApp, freePort, lockToken, startTestApp } from '../helpers/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (skip) console.log(`# skipping the lock page browser test: ${skip}`);
+const skip = noChromium('the lock page browser test');
 
 /** The "this wasn't me" link end to end: mailed over real SMTP, opened in a real browser, locked by its button. */
 describe('the lock link of a security notice, in a real browser', { skip }, () => {
@@ -19,19 +17,7 @@ describe('the lock link of a security notice, in a real browser', { skip }, () =
     smtp = await startSmtpListener();
     const port = await freePort();
     t = await startTestApp({ SMTP_URL: smtp.url, PUBLIC_URL: `http://127.0.0.1:${port}` }, { port });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type CDPSession, type Page, chromium } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launchChromium, noChromium } from '../helpers/browser';
 import { type SignedIn, registerAndLogin } from '../helpers/factories';
 import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (skip) console.log(`# skipping the passkey browser test: ${skip}`);
+const skip = noChromium('the passkey browser test');
 
 // The package's own browser bundle (not in its `exports`: found from its main file).
 const BUNDLE = join(dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist/bundle/index.umd.min.js');
@@ -98,7 +97,7 @@ describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { s
       else response.writeHead(200, { 'content-type': 'text/html' }).end(PAGE(t.url));
     });
     await new Promise<void>((resolve) => site.listen(sitePort, resolve));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.goto(`${origin}/`);
     cdp = await page.context().newCDPSession(page);

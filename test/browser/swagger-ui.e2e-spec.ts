@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { type Browser, type Locator, chromium } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
+import { launchChromium, noChromium } from '../helpers/browser';
 import { Secret, TOTP } from 'otpauth';
 import { registerAndLogin, registerUser } from '../helpers/factories';
 import { solid } from '../helpers/images';
 import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`;
-if (skip) console.log(`# skipping the Swagger UI browser test: ${skip}`);
+const skip = noChromium('the Swagger UI browser test');
 
 /** Opens an operation, presses "Try it out" (with a body when given) and "Execute"; the status it shows. */
 async function tryOut(operation: Locator, body?: string): Promise<string | undefined> {
@@ -33,19 +31,7 @@ describe('Swagger UI in a real browser', { skip }, () => {
     const port = await freePort();
     t = await startTestApp({ PUBLIC_URL: `http://127.0.0.1:${port}` }, { port });
     baseUrl = t.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
