@@ -10,9 +10,9 @@ import { Outbox } from '../events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../auth/email-tokens/email-tokens.service';
-import { SecurityNotices } from '../auth/notices/security-notices';
-import { TakebackService } from '../auth/takeback/takeback.service';
+import { EmailTokensService, invalidEmailToken } from '../users/email-tokens/email-tokens.service';
+import { SecurityNotices } from '../security-notices/security-notices';
+import { TakebackService } from '../takeback/takeback.service';
 import { RateLimiter } from '../rate-limit/rate-limiter.service';
 
 export type EmailChangeRequest =

@@ -4,10 +4,10 @@ import { type EntityTarget, type FindOptionsWhere, In, IsNull, LessThan } from '
 import { type Transaction, TransactionRunner } from '../database/transaction-runner';
 import { eventsConfig } from '../config/events.config';
 import { Outbox } from '../events/outbox';
-import { EmailTokenEntity } from '../auth/email-tokens/email-token.entity';
-import { WebAuthnChallengeEntity } from '../auth/factors/passkey.entities';
-import { MfaTokenEntity, TotpFactorEntity } from '../auth/factors/second-factor.entities';
-import { OidcFlowEntity } from '../auth/oidc/oidc-flow.entity';
+import { EmailTokenEntity } from '../users/email-tokens/email-token.entity';
+import { WebAuthnChallengeEntity } from '../second-factors/passkeys/passkey.entities';
+import { MfaTokenEntity, TotpFactorEntity } from '../second-factors/second-factor.entities';
+import { OidcFlowEntity } from '../identity-providers/oidc/oidc-flow.entity';
 import { SessionEntity } from '../auth/sessions/session.entity';
 import { mailConfig } from '../config/mail.config';
 import { retentionConfig } from '../config/retention.config';

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../database/transaction-runner';
-import { EmailTokensService } from '../email-tokens/email-tokens.service';
+import { EmailTokensService } from '../../users/email-tokens/email-tokens.service';
 import type { AuthContext } from '../guards/auth-context';
 import { SessionsService } from './sessions.service';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/validation/uuid';
 import { MailService } from '../../mail/mail.service';
-import { SecurityNotices } from '../notices/security-notices';
+import { SecurityNotices } from '../../security-notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import type { SessionResponseDto } from './session-response.dto';
 

@@ -9,7 +9,7 @@ import { type LinkedIdentity, UserIdentityEntity } from '../../users/user-identi
 import { UserEntity } from '../../users/user.entity';
 import type { RawRows } from '../../database/raw-rows';
 import { type Db, TransactionRunner } from '../../database/transaction-runner';
-import { hashOpaqueToken, newOpaqueToken } from '../opaque-token';
+import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
 import { RefreshTokenHistoryEntity } from './refresh-token-history.entity';
 import { SessionEntity } from './session.entity';
 

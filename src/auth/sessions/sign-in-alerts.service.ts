@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Settings } from '../../config/settings-token';
+import Bowser from 'bowser';
+import { authConfig } from '../../config/auth.config';
+import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../../security-notices/security-notices';
+import type { RequestOrigin } from '../../users/security-events.repository';
+import { SecurityEventsRepository } from '../../users/security-events.repository';
+import type { UserEntity } from '../../users/user.entity';
+
+/** How far back a browser and IP count as known. */
+const KNOWN_FOR_DAYS = 90;
+
+/** "Chrome on Linux", from the user agent; what a person recognises, not the exact version. */
+export function describeDevice(userAgent: string | null): string {
+  if (!userAgent) return 'an unknown browser';
+  const parser = Bowser.getParser(userAgent);
+  const browser = parser.getBrowserName() || 'an unknown browser';
+  const os = parser.getOSName();
+  return os ? `${browser} on ${os}` : browser;
+}
+
+/**
+ * NEW_SIGNIN_ALERTS: a mail when an account signs in from a browser (family and OS) and IP it has not signed
+ * in from in the last 90 days, saying what, when, from where, and how to end that session. The first sign-in
+ * of an account alerts nobody. Runs after the sign-in has succeeded and never fails or delays it.
+ */
+@Injectable()
+export class SignInAlertsService {
+  private readonly logger = new Logger(SignInAlertsService.name);
+
+  constructor(
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
+  ) {}
+
+  /** Call before recording this sign-in's own event (only earlier sign-ins are compared). */
+  afterSignIn(user: UserEntity, sessionId: string, method: string, origin: RequestOrigin): void {
+    if (!this.config.newSignInAlerts) return;
+    this.check(user, sessionId, method, origin, new Date()).catch((error: Error) => this.logger.warn(`sign-in alert skipped: ${error.message}`));
+  }
+
+  private async check(user: UserEntity, sessionId: string, method: string, origin: RequestOrigin, at: Date): Promise<void> {
+    const since = new Date(at.getTime() - KNOWN_FOR_DAYS * 24 * 3600 * 1000);
+    const earlier = await this.securityEvents.recentSignIns(user.id, since, at);
+    if (earlier.length === 0) return; // the account's first sign-in
+    const device = describeDevice(origin.userAgent);
+    if (earlier.some((event) => event.ip === origin.ip && describeDevice(event.userAgent) === device)) return;
+    await this.notices.send(user.id, this.mail.newSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId }));
+  }
+}

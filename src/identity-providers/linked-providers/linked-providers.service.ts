@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionRunner } from '../../database/transaction-runner';
+import { OidcProviders } from '../oidc/oidc-providers.service';
+import { AppError } from '../../common/errors/app-error';
+import { MailService } from '../../mail/mail.service';
+import { SecurityNotices } from '../../security-notices/security-notices';
+import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { UserIdentitiesRepository } from '../../users/user-identities.repository';
+import type { LinkedIdentity } from '../../users/user-identity.entity';
+import type { UserEntity } from '../../users/user.entity';
+
+/** Removing a linked provider; linking runs through the provider's flow (OidcFlowStarter and its callback). */
+@Injectable()
+export class LinkedProvidersService {
+  constructor(
+    private readonly database: TransactionRunner,
+    private readonly identities: UserIdentitiesRepository,
+    private readonly providers: OidcProviders,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
+    private readonly outbox: Outbox,
+  ) {}
+
+  /**
+   * Unlinks the provider unless it is the last way to sign in; answers with the identities left. A provider
+   * removed from the configuration can still be unlinked.
+   */
+  async unlink(user: UserEntity, providerId: string, origin: RequestOrigin): Promise<LinkedIdentity[]> {
+    await this.database.run(async (tx) => {
+      const outcome = await this.identities.unlinkUnlessLast(user.id, providerId, tx);
+      if (outcome === 'not_linked') throw new AppError('NOT_FOUND', 'This provider is not linked to your account.');
+      if (outcome === 'last_login_method') {
+        throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
+      }
+      await this.securityEvents.record(user.id, 'provider_unlinked', origin, tx, { provider: providerId });
+      await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(user.id));
+    });
+    const name = this.providers.find(providerId)?.name ?? providerId;
+    await this.notices.send(user.id, this.mail.providerUnlinked(user.email, name));
+    return this.identities.listForUser(user.id);
+  }
+}

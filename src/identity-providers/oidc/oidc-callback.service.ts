@@ -1,0 +1,227 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TransactionRunner } from '../../database/transaction-runner';
+import type { Settings } from '../../config/settings-token';
+import { isEmail } from 'class-validator';
+import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email';
+import { codePointLength, hasControlCharacters } from '../../common/validation/text';
+import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
+import { MailService } from '../../mail/mail.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
+import type { UserEntity } from '../../users/user.entity';
+import { UniqueViolation, UsersRepository } from '../../users/users.repository';
+import { ProviderLinking } from '../linked-providers/provider-linking.service';
+import { LoginService, type MfaChallenge } from '../../sign-in/login.service';
+import { SignInAlertsService } from '../../auth/sessions/sign-in-alerts.service';
+import type { SessionTokens } from '../../auth/sessions/session-tokens';
+import { SecondFactors } from '../../second-factors/second-factors';
+import { SessionsService } from '../../auth/sessions/sessions.service';
+import { TakebackService } from '../../takeback/takeback.service';
+import { type IssuedToken, TokenService } from '../../auth/tokens/token.service';
+import type { OidcFlowEntity } from './oidc-flow.entity';
+import { OidcFlowsService } from './oidc-flows.service';
+import { OidcProviders } from './oidc-providers.service';
+import { CallbackFailure, type ProviderIdentity } from './callback-failure';
+import { withError } from './redirect-allowlist';
+
+/** Where the browser goes next, and what the callback hands it on the way (as cookies). */
+export interface CallbackOutcome {
+  redirect: string;
+  session?: SessionTokens;
+  stepUp?: IssuedToken;
+  /** The sign-in of an account with a second factor: the MfaToken to complete it with (as the `mfa_token` cookie). */
+  mfa?: { token: string; expiresIn: number };
+}
+
+// How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
+const AUTH_TIME_SKEW_SECONDS = 5;
+const DISPLAY_NAME_MAX = 64;
+const SUBJECT_MAX = 255;
+
+/**
+ * Finishes a flow when the provider sends the browser back: takes the single-use state, redeems the code
+ * (openid-client checks PKCE, state, the ID token's signature, issuer, audience, expiry and nonce), then
+ * signs in, links or steps up, as the flow said when it started. Every failure becomes a redirect with
+ * `error=`; nothing is half done.
+ */
+@Injectable()
+export class OidcCallbackService {
+  private readonly logger = new Logger(OidcCallbackService.name);
+
+  constructor(
+    private readonly database: TransactionRunner,
+    private readonly providers: OidcProviders,
+    private readonly flows: OidcFlowsService,
+    private readonly users: UsersRepository,
+    private readonly identities: UserIdentitiesRepository,
+    private readonly sessions: SessionsService,
+    private readonly login: LoginService,
+    private readonly tokens: TokenService,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly mail: MailService,
+    private readonly takeback: TakebackService,
+    private readonly secondFactors: SecondFactors,
+    private readonly signInAlerts: SignInAlertsService,
+    private readonly linking: ProviderLinking,
+    @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
+  ) {}
+
+  async complete(providerId: string, query: URLSearchParams, browserBinding: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome> {
+    const state = query.get('state');
+    const flow = state ? await this.flows.take(state, browserBinding) : null;
+    if (!flow || flow.provider !== providerId) return { redirect: withError(this.config.defaultRedirect, 'invalid_state') };
+    // A provider taken out of the configuration while its flow was under way.
+    const provider = this.providers.find(flow.provider);
+    if (!provider) return { redirect: withError(flow.redirect, 'provider_unavailable') };
+    try {
+      const identity = await this.redeem(provider, flow, query);
+      switch (flow.purpose) {
+        case 'sign_in': {
+          const signedIn = await this.signIn(provider, identity, origin);
+          if ('mfaRequired' in signedIn) return { redirect: withError(flow.redirect, 'mfa_required'), mfa: { token: signedIn.mfaToken, expiresIn: signedIn.expiresIn } };
+          return { redirect: flow.redirect, session: signedIn };
+        }
+        case 'link':
+          await this.link(provider, flow, identity, origin);
+          return { redirect: flow.redirect };
+        case 'step_up':
+          return { redirect: flow.redirect, stepUp: await this.stepUp(flow, identity, origin) };
+      }
+    } catch (error) {
+      if (error instanceof CallbackFailure) return { redirect: withError(flow.redirect, error.error) };
+      throw error;
+    }
+  }
+
+  private async redeem(provider: OidcProviderConfig, flow: OidcFlowEntity, query: URLSearchParams): Promise<ProviderIdentity> {
+    const client = await this.providers.client();
+    let configuration;
+    try {
+      configuration = await this.providers.configuration(provider);
+    } catch {
+      throw new CallbackFailure('provider_unavailable');
+    }
+    // The URL the provider redirected to, rebuilt from PUBLIC_URL (never from the request's Host header).
+    const callbackUrl = new URL(`${this.config.callbackBaseUrl}/${provider.id}/callback`);
+    callbackUrl.search = query.toString();
+    try {
+      const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
+        pkceCodeVerifier: flow.codeVerifier,
+        expectedState: query.get('state') ?? undefined,
+        expectedNonce: flow.nonce,
+        idTokenExpected: true,
+      });
+      const claims = response.claims();
+      // OpenID Connect caps `sub` at 255 ASCII characters; anything longer is not a conforming provider.
+      if (!claims || claims.sub.length > SUBJECT_MAX) throw new CallbackFailure('invalid_response');
+      const email = typeof claims.email === 'string' && claims.email.length <= EMAIL_MAX_LENGTH ? claims.email : null;
+      return {
+        subject: claims.sub,
+        email,
+        // Some providers send the boolean as a string.
+        emailVerified: claims.email_verified === true || claims.email_verified === 'true',
+        name: typeof claims.name === 'string' ? claims.name : null,
+        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
+      };
+    } catch (error) {
+      if (error instanceof CallbackFailure) throw error;
+      if (error instanceof client.AuthorizationResponseError) {
+        throw new CallbackFailure(error.error === 'access_denied' ? 'access_denied' : 'provider_error');
+      }
+      this.logger.warn(`identity provider "${provider.id}" response refused: ${(error as Error).message}`);
+      throw new CallbackFailure('invalid_response');
+    }
+  }
+
+  /**
+   * The identity's account, or a new account for a verified address nobody uses. An address that belongs
+   * to an account is never linked silently: whoever controls the provider account may not own ours.
+   */
+  private async signIn(provider: OidcProviderConfig, identity: ProviderIdentity, origin: RequestOrigin): Promise<SessionTokens | MfaChallenge> {
+    const linked = await this.identities.findBySubject(provider.id, identity.subject);
+    if (linked) {
+      const user = await this.users.findById(linked.userId);
+      if (!user) throw new CallbackFailure('invalid_state');
+      if (user.lockedAt) throw new CallbackFailure('account_locked');
+      await this.identities.markUsed(linked.id);
+      // No way around the second factor: the provider proves the first one only.
+      const challenge = await this.login.secondFactorChallenge(user.id, []);
+      if (challenge) return challenge;
+      const tokens = await this.login.startSession(user, origin, []);
+      this.signInAlerts.afterSignIn(user, tokens.sessionId, provider.name, origin);
+      await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });
+      return tokens;
+    }
+    const email = identity.email === null ? null : canonicalEmail(identity.email);
+    if (email === null || !identity.emailVerified || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
+      throw new CallbackFailure('email_not_verified');
+    }
+    const owner = await this.users.findByEmail(email);
+    // An account whose address was never proven does not hold it against the provider that proves it: an
+    // unverified registration may be a squatter's, and is replaced.
+    if (owner?.emailVerified) await this.refuseExistingAccount(owner, provider, origin);
+    const user = await this.createAccount(provider, identity, email, origin, owner?.id);
+    return this.login.startSession(user, origin, []);
+  }
+
+  private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
+    await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin, undefined, { provider: provider.id });
+    await this.mail.notify(this.mail.providerSignInRefused(owner.email, provider.name));
+    throw new CallbackFailure('account_exists');
+  }
+
+  /** The account and its first identity in one transaction: never an account nobody can sign in to. */
+  private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin, replacing?: string): Promise<UserEntity> {
+    try {
+      return await this.database.run(async (tx) => {
+        // A takeback of the address: the squat goes whole, with whatever its holder added to it.
+        if (replacing) await this.takeback.removeSquatter(replacing, tx);
+        const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
+        await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
+        await this.securityEvents.record(user.id, 'provider_signup', origin, tx, { provider: provider.id });
+        return user;
+      });
+    } catch (error) {
+      // A parallel registration or sign-in took the address or the identity first.
+      if (error instanceof UniqueViolation) {
+        const owner = await this.users.findByEmail(email);
+        if (owner) return this.refuseExistingAccount(owner, provider, origin);
+      }
+      if (error instanceof IdentityConflict) throw new CallbackFailure('identity_in_use');
+      throw error;
+    }
+  }
+
+  private async link(provider: OidcProviderConfig, flow: OidcFlowEntity, identity: ProviderIdentity, origin: RequestOrigin): Promise<void> {
+    await this.linking.link(provider, await this.liveUser(flow), identity, origin);
+  }
+
+  /** A step-up token for the session that started the flow, if the provider just re-authenticated the linked identity. */
+  private async stepUp(flow: OidcFlowEntity, identity: ProviderIdentity, origin: RequestOrigin): Promise<IssuedToken> {
+    const owner = await this.liveUser(flow);
+    const linked = await this.identities.findBySubject(flow.provider, identity.subject);
+    if (!linked || linked.userId !== owner.id) throw new CallbackFailure('identity_not_linked');
+    const startedAt = Math.floor(flow.createdAt.getTime() / 1000);
+    if (identity.authTime === null || identity.authTime < startedAt - AUTH_TIME_SKEW_SECONDS) throw new CallbackFailure('stale_authentication');
+    // Checked again here, not only when the flow began: a second factor enrolled meanwhile is what a step-up asks for.
+    if (await this.secondFactors.any(owner.id)) throw new CallbackFailure('second_factor_required');
+    const issued = await this.tokens.signStepUpToken(owner.id, flow.sessionId as string, ['fed']);
+    await this.identities.markUsed(linked.id);
+    await this.securityEvents.record(owner.id, 'step_up', origin, undefined, { provider: flow.provider });
+    return issued;
+  }
+
+  /** The account of a link or step-up flow, while the session that started it is still live. */
+  private async liveUser(flow: OidcFlowEntity): Promise<UserEntity> {
+    const live = flow.userId && flow.sessionId ? await this.sessions.findLiveUser(flow.sessionId, flow.userId) : null;
+    if (!live) throw new CallbackFailure('session_revoked');
+    return live.user;
+  }
+}
+
+/** The provider's `name` as a display name when it fits the field rules; otherwise none. */
+function displayNameFrom(name: string | null): string | null {
+  const trimmed = name?.normalize('NFC').trim();
+  if (!trimmed || hasControlCharacters(trimmed) || codePointLength(trimmed) > DISPLAY_NAME_MAX) return null;
+  return trimmed;
+}

@@ -1,0 +1,6 @@
+import { IsPasswordInput } from '../common/validation/field.decorators';
+
+export class ChangePasswordDto {
+  @IsPasswordInput('new')
+  newPassword: string;
+}

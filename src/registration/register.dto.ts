@@ -1,0 +1,19 @@
+import { IsAccountEmail, IsPasswordInput } from '../common/validation/field.decorators';
+import { ProfileNameFields } from '../users/dto/profile-name-fields.dto';
+
+export class RegisterDto extends ProfileNameFields {
+  @IsAccountEmail()
+  email: string;
+
+  @IsPasswordInput('new')
+  password: string;
+}
+
+export class ResendVerificationDto {
+  @IsAccountEmail()
+  email: string;
+}
+
+export class SuccessResponseDto {
+  success: true;
+}

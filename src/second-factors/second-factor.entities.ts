@@ -1,0 +1,87 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { TimestampColumn } from '../database/timestamp-column';
+import { UserEntity } from '../users/user.entity';
+
+/** An account's TOTP factor: active once confirmed, or an enrolment waiting for its first code. */
+@Entity('totp_factors')
+export class TotpFactorEntity {
+  @PrimaryColumn({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  /** Encrypted (SecretBox); never leaves the service after the enrolment answer. */
+  @Column({ type: 'varchar', length: 255, select: false })
+  secret?: string;
+
+  @TimestampColumn({ name: 'confirmed_at', nullable: true })
+  confirmedAt: Date | null;
+
+  @Column({ name: 'pending_session_id', type: 'uuid', nullable: true })
+  pendingSessionId: string | null;
+
+  @TimestampColumn({ name: 'pending_expires_at', nullable: true })
+  pendingExpiresAt: Date | null;
+
+  @Column({ name: 'last_used_step', type: 'integer', nullable: true })
+  lastUsedStep: number | null;
+
+  @TimestampColumn({ name: 'created_at' })
+  createdAt: Date;
+}
+
+/** One recovery code, stored as its HMAC; usable once. */
+@Entity('recovery_codes')
+export class RecoveryCodeEntity {
+  @PrimaryColumn({ type: 'uuid' })
+  id: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @Column({ name: 'code_hash', type: 'varchar', length: 64 })
+  codeHash: string;
+
+  @TimestampColumn({ name: 'used_at', nullable: true })
+  usedAt: Date | null;
+
+  @TimestampColumn({ name: 'created_at' })
+  createdAt: Date;
+}
+
+/** The proof that a sign-in passed its first factor; single-use, short-lived, stored as a hash. */
+@Entity('mfa_tokens')
+export class MfaTokenEntity {
+  @PrimaryColumn({ name: 'token_hash', type: 'varchar', length: 64 })
+  tokenHash: string;
+
+  @Column({ name: 'user_id', type: 'uuid' })
+  userId: string;
+
+  @ManyToOne(() => UserEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: UserEntity;
+
+  @TimestampColumn({ name: 'created_at' })
+  createdAt: Date;
+
+  @TimestampColumn({ name: 'expires_at' })
+  expiresAt: Date;
+
+  @TimestampColumn({ name: 'used_at', nullable: true })
+  usedAt: Date | null;
+
+  /** How the first factor was proved (RFC 8176, comma-separated); empty for a provider's sign-in. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  amr: string | null;
+
+  /** Wrong codes sent with this token; at MFA_TOKEN_MAX_FAILURES it is used up. */
+  @Column({ type: 'integer', default: 0 })
+  failures: number;
+}

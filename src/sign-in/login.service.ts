@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../common/errors/app-error';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import type { UserEntity } from '../users/user.entity';
+import { UsersRepository } from '../users/users.repository';
+import { MfaTokens } from '../second-factors/mfa-tokens/mfa-tokens';
+import { type ProvedFactor, type SecondFactorMethod, SecondFactors } from '../second-factors/second-factors';
+import { PasswordService } from '../password/password.service';
+import type { SessionTokens } from '../auth/sessions/session-tokens';
+import { SignInAlertsService } from '../auth/sessions/sign-in-alerts.service';
+import type { SessionEntity } from '../auth/sessions/session.entity';
+import { SessionsService } from '../auth/sessions/sessions.service';
+import { assertNotLocked } from '../takeback/lock/account-lock.service';
+import { TokenRejected, TokenService } from '../auth/tokens/token.service';
+import { readAccessToken, readRefreshToken } from '../auth/tokens/token-transport';
+
+/** A sign-in that passed its first factor and waits for the second. */
+export interface MfaChallenge {
+  mfaRequired: true;
+  mfaToken: string;
+  methods: SecondFactorMethod[];
+  expiresIn: number;
+}
+
+/** Password sign-in (and its second factor), refresh-token rotation and sign-out. */
+@Injectable()
+export class LoginService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly tokens: TokenService,
+    private readonly passwords: PasswordService,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly signInAlerts: SignInAlertsService,
+    private readonly secondFactors: SecondFactors,
+    private readonly mfaTokens: MfaTokens,
+  ) {}
+
+  /**
+   * Unknown email and wrong password give the same answer after the same work (one bcrypt comparison,
+   * against a dummy hash when there is no account). While the account+IP counter is full, even the
+   * right password is refused. An account with a second factor gets an MfaToken instead of a session. A locked
+   * account answers 403 only to the right password (a wrong one learns nothing about the account).
+   */
+  async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens | MfaChallenge> {
+    const user = await this.users.findByEmailWithPassword(email);
+    const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
+    if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
+    if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
+    delete user.passwordHash;
+    assertNotLocked(user);
+    const challenge = await this.secondFactorChallenge(user.id, ['pwd']);
+    if (challenge) return challenge;
+    const tokens = await this.startSession(user, client, ['pwd']);
+    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password', client);
+    await this.securityEvents.record(user.id, 'login', client);
+    return tokens;
+  }
+
+  /**
+   * An MfaToken and the methods, when the account has a second factor; null otherwise. `firstFactor`: how
+   * the first step was proved (RFC 8176), for the session the second step opens.
+   */
+  async secondFactorChallenge(userId: string, firstFactor: readonly string[]): Promise<MfaChallenge | null> {
+    const methods = await this.secondFactors.methods(userId);
+    if (methods.length === 0) return null;
+    const { token, expiresIn } = await this.mfaTokens.issue(userId, firstFactor);
+    return { mfaRequired: true, mfaToken: token, methods, expiresIn };
+  }
+
+  /** Completes a sign-in with a TOTP code or a recovery code. */
+  completeWithCode(mfaToken: string | undefined, code: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
+    return this.completeSecondFactor(mfaToken, client, (user) => this.secondFactors.check(user, code));
+  }
+
+  /**
+   * The second step of a sign-in: `prove` checks the factor (counted on the account's second-factor counter).
+   * The MfaToken is taken before the check, so of two requests with one token the loser never spends its code;
+   * a wrong factor gives it back, up to MFA_TOKEN_MAX_FAILURES wrong ones. Success keeps it used: one sign-in,
+   * one session.
+   */
+  async completeSecondFactor(mfaToken: string | undefined, client: RequestOrigin & { ip: string }, prove: (user: UserEntity) => Promise<ProvedFactor | null>): Promise<SessionTokens> {
+    const pending = await this.mfaTokens.peek(mfaToken);
+    const user = pending ? await this.users.findById(pending.userId) : null;
+    if (!mfaToken || !pending || !user) throw mfaTokenInvalid();
+    assertNotLocked(user);
+    if (!(await this.mfaTokens.take(mfaToken))) throw mfaTokenInvalid();
+    let proved: ProvedFactor | null;
+    try {
+      proved = await prove(user);
+    } catch (error) {
+      await this.mfaTokens.giveBack(mfaToken, false); // 429, or an outage: not an answer of the factor
+      throw error;
+    }
+    if (!proved) {
+      await this.mfaTokens.giveBack(mfaToken, true);
+      await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
+      throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
+    }
+    const tokens = await this.startSession(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])]);
+    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password and second factor', client);
+    await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: proved.method });
+    return tokens;
+  }
+
+  /** The account an unused MfaToken belongs to; 401 MFA_TOKEN_INVALID otherwise. */
+  async pendingSignIn(mfaToken: string | undefined): Promise<string> {
+    const pending = await this.mfaTokens.peek(mfaToken);
+    if (!pending) throw mfaTokenInvalid();
+    return pending.userId;
+  }
+
+  /** `amr`: how the sign-in was proved (RFC 8176 values); empty for a provider's sign-in, whose methods are its own. */
+  async startSession(user: UserEntity, client: RequestOrigin, amr: readonly string[]): Promise<SessionTokens> {
+    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
+    return this.tokensFor(user, session, refreshToken);
+  }
+
+  async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
+    if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
+    const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin).catch(async (error: unknown) => {
+      // A lock ended the session: say so rather than "invalid", so the client shows the way out.
+      const owner = error instanceof AppError && error.code === 'REFRESH_TOKEN_INVALID' ? await this.sessions.ownerOfRefreshToken(refreshToken) : null;
+      if (owner) assertNotLocked((await this.users.findById(owner)) ?? { lockedAt: null });
+      throw error;
+    });
+    const user = loaded ?? (await this.users.findById(session.userId));
+    if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    return this.tokensFor(user, session, next);
+  }
+
+  /** Ends the session named by the access token or the refresh token, whichever is valid. Never fails. */
+  async logout(request: FastifyRequest, bodyRefreshToken: string | undefined, origin: RequestOrigin): Promise<void> {
+    const ended = new Map<string, string>();
+    const accessToken = safely(() => readAccessToken(request));
+    if (accessToken) {
+      const claims = await this.tokens.verifyAccessToken(accessToken).catch((error: unknown) => {
+        if (error instanceof TokenRejected) return undefined;
+        throw error;
+      });
+      if (claims) ended.set(claims.sessionId, claims.userId);
+    }
+    const refreshToken = readRefreshToken(request, bodyRefreshToken);
+    if (refreshToken) {
+      const session = await this.sessions.findLiveByRefreshToken(refreshToken);
+      if (session) ended.set(session.id, session.userId);
+    }
+    for (const [sessionId, userId] of ended) {
+      if (await this.sessions.revoke(sessionId)) await this.securityEvents.record(userId, 'logout', origin);
+    }
+  }
+
+  private async tokensFor(user: UserEntity, session: SessionEntity, refreshToken: string): Promise<SessionTokens> {
+    const access = await this.tokens.signAccessToken(user.id, session.id, session.amr?.split(',') ?? []);
+    // The refresh token lives as long as its session (never past SESSION_MAX_AGE).
+    const refreshTtl = Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000));
+    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, sessionId: session.id, user };
+  }
+}
+
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+function mfaTokenInvalid(): AppError {
+  return new AppError('MFA_TOKEN_INVALID', 'This sign-in has expired or was already completed. Sign in again.');
+}

@@ -1,0 +1,103 @@
+import { ServiceContract } from '../common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { requestOrigin } from '../common/http/client-ip';
+import { AuthorizationUrlResponseDto, OidcRedirectDto } from '../identity-providers/oidc/oidc.dto';
+import { StepUpDto, StepUpResponseDto } from './step-up.dto';
+import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';
+import type { AuthContext } from '../auth/guards/auth-context';
+import { Authenticated } from '../auth/guards/authenticated.decorator';
+import { CurrentAuth } from '../auth/guards/current-auth.decorator';
+import { OidcFlowCookie } from '../identity-providers/oidc/oidc-flow-cookie';
+import { OidcFlowStarter } from '../identity-providers/oidc/oidc-flow-starter.service';
+import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
+import { StepUpService } from './step-up.service';
+import { AuthCookies } from '../auth/tokens/auth-cookies';
+
+@ApiTags('auth')
+@Authenticated()
+@ServiceContract()
+@Controller('auth/step-up')
+export class StepUpController {
+  constructor(
+    private readonly stepUp: StepUpService,
+    private readonly cookies: AuthCookies,
+    private readonly oidcFlows: OidcFlowStarter,
+    private readonly flowCookie: OidcFlowCookie,
+  ) {}
+
+  @ApiOperation({
+    summary: 'Re-authenticate with the password or a second-factor code (step-up)',
+    description:
+      'Returns a short-lived step-up token bound to this user and session, and sets the `step_up_token` cookie. `{ password }` or `{ code }`: an account with a second factor steps up with it (a code of the authenticator app, or a recovery code), and its password alone answers 401 SECOND_FACTOR_REQUIRED with `details.methods`. The token’s `amr` says which: `pwd` or `otp`. A passkey steps up through `POST …/step-up/passkey`.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'SECOND_FACTOR_REQUIRED', 'NO_PASSWORD', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post()
+  @HttpCode(HttpStatus.OK)
+  async reauthenticate(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: StepUpDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StepUpResponseDto> {
+    const issued = await this.stepUp.stepUp(auth, dto, requestOrigin(request));
+    this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
+    return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
+  }
+
+  @ApiOperation({
+    summary: 'Start a step-up with a passkey',
+    description: 'WebAuthn request options for my passkeys, with user verification required; the challenge belongs to this session and works once.',
+  })
+  @ApiErrors('NO_PASSKEY', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('passkey/options')
+  @HttpCode(HttpStatus.OK)
+  stepUpPasskeyOptions(@CurrentAuth() auth: AuthContext): Promise<PasskeyRequestOptionsDto> {
+    return this.stepUp.passkeyOptions(auth);
+  }
+
+  @ApiOperation({
+    summary: 'Re-authenticate with a passkey (step-up)',
+    description:
+      'The authenticator’s answer to this session’s options. A user-verified passkey is a step-up on its own, whatever else the account has. Answers as the step-up with a password does; the token’s `amr` is `hwk` or `swk`, and `user`. A refused answer is 401 INVALID_CREDENTIALS and counts on the account’s failure counter.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('passkey')
+  @HttpCode(HttpStatus.OK)
+  async stepUpWithPasskey(
+    @CurrentAuth() auth: AuthContext,
+    @Body() dto: WebAuthnCredentialDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StepUpResponseDto> {
+    const issued = await this.stepUp.stepUpWithPasskey(auth, dto.credential, requestOrigin(request));
+    this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
+    return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
+  }
+
+  @ApiOperation({
+    summary: 'Re-authenticate through a linked identity provider (step-up)',
+    description: [
+      'The way an account without a password steps up (an account with a second factor steps up with that: 401 SECOND_FACTOR_REQUIRED). Returns the provider URL to open in this browser (`prompt=login`, `max_age=0`); the callback checks that the provider authenticated the linked identity after this call, sets the `step_up_token` cookie for this session and redirects to `redirect` (allow-listed) or OIDC_DEFAULT_REDIRECT.',
+      'Also sets the `oidc_flow` cookie that binds the flow to this browser.',
+    ].join('\n\n'),
+  })
+  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'PROVIDER_NOT_LINKED', 'SECOND_FACTOR_REQUIRED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('oidc/:provider')
+  @HttpCode(HttpStatus.OK)
+  async stepUpWithProvider(
+    @CurrentAuth() auth: AuthContext,
+    @Param('provider') providerId: string,
+    @Body() dto: OidcRedirectDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuthorizationUrlResponseDto> {
+    return { authorizationUrl: await this.oidcFlows.stepUp(auth, this.flowCookie.flowRequest(providerId, dto.redirect, request, reply)) };
+  }
+}

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../common/errors/app-error';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import { UsersRepository } from '../users/users.repository';
+import type { AuthContext } from '../auth/guards/auth-context';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { Passkeys } from '../second-factors/passkeys/passkeys';
+import { SecondFactors, secondFactorRequired } from '../second-factors/second-factors';
+import type { ChallengeBinding } from '../second-factors/passkeys/webauthn-challenges';
+import { PasswordService } from '../password/password.service';
+import { type IssuedToken, TokenService } from '../auth/tokens/token.service';
+
+/** Re-authentication for sensitive operations: the password, or the second factor when the account has one. */
+@Injectable()
+export class StepUpService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly passwords: PasswordService,
+    private readonly tokens: TokenService,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly secondFactors: SecondFactors,
+    private readonly passkeys: Passkeys,
+  ) {}
+
+  /** `{ password }` or `{ code }`, exactly one. */
+  stepUp(auth: AuthContext, credential: { password?: string; code?: string }, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    if ((credential.password === undefined) === (credential.code === undefined)) {
+      throw new AppError('VALIDATION_FAILED', 'Give either the password or a code.', { fields: { password: ['give either password or code'], code: ['give either password or code'] } });
+    }
+    return credential.code !== undefined ? this.stepUpWithCode(auth, credential.code, origin) : this.stepUpWithPassword(auth, credential.password as string, origin);
+  }
+
+  /** Issues a step-up token bound to this user and session; failures share the login counter. */
+  private async stepUpWithPassword(auth: AuthContext, password: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    // The strongest factor the account has is what a step-up asks for: with a second factor, the password is not enough.
+    const methods = await this.secondFactors.methods(auth.userId);
+    if (methods.length > 0) {
+      throw secondFactorRequired(methods);
+    }
+    const hash = await this.users.getPasswordHash(auth.userId);
+    if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
+    if (!(await this.passwords.check(auth.user.email, origin.ip, password, hash))) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin);
+      throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
+    }
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['pwd']);
+    await this.securityEvents.record(auth.userId, 'step_up', origin);
+    return issued;
+  }
+
+  /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
+  private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    const proved = await this.secondFactors.check(auth.user, code);
+    if (!proved) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
+      throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
+    }
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, proved.amr);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: proved.method });
+    return issued;
+  }
+
+  passkeyOptions(auth: AuthContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
+    return this.passkeys.authenticationOptions({ purpose: 'step_up', binding: sessionBinding(auth) }, auth.userId, 'required');
+  }
+
+  /** A user-verified passkey of this account answering this session's challenge; a refusal counts on the failure counter. */
+  async stepUpWithPasskey(auth: AuthContext, response: unknown, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
+    const assertion = await this.secondFactors.checkPasskey(auth.user, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
+    if (!assertion) {
+      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'passkey' });
+      throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');
+    }
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, assertion.amr);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
+    return issued;
+  }
+}
+
+function sessionBinding(auth: AuthContext): ChallengeBinding {
+  return { userId: auth.userId, sessionId: auth.sessionId, mfaTokenHash: null };
+}

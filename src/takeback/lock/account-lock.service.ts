@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import { emailLookupKey } from '../../common/validation/email';
+import { authConfig } from '../../config/auth.config';
+import type { Settings } from '../../config/settings-token';
+import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { AccountEvents, type UserEventPayload } from '../../events/account-events';
+import { Outbox } from '../../events/outbox';
+import { MailService } from '../../mail/mail.service';
+import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import type { UserEntity } from '../../users/user.entity';
+import { UsersRepository } from '../../users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '../../users/email-tokens/email-tokens.service';
+import { SecurityNotices } from '../../security-notices/security-notices';
+import { PasswordService } from '../../password/password.service';
+import { SessionsService } from '../../auth/sessions/sessions.service';
+import { TakebackService } from '../takeback.service';
+
+export function accountLocked(): AppError {
+  return new AppError('ACCOUNT_LOCKED', 'This account is locked. Unlock it with the link mailed to its address, or reset the password.');
+}
+
+/** 403 ACCOUNT_LOCKED for a locked account: every way of signing in asks this once it knows whose account it is. */
+export function assertNotLocked(user: Pick<UserEntity, 'lockedAt'>): void {
+  if (user.lockedAt) throw accountLocked();
+}
+
+/**
+ * "This wasn't me": the lock, from a security notice's link or by a signed-in user, and the unlock from the link
+ * mailed to the account's address. Locking needs no step-up (whoever holds the session may pull the brake); it
+ * ends every session, cancels a pending change and makes every sign-in answer 403 ACCOUNT_LOCKED. The unlock
+ * sets a new password and is a takeback.
+ */
+@Injectable()
+export class AccountLockService {
+  constructor(
+    private readonly database: TransactionRunner,
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionsService,
+    private readonly emailTokens: EmailTokensService,
+    private readonly passwords: PasswordService,
+    private readonly takeback: TakebackService,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly outbox: Outbox,
+    private readonly mail: MailService,
+    private readonly notices: SecurityNotices,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
+  ) {}
+
+  /** The link of a notice: the token is the credential (single-use; the lock spends the account's other lock links too). */
+  lockWithLink(token: string, origin: RequestOrigin): Promise<void> {
+    return this.lock(origin, async (tx) => (await this.emailTokens.consume(token, ['lock'], tx)).userId, 'link');
+  }
+
+  lockSignedIn(userId: string, origin: RequestOrigin): Promise<void> {
+    return this.lock(origin, () => Promise.resolve(userId), 'session');
+  }
+
+  /** Locking a locked account again sends a new unlock link (the earlier one stops working). */
+  private async lock(origin: RequestOrigin, whose: (tx: Transaction) => Promise<string>, via: 'link' | 'session'): Promise<void> {
+    const locked = await this.database.run(async (tx) => {
+      const user = await this.users.findById(await whose(tx), tx);
+      if (!user) throw invalidEmailToken();
+      const now = new Date();
+      await this.users.lock(user.id, now, tx);
+      await this.sessions.revokeAllExcept(user.id, null, tx);
+      await this.emailTokens.cancelPendingChange(user.id, tx);
+      await this.emailTokens.cancel(user.id, 'lock', tx);
+      await this.securityEvents.record(user.id, 'account_locked', origin, tx, { via });
+      await this.outbox.record(tx, AccountEvents.userLocked, { userId: user.id, at: now.toISOString() } satisfies UserEventPayload);
+      const unlock = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'unlock', user.email, this.config.lockTokenTtl, tx);
+      return { email: user.email, unlockToken: unlock.token };
+    });
+    await this.mail.notify(this.mail.accountLocked(locked.email, locked.unlockToken, Math.round(this.config.lockTokenTtl / 86_400)));
+  }
+
+  /**
+   * Ends the lock with a new password: a takeback, so what was added in LOCK_LOOKBACK before the lock goes. The
+   * token is checked first and used up in the transaction that unlocks, so a refused password leaves it usable.
+   */
+  async unlock(token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+    const open = await this.emailTokens.findOpen(token, ['unlock']);
+    const user = open ? await this.users.findById(open.userId) : null;
+    // Sent to an address the account no longer has (an undo came first), or the lock already ended (a reset).
+    if (!open || !user?.lockedAt || emailLookupKey(open.email) !== user.emailNormalized) throw invalidEmailToken();
+    const currentHash = await this.users.getPasswordHash(user.id);
+    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, currentHash });
+    await this.database.run(async (tx) => {
+      await this.emailTokens.consume(token, ['unlock'], tx);
+      const current = await this.users.findById(user.id, tx);
+      if (!current?.lockedAt) throw invalidEmailToken();
+      await this.takeback.takeBack(current, { kind: 'unlock', newPasswordHash: newHash }, origin, tx);
+      await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    });
+    await this.notices.send(user.id, this.mail.accountUnlocked(user.email));
+  }
+}

@@ -1,0 +1,47 @@
+import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { Public } from '../../common/decorators/public.decorator';
+import { requestOrigin } from '../../common/http/client-ip';
+import { ForgotPasswordDto, ResetPasswordDto } from './password-reset.dto';
+import { SuccessResponseDto } from '../../registration/register.dto';
+import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
+import { PasswordResetService } from './password-reset.service';
+
+/** Recovering a forgotten password: a link mailed to the account's address, then a new password. */
+@ApiTags('password')
+@Public()
+@ServiceContract()
+@Controller('auth/password')
+export class PasswordResetController {
+  constructor(private readonly reset: PasswordResetService) {}
+
+  @ApiOperation({
+    summary: 'Mail a password-reset link',
+    description:
+      'Always 202, whether or not the address belongs to an account (no enumeration). When it does, a single-use link to `/reset-password` (valid `RESET_TOKEN_TTL`, default 30 minutes) is mailed and any earlier one stops working. Limited per address (1 a minute, 5 an hour) and by `AUTH_RATE_LIMIT_IP`.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('forgot')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async forgotPassword(@Body() dto: ForgotPasswordDto, @Req() request: FastifyRequest): Promise<SuccessResponseDto> {
+    await this.reset.requestReset(dto.email, requestOrigin(request));
+    return { success: true };
+  }
+
+  @ApiOperation({
+    summary: 'Set a new password with a reset link',
+    description:
+      'The token is the credential. The policy applies; every session of the account is revoked, a pending email change is cancelled, the address counts as verified and a notice is mailed. A link mailed to an address the account no longer has is refused.',
+  })
+  @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'PASSWORD_POLICY_VIOLATION', 'TOO_MANY_REQUESTS')
+  @UseGuards(AuthIpRateLimitGuard)
+  @Post('reset')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async resetPassword(@Body() dto: ResetPasswordDto, @Req() request: FastifyRequest): Promise<void> {
+    await this.reset.resetPassword(dto.token, dto.newPassword, requestOrigin(request));
+  }
+}

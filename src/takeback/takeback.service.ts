@@ -1,0 +1,114 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { authConfig } from '../config/auth.config';
+import type { Settings } from '../config/settings-token';
+import type { Transaction } from '../database/transaction-runner';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../events/account-events';
+import { Outbox } from '../events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import type { UserEntity } from '../users/user.entity';
+import { UserIdentitiesRepository } from '../users/user-identities.repository';
+import { UsersRepository } from '../users/users.repository';
+import { EmailTokensService } from '../users/email-tokens/email-tokens.service';
+import { FactorsService } from '../second-factors/factors.service';
+import { MfaTokens } from '../second-factors/mfa-tokens/mfa-tokens';
+import { TotpFactors } from '../second-factors/totp/totp-factors';
+import { SessionsService } from '../auth/sessions/sessions.service';
+
+/** A way back into an account by whoever proves control of its address, and what it undoes. */
+export type TakebackAct =
+  /** A password reset by mail link: nothing to undo, unless the account is a squat or locked. */
+  | { kind: 'reset'; newPasswordHash: string }
+  /** An undo link of an email change that began at `since`; a change made with a second factor keeps the credentials. */
+  | { kind: 'revert'; since: Date; keepCredentials: boolean }
+  /** The unlock link of a lock: what was added in LOCK_LOOKBACK before the lock goes. */
+  | { kind: 'unlock'; newPasswordHash: string };
+
+export interface TakebackOutcome {
+  /** A revert that took the password: the reset token for the mail to the restored address. */
+  resetToken: string | null;
+  /** The account was locked and no longer is. */
+  unlocked: boolean;
+}
+
+const EVERYTHING = new Date(0);
+
+/**
+ * The one rule for every way back into an account (password reset, undo link, unlock; a provider's claim of a
+ * squatted address goes through removeSquatter). Whoever held the account may hold a session, an MfaToken, a
+ * pending change, factors, a provider link, the password: every session, MfaToken and pending change ends, and
+ * what they could have added goes. An account never verified is a squat: every factor, passkey, recovery code and
+ * provider goes. Otherwise what was added since the act undone (the email change; the look-back before a lock).
+ * Inside the caller's transaction, next to the act's own change.
+ */
+@Injectable()
+export class TakebackService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly identities: UserIdentitiesRepository,
+    private readonly sessions: SessionsService,
+    private readonly emailTokens: EmailTokensService,
+    private readonly factors: FactorsService,
+    private readonly totp: TotpFactors,
+    private readonly mfaTokens: MfaTokens,
+    private readonly securityEvents: SecurityEventsRepository,
+    private readonly outbox: Outbox,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
+  ) {}
+
+  async takeBack(user: UserEntity, act: TakebackAct, origin: RequestOrigin, tx: Transaction): Promise<TakebackOutcome> {
+    await this.sessions.revokeAllExcept(user.id, null, tx);
+    await this.mfaTokens.revokeAll(user.id, tx);
+    await this.emailTokens.cancelPendingChange(user.id, tx);
+    await this.totp.removePending(user.id, tx);
+
+    const since = this.removeAddedSince(user, act);
+    if (since) await this.removeCredentialsAddedSince(user.id, since, origin, tx);
+
+    let resetToken: string | null = null;
+    if (act.kind === 'revert') {
+      if (!act.keepCredentials) {
+        await this.users.setPasswordHash(user.id, null, tx);
+        resetToken = (await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'reset', user.email, this.config.resetTokenTtl, tx)).token;
+      }
+    } else {
+      await this.users.setPasswordHash(user.id, act.newPasswordHash, tx);
+      // The link came to the address: it is proved, and whoever registered it meanwhile is out.
+      await this.users.markEmailVerified(user.id, user.email, tx);
+    }
+
+    // A reset proves what an unlock link proves (the mailbox), so it ends a lock the same way.
+    const unlocked = user.lockedAt !== null && act.kind !== 'revert';
+    if (unlocked) {
+      await this.users.unlock(user.id, tx);
+      await this.securityEvents.record(user.id, 'account_unlocked', origin, tx);
+      await this.outbox.record(tx, AccountEvents.userUnlocked, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
+    }
+    return { resetToken, unlocked };
+  }
+
+  /**
+   * Removes an account that never proved its address, holding one its owner takes back (a provider sign-in with
+   * that verified address, an undo link): with everything of it, by cascade. False when it was verified meanwhile.
+   */
+  async removeSquatter(userId: string, tx: Transaction): Promise<boolean> {
+    if (!(await this.users.deleteUnverified(userId, tx))) return false;
+    await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+    return true;
+  }
+
+  /** From when on what was added goes; null: nothing goes. */
+  private removeAddedSince(user: UserEntity, act: TakebackAct): Date | null {
+    if (!user.emailVerified && act.kind !== 'revert') return EVERYTHING;
+    const candidates: Date[] = [];
+    if (act.kind === 'revert' && !act.keepCredentials) candidates.push(act.since);
+    if (user.lockedAt !== null && act.kind !== 'revert') candidates.push(new Date(user.lockedAt.getTime() - this.config.lockLookback * 1000));
+    return candidates.length === 0 ? null : new Date(Math.min(...candidates.map((date) => date.getTime())));
+  }
+
+  private async removeCredentialsAddedSince(userId: string, since: Date, origin: RequestOrigin, tx: Transaction): Promise<void> {
+    const unlinked = await this.identities.unlinkLinkedSince(userId, since, tx);
+    for (const provider of unlinked) await this.securityEvents.record(userId, 'provider_unlinked', origin, tx, { provider });
+    if (unlinked.length > 0) await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(userId));
+    await this.factors.removeAddedSince(userId, since, origin, tx);
+  }
+}
