@@ -3,6 +3,13 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSourceOptions } from 'typeorm';
 import { AuthModule } from './auth/auth.module';
+import { IdentityProvidersModule } from './identity-providers/identity-providers.module';
+import { PasswordModule } from './password/password.module';
+import { RegistrationModule } from './registration/registration.module';
+import { SecondFactorsModule } from './second-factors/second-factors.module';
+import { SignInModule } from './sign-in/sign-in.module';
+import { StepUpModule } from './step-up/step-up.module';
+import { TakebackModule } from './takeback/takeback.module';
 import { AvatarModule } from './avatar/avatar.module';
 import { databaseConfig } from './config/database.config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -52,6 +59,13 @@ export class ProfileServiceModule {
         EventsModule,
         RetentionModule,
         AuthModule,
+        RegistrationModule,
+        SignInModule,
+        PasswordModule,
+        StepUpModule,
+        IdentityProvidersModule,
+        SecondFactorsModule,
+        TakebackModule,
         EmailChangeModule,
         AvatarModule,
         ProfileModule,

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { TotpFactorEntity } from '../src/second-factors/second-factor.entities';
+import { TotpFactorEntity } from '../src/second-factors/totp/totp-factor.entity';
 import { TransactionRunner } from '../src/database/transaction-runner';
 import { RetentionService } from '../src/retention/retention.service';
 import { login, registerAndLogin, registerUser } from './helpers/factories';

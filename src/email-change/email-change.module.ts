@@ -3,6 +3,8 @@ import { AuthModule } from '../auth/auth.module';
 import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { SecurityNoticesModule } from '../security-notices/security-notices.module';
+import { TakebackModule } from '../takeback/takeback.module';
 import { UsersModule } from '../users/users.module';
 import { EmailChangeController } from './email-change.controller';
 import { EmailChangeService } from './email-change.service';
@@ -14,7 +16,7 @@ import { EmailLinksController } from './email-links.controller';
  * registration's address, and undo) and their pages.
  */
 @Module({
-  imports: [AuthModule, UsersModule, MailModule, EventsModule, RateLimitModule],
+  imports: [AuthModule, TakebackModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule],
   controllers: [EmailChangeController, EmailLinksController, EmailLinkPagesController],
   providers: [EmailChangeService],
 })

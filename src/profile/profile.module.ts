@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CredentialsRecordService } from './export/credentials-record.service';
 import { AuthModule } from '../auth/auth.module';
 import { AvatarModule } from '../avatar/avatar.module';
 import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { SecondFactorsModule } from '../second-factors/second-factors.module';
+import { SecurityNoticesModule } from '../security-notices/security-notices.module';
 import { UsersModule } from '../users/users.module';
 import { AccountDeletionService } from './account-deletion.service';
 import { ActivityController } from './activity/activity.controller';
@@ -16,8 +19,8 @@ import { ProfileService } from './profile.service';
 
 /** The signed-in user's own record: reading and editing the profile, its activity, its export, deleting it. */
 @Module({
-  imports: [AuthModule, AvatarModule, UsersModule, MailModule, EventsModule, RateLimitModule],
+  imports: [AuthModule, SecondFactorsModule, AvatarModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule],
   controllers: [ProfileController, ActivityController, DataExportController, ProfileMessagesController],
-  providers: [ProfileService, ActivityService, DataExportService, AccountDeletionService],
+  providers: [ProfileService, ActivityService, DataExportService, CredentialsRecordService, AccountDeletionService],
 })
 export class ProfileModule {}

@@ -2,11 +2,15 @@ import { Module } from '@nestjs/common';
 import { authConfig } from '../config/auth.config';
 import type { Settings } from '../config/settings-token';
 import { AuthIpRateLimitGuard } from './auth-ip-rate-limit.guard';
+import { CredentialAttempts } from './credential-attempts.service';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';
 import { RateLimitStore } from './rate-limit.store';
 import { RateLimiter } from './rate-limiter.service';
 
-/** Fixed-window counters (in memory, or in Redis shared by every instance) and the per-IP guard of credential routes. */
+/**
+ * Fixed-window counters (in memory, or in Redis shared by every instance), the per-IP guard of credential routes,
+ * and `CredentialAttempts`, the per-account limits every password and second-factor check runs under.
+ */
 @Module({
   providers: [
     {
@@ -21,7 +25,8 @@ import { RateLimiter } from './rate-limiter.service';
     },
     RateLimiter,
     AuthIpRateLimitGuard,
+    CredentialAttempts,
   ],
-  exports: [RateLimiter, AuthIpRateLimitGuard],
+  exports: [RateLimiter, AuthIpRateLimitGuard, CredentialAttempts],
 })
 export class RateLimitModule {}

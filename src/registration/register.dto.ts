@@ -13,7 +13,3 @@ export class ResendVerificationDto {
   @IsAccountEmail()
   email: string;
 }
-
-export class SuccessResponseDto {
-  success: true;
-}

@@ -3,7 +3,6 @@ import { ApiInteger } from '../common/decorators/api-formats.decorator';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { IsAccountEmail, IsPasswordInput } from '../common/validation/field.decorators';
 import { IsSecondFactorCode } from '../second-factors/factors.dto';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { SECOND_FACTOR_METHODS } from '../common/errors/second-factor-methods';
 
 export class LoginDto {
@@ -41,21 +40,4 @@ export class MfaCodeDto {
 
   @IsSecondFactorCode()
   code: string;
-}
-
-export class TokenResponseDto {
-  /** Signed JWT (`typ: at+jwt`); also set as the `access_token` cookie. */
-  accessToken: string;
-
-  /** Opaque, single-use: every refresh rotates it. Also set as the `refresh_token` cookie. */
-  refreshToken: string;
-
-  /** @example "Bearer" */
-  tokenType: 'Bearer';
-
-  /** Seconds until the access token expires. @example 900 */
-  @ApiInteger(900)
-  expiresIn: number;
-
-  user: ProfileResponseDto;
 }

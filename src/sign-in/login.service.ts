@@ -4,26 +4,18 @@ import { AppError } from '../common/errors/app-error';
 import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
 import type { UserEntity } from '../users/user.entity';
 import { UsersRepository } from '../users/users.repository';
+import { type MfaChallenge, MfaChallenges } from '../second-factors/mfa-tokens/mfa-challenges';
 import { MfaTokens } from '../second-factors/mfa-tokens/mfa-tokens';
-import { type ProvedFactor, type SecondFactorMethod, SecondFactors } from '../second-factors/second-factors';
+import { type ProvedFactor, SecondFactors } from '../second-factors/second-factors';
 import { PasswordService } from '../password/password.service';
+import { SessionIssuer } from '../auth/sessions/session-issuer';
 import type { SessionTokens } from '../auth/sessions/session-tokens';
-import { SignInAlertsService } from '../auth/sessions/sign-in-alerts.service';
-import type { SessionEntity } from '../auth/sessions/session.entity';
 import { SessionsService } from '../auth/sessions/sessions.service';
-import { assertNotLocked } from '../takeback/lock/account-lock.service';
+import { assertNotLocked } from '../users/account-lock';
 import { TokenRejected, TokenService } from '../auth/tokens/token.service';
 import { readAccessToken, readRefreshToken } from '../auth/tokens/token-transport';
 
-/** A sign-in that passed its first factor and waits for the second. */
-export interface MfaChallenge {
-  mfaRequired: true;
-  mfaToken: string;
-  methods: SecondFactorMethod[];
-  expiresIn: number;
-}
-
-/** Password sign-in (and its second factor), refresh-token rotation and sign-out. */
+/** Password sign-in and the second step of every sign-in, refresh-token rotation and sign-out. */
 @Injectable()
 export class LoginService {
   constructor(
@@ -32,7 +24,8 @@ export class LoginService {
     private readonly tokens: TokenService,
     private readonly passwords: PasswordService,
     private readonly securityEvents: SecurityEventsRepository,
-    private readonly signInAlerts: SignInAlertsService,
+    private readonly issuer: SessionIssuer,
+    private readonly challenges: MfaChallenges,
     private readonly secondFactors: SecondFactors,
     private readonly mfaTokens: MfaTokens,
   ) {}
@@ -50,23 +43,7 @@ export class LoginService {
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
     assertNotLocked(user);
-    const challenge = await this.secondFactorChallenge(user.id, ['pwd']);
-    if (challenge) return challenge;
-    const tokens = await this.startSession(user, client, ['pwd']);
-    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password', client);
-    await this.securityEvents.record(user.id, 'login', client);
-    return tokens;
-  }
-
-  /**
-   * An MfaToken and the methods, when the account has a second factor; null otherwise. `firstFactor`: how
-   * the first step was proved (RFC 8176), for the session the second step opens.
-   */
-  async secondFactorChallenge(userId: string, firstFactor: readonly string[]): Promise<MfaChallenge | null> {
-    const methods = await this.secondFactors.methods(userId);
-    if (methods.length === 0) return null;
-    const { token, expiresIn } = await this.mfaTokens.issue(userId, firstFactor);
-    return { mfaRequired: true, mfaToken: token, methods, expiresIn };
+    return (await this.challenges.challenge(user.id, ['pwd'])) ?? this.issuer.open(user, client, ['pwd'], { kind: 'password' });
   }
 
   /** Completes a sign-in with a TOTP code or a recovery code. */
@@ -98,10 +75,7 @@ export class LoginService {
       await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
     }
-    const tokens = await this.startSession(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])]);
-    this.signInAlerts.afterSignIn(user, tokens.sessionId, 'your password and second factor', client);
-    await this.securityEvents.record(user.id, 'login', client, undefined, { secondFactor: proved.method });
-    return tokens;
+    return this.issuer.open(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])], { kind: 'second_factor', secondFactor: proved.method });
   }
 
   /** The account an unused MfaToken belongs to; 401 MFA_TOKEN_INVALID otherwise. */
@@ -109,12 +83,6 @@ export class LoginService {
     const pending = await this.mfaTokens.peek(mfaToken);
     if (!pending) throw mfaTokenInvalid();
     return pending.userId;
-  }
-
-  /** `amr`: how the sign-in was proved (RFC 8176 values); empty for a provider's sign-in, whose methods are its own. */
-  async startSession(user: UserEntity, client: RequestOrigin, amr: readonly string[]): Promise<SessionTokens> {
-    const { session, refreshToken } = await this.sessions.open(user.id, client, amr);
-    return this.tokensFor(user, session, refreshToken);
   }
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
@@ -127,7 +95,7 @@ export class LoginService {
     });
     const user = loaded ?? (await this.users.findById(session.userId));
     if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
-    return this.tokensFor(user, session, next);
+    return this.issuer.tokensFor(user, session, next);
   }
 
   /** Ends the session named by the access token or the refresh token, whichever is valid. Never fails. */
@@ -149,13 +117,6 @@ export class LoginService {
     for (const [sessionId, userId] of ended) {
       if (await this.sessions.revoke(sessionId)) await this.securityEvents.record(userId, 'logout', origin);
     }
-  }
-
-  private async tokensFor(user: UserEntity, session: SessionEntity, refreshToken: string): Promise<SessionTokens> {
-    const access = await this.tokens.signAccessToken(user.id, session.id, session.amr?.split(',') ?? []);
-    // The refresh token lives as long as its session (never past SESSION_MAX_AGE).
-    const refreshTtl = Math.max(0, Math.round((session.expiresAt.getTime() - Date.now()) / 1000));
-    return { accessToken: access.token, accessTtl: access.expiresIn, refreshToken, refreshTtl, sessionId: session.id, user };
   }
 }
 

@@ -6,7 +6,7 @@ import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ServiceContract } from '../common/http/service-contract.decorator';
 import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
-import type { TokenResponseDto } from './login.dto';
+import type { TokenResponseDto } from '../auth/sessions/token-response.dto';
 import { MfaPasskeyDto, MfaTokenDto, PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';
 import { PasskeySignInService } from './passkey-sign-in.service';
 import { SessionReply } from '../auth/sessions/session-reply';

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import type { RequestOrigin } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import { Passkeys } from '../second-factors/passkeys/passkeys';
 import { SecondFactors } from '../second-factors/second-factors';
 import { type ChallengeBinding, UNBOUND } from '../second-factors/passkeys/webauthn-challenges';
 import { LoginService } from './login.service';
 import { hashOpaqueToken } from '../common/crypto/opaque-token';
+import { SessionIssuer } from '../auth/sessions/session-issuer';
 import type { SessionTokens } from '../auth/sessions/session-tokens';
-import { SignInAlertsService } from '../auth/sessions/sign-in-alerts.service';
-import { assertNotLocked } from '../takeback/lock/account-lock.service';
+import { assertNotLocked } from '../users/account-lock';
 
 /**
  * Signing in with a passkey: on its own (a discoverable credential with user verification, no password), or
@@ -23,8 +23,7 @@ export class PasskeySignInService {
     private readonly secondFactors: SecondFactors,
     private readonly login: LoginService,
     private readonly users: UsersRepository,
-    private readonly securityEvents: SecurityEventsRepository,
-    private readonly signInAlerts: SignInAlertsService,
+    private readonly issuer: SessionIssuer,
   ) {}
 
   /** Options for any passkey of this site (no account is named yet); user verification required. */
@@ -38,10 +37,7 @@ export class PasskeySignInService {
     const user = assertion && (await this.users.findById(assertion.passkey.userId));
     if (!assertion || !user) throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted. Try again, or sign in with your password.');
     assertNotLocked(user);
-    const tokens = await this.login.startSession(user, client, assertion.amr);
-    this.signInAlerts.afterSignIn(user, tokens.sessionId, `your passkey “${assertion.passkey.name}”`, client);
-    await this.securityEvents.record(user.id, 'login', client, undefined, { method: 'passkey', passkeyId: assertion.passkey.id });
-    return tokens;
+    return this.issuer.open(user, client, assertion.amr, { kind: 'passkey', passkeyId: assertion.passkey.id, passkeyName: assertion.passkey.name });
   }
 
   /** Options for the passkeys of the account whose sign-in waits for its second factor. */

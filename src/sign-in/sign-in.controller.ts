@@ -5,44 +5,28 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
-import { LoginDto, MfaCodeDto, MfaRequiredDto, TokenResponseDto } from './login.dto';
+import { TokenResponseDto } from '../auth/sessions/token-response.dto';
+import { LoginDto, MfaCodeDto, MfaRequiredDto } from './login.dto';
 import { RefreshTokenDto } from './refresh.dto';
-import { RegisterDto, ResendVerificationDto, SuccessResponseDto } from '../registration/register.dto';
 import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '../auth/guards/authenticated.decorator';
 import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from '../auth/guards/optional-credentials.decorator';
 import { LoginService } from './login.service';
 import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
-import { RegistrationService } from '../registration/registration.service';
 import { SessionReply } from '../auth/sessions/session-reply';
 import { AuthCookies } from '../auth/tokens/auth-cookies';
 import { readMfaToken, readRefreshToken } from '../auth/tokens/token-transport';
 
-/** The credential routes that need no access token: each is rate-limited per IP except logout. */
+/** Signing in with a password (and its second step), refreshing and signing out: rate-limited per IP except logout. */
 @ApiTags('auth')
 @Public()
 @ServiceContract()
 @Controller('auth')
-export class AuthController {
+export class SignInController {
   constructor(
-    private readonly registration: RegistrationService,
     private readonly login: LoginService,
     private readonly cookies: AuthCookies,
     private readonly sessionReply: SessionReply,
   ) {}
-
-  @ApiOperation({
-    summary: 'Create an account',
-    description:
-      'Sends a verification mail. When the address is already registered the answer is the same and the owner is mailed instead, so the route cannot be used to find accounts.',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN', 'PASSWORD_POLICY_VIOLATION', 'TOO_MANY_REQUESTS')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('register')
-  @HttpCode(HttpStatus.CREATED)
-  async register(@Body() dto: RegisterDto): Promise<SuccessResponseDto> {
-    await this.registration.register(dto);
-    return { success: true };
-  }
 
   @ApiOperation({
     summary: 'Sign in with email and password',
@@ -76,20 +60,6 @@ export class AuthController {
     const tokens = await this.login.completeWithCode(readMfaToken(request, dto.mfaToken), dto.code, requestOrigin(request));
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
-  }
-
-  @ApiOperation({
-    summary: 'Send the verification link again',
-    description:
-      'Always 202, whether the address is unknown, verified or not (no enumeration). For an unverified registration address a new link is mailed and the previous one stops working. Limited per address (1 a minute, 5 an hour) and by `AUTH_RATE_LIMIT_IP`.',
-  })
-  @ApiErrors('VALIDATION_FAILED', 'TOO_MANY_REQUESTS')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('email/resend')
-  @HttpCode(HttpStatus.ACCEPTED)
-  async resendVerification(@Body() dto: ResendVerificationDto): Promise<SuccessResponseDto> {
-    await this.registration.resendVerification(dto.email);
-    return { success: true };
   }
 
   @ApiOperation({

@@ -1,17 +1,14 @@
 import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors } from '../common/decorators/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
-import { AuthorizationUrlResponseDto, OidcRedirectDto } from '../identity-providers/oidc/oidc.dto';
 import { StepUpDto, StepUpResponseDto } from './step-up.dto';
 import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';
 import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { OidcFlowCookie } from '../identity-providers/oidc/oidc-flow-cookie';
-import { OidcFlowStarter } from '../identity-providers/oidc/oidc-flow-starter.service';
 import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
 import { StepUpService } from './step-up.service';
 import { AuthCookies } from '../auth/tokens/auth-cookies';
@@ -24,8 +21,6 @@ export class StepUpController {
   constructor(
     private readonly stepUp: StepUpService,
     private readonly cookies: AuthCookies,
-    private readonly oidcFlows: OidcFlowStarter,
-    private readonly flowCookie: OidcFlowCookie,
   ) {}
 
   @ApiOperation({
@@ -78,26 +73,5 @@ export class StepUpController {
     const issued = await this.stepUp.stepUpWithPasskey(auth, dto.credential, requestOrigin(request));
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
-  }
-
-  @ApiOperation({
-    summary: 'Re-authenticate through a linked identity provider (step-up)',
-    description: [
-      'The way an account without a password steps up (an account with a second factor steps up with that: 401 SECOND_FACTOR_REQUIRED). Returns the provider URL to open in this browser (`prompt=login`, `max_age=0`); the callback checks that the provider authenticated the linked identity after this call, sets the `step_up_token` cookie for this session and redirects to `redirect` (allow-listed) or OIDC_DEFAULT_REDIRECT.',
-      'Also sets the `oidc_flow` cookie that binds the flow to this browser.',
-    ].join('\n\n'),
-  })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'PROVIDER_NOT_LINKED', 'SECOND_FACTOR_REQUIRED', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
-  @UseGuards(AuthIpRateLimitGuard)
-  @Post('oidc/:provider')
-  @HttpCode(HttpStatus.OK)
-  async stepUpWithProvider(
-    @CurrentAuth() auth: AuthContext,
-    @Param('provider') providerId: string,
-    @Body() dto: OidcRedirectDto,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AuthorizationUrlResponseDto> {
-    return { authorizationUrl: await this.oidcFlows.stepUp(auth, this.flowCookie.flowRequest(providerId, dto.redirect, request, reply)) };
   }
 }

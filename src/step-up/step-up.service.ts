@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
+import { type RequestOrigin, type SecurityEventDetails, SecurityEventsRepository } from '../users/security-events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { AuthContext } from '../auth/guards/auth-context';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
@@ -43,9 +43,7 @@ export class StepUpService {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin);
       throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
     }
-    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, ['pwd']);
-    await this.securityEvents.record(auth.userId, 'step_up', origin);
-    return issued;
+    return this.issue(auth, ['pwd'], origin);
   }
 
   /** A TOTP or recovery code; a wrong one counts on the account's failure counter. */
@@ -55,9 +53,7 @@ export class StepUpService {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
     }
-    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, proved.amr);
-    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: proved.method });
-    return issued;
+    return this.issue(auth, proved.amr, origin, { secondFactor: proved.method });
   }
 
   passkeyOptions(auth: AuthContext): Promise<PublicKeyCredentialRequestOptionsJSON> {
@@ -71,8 +67,16 @@ export class StepUpService {
       await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'passkey' });
       throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');
     }
-    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, assertion.amr);
-    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
+    return this.issue(auth, assertion.amr, origin, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
+  }
+
+  /**
+   * The one place a step-up token is issued, bound to the user and session it was proved for, with its
+   * `step_up` security event. A provider's re-authentication comes here from its callback (`amr: fed`).
+   */
+  async issue(auth: Pick<AuthContext, 'userId' | 'sessionId'>, amr: string[], origin: RequestOrigin, details?: SecurityEventDetails): Promise<IssuedToken> {
+    const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, amr);
+    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, details);
     return issued;
   }
 }

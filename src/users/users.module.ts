@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PROFILE_CONNECTION } from '../database/profile-connection';
+import { EmailTokenEntity } from './email-tokens/email-token.entity';
+import { EmailTokensService } from './email-tokens/email-tokens.service';
 import { UsernamePolicy } from './username-policy';
 import { ProfileMapper } from './profile.mapper';
 import { SecurityEventEntity } from './security-event.entity';
@@ -11,8 +13,8 @@ import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity], PROFILE_CONNECTION)],
-  providers: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, ProfileMapper, UsernamePolicy],
-  exports: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, ProfileMapper, UsernamePolicy],
+  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity, EmailTokenEntity], PROFILE_CONNECTION)],
+  providers: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, EmailTokensService, ProfileMapper, UsernamePolicy],
+  exports: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, EmailTokensService, ProfileMapper, UsernamePolicy],
 })
 export class UsersModule {}

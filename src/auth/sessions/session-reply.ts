@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ProfileMapper } from '../../users/profile.mapper';
-import type { TokenResponseDto } from '../../sign-in/login.dto';
+import type { TokenResponseDto } from './token-response.dto';
 import type { SessionTokens } from './session-tokens';
 import { AuthCookies } from '../tokens/auth-cookies';
 

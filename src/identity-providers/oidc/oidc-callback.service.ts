@@ -11,13 +11,14 @@ import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-ide
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../../users/users.repository';
 import { ProviderLinking } from '../linked-providers/provider-linking.service';
-import { LoginService, type MfaChallenge } from '../../sign-in/login.service';
-import { SignInAlertsService } from '../../auth/sessions/sign-in-alerts.service';
+import { SessionIssuer } from '../../auth/sessions/session-issuer';
 import type { SessionTokens } from '../../auth/sessions/session-tokens';
+import { type MfaChallenge, MfaChallenges } from '../../second-factors/mfa-tokens/mfa-challenges';
 import { SecondFactors } from '../../second-factors/second-factors';
 import { SessionsService } from '../../auth/sessions/sessions.service';
 import { TakebackService } from '../../takeback/takeback.service';
-import { type IssuedToken, TokenService } from '../../auth/tokens/token.service';
+import type { IssuedToken } from '../../auth/tokens/token.service';
+import { StepUpService } from '../../step-up/step-up.service';
 import type { OidcFlowEntity } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
 import { OidcProviders } from './oidc-providers.service';
@@ -55,13 +56,13 @@ export class OidcCallbackService {
     private readonly users: UsersRepository,
     private readonly identities: UserIdentitiesRepository,
     private readonly sessions: SessionsService,
-    private readonly login: LoginService,
-    private readonly tokens: TokenService,
+    private readonly issuer: SessionIssuer,
+    private readonly challenges: MfaChallenges,
+    private readonly stepUps: StepUpService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly mail: MailService,
     private readonly takeback: TakebackService,
     private readonly secondFactors: SecondFactors,
-    private readonly signInAlerts: SignInAlertsService,
     private readonly linking: ProviderLinking,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
   ) {}
@@ -145,12 +146,7 @@ export class OidcCallbackService {
       if (user.lockedAt) throw new CallbackFailure('account_locked');
       await this.identities.markUsed(linked.id);
       // No way around the second factor: the provider proves the first one only.
-      const challenge = await this.login.secondFactorChallenge(user.id, []);
-      if (challenge) return challenge;
-      const tokens = await this.login.startSession(user, origin, []);
-      this.signInAlerts.afterSignIn(user, tokens.sessionId, provider.name, origin);
-      await this.securityEvents.record(user.id, 'provider_login', origin, undefined, { provider: provider.id });
-      return tokens;
+      return (await this.challenges.challenge(user.id, [])) ?? this.issuer.open(user, origin, [], { kind: 'provider', providerId: provider.id, providerName: provider.name });
     }
     const email = identity.email === null ? null : canonicalEmail(identity.email);
     if (email === null || !identity.emailVerified || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
@@ -161,7 +157,7 @@ export class OidcCallbackService {
     // unverified registration may be a squatter's, and is replaced.
     if (owner?.emailVerified) await this.refuseExistingAccount(owner, provider, origin);
     const user = await this.createAccount(provider, identity, email, origin, owner?.id);
-    return this.login.startSession(user, origin, []);
+    return this.issuer.open(user, origin, [], { kind: 'new_account' });
   }
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
@@ -205,10 +201,8 @@ export class OidcCallbackService {
     if (identity.authTime === null || identity.authTime < startedAt - AUTH_TIME_SKEW_SECONDS) throw new CallbackFailure('stale_authentication');
     // Checked again here, not only when the flow began: a second factor enrolled meanwhile is what a step-up asks for.
     if (await this.secondFactors.any(owner.id)) throw new CallbackFailure('second_factor_required');
-    const issued = await this.tokens.signStepUpToken(owner.id, flow.sessionId as string, ['fed']);
     await this.identities.markUsed(linked.id);
-    await this.securityEvents.record(owner.id, 'step_up', origin, undefined, { provider: flow.provider });
-    return issued;
+    return this.stepUps.issue({ userId: owner.id, sessionId: flow.sessionId as string }, ['fed'], origin, { provider: flow.provider });
   }
 
   /** The account of a link or step-up flow, while the session that started it is still live. */

@@ -4,7 +4,7 @@ import { factorsConfig } from '../../config/factors.config';
 import type { Settings } from '../../config/settings-token';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
-import { MfaTokenEntity } from '../second-factor.entities';
+import { MfaTokenEntity } from './mfa-token.entity';
 
 /** Wrong codes one sign-in attempt may send; the token then dies, and the sign-in starts again from its password. */
 export const MFA_TOKEN_MAX_FAILURES = 5;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { IsNull, type Repository } from 'typeorm';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { SecretBox } from '../totp/secret-box';
-import { RecoveryCodeEntity } from '../second-factor.entities';
+import { RecoveryCodeEntity } from './recovery-code.entity';
 
 const COUNT = 10;
 // Crockford-like: no 0/O, 1/I/L to misread.

@@ -8,7 +8,7 @@ import type { Settings } from '../../config/settings-token';
 import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
 import { uniqueViolationText } from '../../database/unique-violation';
 import { SecretBox } from './secret-box';
-import { TotpFactorEntity } from '../second-factor.entities';
+import { TotpFactorEntity } from './totp-factor.entity';
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;

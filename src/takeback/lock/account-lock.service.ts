@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
 import { emailLookupKey } from '../../common/validation/email';
 import { authConfig } from '../../config/auth.config';
 import type { Settings } from '../../config/settings-token';
@@ -8,22 +7,12 @@ import { AccountEvents, type UserEventPayload } from '../../events/account-event
 import { Outbox } from '../../events/outbox';
 import { MailService } from '../../mail/mail.service';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import type { UserEntity } from '../../users/user.entity';
 import { UsersRepository } from '../../users/users.repository';
 import { EmailTokensService, invalidEmailToken } from '../../users/email-tokens/email-tokens.service';
 import { SecurityNotices } from '../../security-notices/security-notices';
 import { PasswordService } from '../../password/password.service';
 import { SessionsService } from '../../auth/sessions/sessions.service';
 import { TakebackService } from '../takeback.service';
-
-export function accountLocked(): AppError {
-  return new AppError('ACCOUNT_LOCKED', 'This account is locked. Unlock it with the link mailed to its address, or reset the password.');
-}
-
-/** 403 ACCOUNT_LOCKED for a locked account: every way of signing in asks this once it knows whose account it is. */
-export function assertNotLocked(user: Pick<UserEntity, 'lockedAt'>): void {
-  if (user.lockedAt) throw accountLocked();
-}
 
 /**
  * "This wasn't me": the lock, from a security notice's link or by a signed-in user, and the unlock from the link

@@ -6,7 +6,7 @@ import { ApiErrors } from '../../common/decorators/api-errors.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
 import { ForgotPasswordDto, ResetPasswordDto } from './password-reset.dto';
-import { SuccessResponseDto } from '../../registration/register.dto';
+import { SuccessResponseDto } from '../../common/http/success-response.dto';
 import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
 import { PasswordResetService } from './password-reset.service';
 

@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { EventsModule } from '../events/events.module';
+import { MailModule } from '../mail/mail.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { SecurityNoticesModule } from '../security-notices/security-notices.module';
+import { UsersModule } from '../users/users.module';
+import { PasswordChangeService } from './password-change.service';
+import { PasswordHasher } from './password-hasher.service';
+import { PasswordPolicy } from './password-policy.service';
+import { PasswordController } from './password.controller';
+import { PasswordService } from './password.service';
+
+/** The password: its policy, bcrypt off the event loop, the checked comparison, and the signed-in user's change. */
+@Module({
+  imports: [AuthModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule],
+  controllers: [PasswordController],
+  providers: [PasswordHasher, PasswordPolicy, PasswordService, PasswordChangeService],
+  exports: [PasswordService],
+})
+export class PasswordModule {}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { PasswordModule } from '../password/password.module';
+import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { SecondFactorsModule } from '../second-factors/second-factors.module';
+import { UsersModule } from '../users/users.module';
+import { StepUpController } from './step-up.controller';
+import { StepUpService } from './step-up.service';
+
+/** Issuing a step-up token: for the password, a second-factor code or a passkey here, for a provider from its callback. */
+@Module({
+  imports: [AuthModule, PasswordModule, SecondFactorsModule, UsersModule, RateLimitModule],
+  controllers: [StepUpController],
+  providers: [StepUpService],
+  exports: [StepUpService],
+})
+export class StepUpModule {}
