@@ -3,6 +3,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PROFILE_CONNECTION } from '../database/profile-connection';
 import { MailModule } from '../mail/mail.module';
+import { RetentionModule } from '../retention/retention.module';
 import { SecurityNoticesModule } from '../security-notices/security-notices.module';
 import { UsersModule } from '../users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
@@ -13,12 +14,13 @@ import { StepUpGuard } from './guards/step-up.guard';
 import { StepUpStrategy } from './guards/step-up.strategy';
 import { JwksController } from './keys/jwks.controller';
 import { SigningKeysService } from './keys/signing-keys.service';
-import { MySessionsController } from './sessions/my-sessions.controller';
-import { MySessionsService } from './sessions/my-sessions.service';
+import { MySessionsController } from './my-sessions/my-sessions.controller';
+import { MySessionsService } from './my-sessions/my-sessions.service';
 import { RefreshTokenHistoryEntity } from './sessions/refresh-token-history.entity';
 import { SessionIssuer } from './sessions/session-issuer';
 import { SessionReply } from './sessions/session-reply';
 import { SessionEntity } from './sessions/session.entity';
+import { SessionsRetention } from './sessions/sessions.retention';
 import { SessionsService } from './sessions/sessions.service';
 import { SignInAlertsService } from './sessions/sign-in-alerts.service';
 import { AuthCookies } from './tokens/auth-cookies';
@@ -26,14 +28,14 @@ import { TokenService } from './tokens/token.service';
 
 const KEYS_AND_TOKENS = [SigningKeysService, TokenService, AuthCookies];
 const GUARDS = [AccessTokenAuthenticator, AccessStrategy, StepUpStrategy, AccessGuard, StepUpGuard];
-const SESSIONS = [SessionsService, SessionIssuer, SessionReply, SignInAlertsService, MySessionsService];
+const SESSIONS = [SessionsService, SessionIssuer, SessionReply, SignInAlertsService, MySessionsService, SessionsRetention];
 
 /**
  * Who is calling: the signing keys and JWKS, the tokens and their cookies, the guards, and the sessions, with the
  * one `SessionIssuer` every sign-in path opens a session through. It knows no way of signing in.
  */
 @Module({
-  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity], PROFILE_CONNECTION), UsersModule, MailModule, SecurityNoticesModule],
+  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity], PROFILE_CONNECTION), UsersModule, MailModule, SecurityNoticesModule, RetentionModule],
   controllers: [JwksController, MySessionsController, AuthMessagesController],
   providers: [...KEYS_AND_TOKENS, ...GUARDS, ...SESSIONS],
   exports: [AccessGuard, StepUpGuard, AuthCookies, TokenService, SessionsService, SessionIssuer, SessionReply],

@@ -8,7 +8,7 @@ import { CurrentAuth } from '../auth/guards/current-auth.decorator';
 import { AcceptsMultipart } from './avatar-upload';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { AvatarService } from './avatar.service';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';
 

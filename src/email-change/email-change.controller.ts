@@ -7,7 +7,7 @@ import type { AuthContext } from '../auth/guards/auth-context';
 import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
 import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileMapper } from '../users/profile.mapper';
 import { ChangeEmailDto, EmailChangeAppliedDto, EmailChangePendingDto } from './dto/change-email.dto';

@@ -3,7 +3,7 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, applyDeco
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { EmailTokenDto } from './dto/email-token.dto';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';

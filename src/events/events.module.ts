@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { RetentionModule } from '../retention/retention.module';
+import { OutboxRetention } from './outbox.retention';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { eventsConfig } from '../config/events.config';
 import type { Settings } from '../config/settings-token';
@@ -14,7 +16,7 @@ import { OutboxRelay } from './outbox-relay.service';
  * them on the broker. Without a broker, events are emitted in process only (EventEmitter2).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEventEntity], PROFILE_CONNECTION)],
+  imports: [TypeOrmModule.forFeature([OutboxEventEntity], PROFILE_CONNECTION), RetentionModule],
   providers: [
     {
       provide: EventPublisher,
@@ -28,6 +30,7 @@ import { OutboxRelay } from './outbox-relay.service';
     },
     OutboxRelay,
     Outbox,
+    OutboxRetention,
   ],
   exports: [Outbox],
 })

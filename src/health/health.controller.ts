@@ -1,7 +1,7 @@
 import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { AppError } from '../common/errors/app-error';
 import { HealthResponseDto } from './health-response.dto';

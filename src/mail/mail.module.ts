@@ -6,11 +6,13 @@ import { mailConfig } from '../config/mail.config';
 import { FileMailTransport } from './file-mail.transport';
 import { MailJobEntity } from './jobs/mail-job.entity';
 import { MailJobs } from './jobs/mail-jobs';
+import { MailJobsRetention } from './jobs/mail-jobs.retention';
+import { RetentionModule } from '../retention/retention.module';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail.transport';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([MailJobEntity], PROFILE_CONNECTION)],
+  imports: [TypeOrmModule.forFeature([MailJobEntity], PROFILE_CONNECTION), RetentionModule],
   providers: [
     {
       provide: MailTransport,
@@ -23,6 +25,7 @@ import { MailTransport } from './mail.transport';
     },
     MailService,
     MailJobs,
+    MailJobsRetention,
   ],
   exports: [MailService, MailJobs],
 })

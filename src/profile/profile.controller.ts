@@ -7,7 +7,7 @@ import { Authenticated } from '../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../auth/guards/current-auth.decorator';
 import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
 import { AuthCookies } from '../auth/tokens/auth-cookies';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ProfileResponseDto } from '../users/dto/profile-response.dto';
 import { ProfileMapper } from '../users/profile.mapper';

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { Public } from '../common/decorators/public.decorator';
 import { ServiceContract } from '../common/http/service-contract.decorator';
 import { SuccessResponseDto } from '../common/http/success-response.dto';

@@ -1,7 +1,10 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '../events/events.module';
+import { RetentionRules } from './retention-rules';
 import { RetentionService } from './retention.service';
 
-/** The retention purge of the feature's tables (entities come from the modules that own them). */
-@Module({ imports: [EventsModule], providers: [RetentionService], exports: [RetentionService] })
+/**
+ * The retention purge: the batching engine and the registry of rules. The rules are the owning modules' own
+ * (each module's `*.retention.ts`); this module knows no feature's table.
+ */
+@Module({ providers: [RetentionRules, RetentionService], exports: [RetentionRules, RetentionService] })
 export class RetentionModule {}

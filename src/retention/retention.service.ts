@@ -1,22 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import { type EntityTarget, type FindOptionsWhere, In, IsNull, LessThan } from 'typeorm';
-import { type Transaction, TransactionRunner } from '../database/transaction-runner';
-import { eventsConfig } from '../config/events.config';
-import { Outbox } from '../events/outbox';
-import { EmailTokenEntity } from '../users/email-tokens/email-token.entity';
-import { WebAuthnChallengeEntity } from '../second-factors/passkeys/passkey.entities';
-import { MfaTokenEntity } from '../second-factors/mfa-tokens/mfa-token.entity';
-import { TotpFactorEntity } from '../second-factors/totp/totp-factor.entity';
-import { OidcFlowEntity } from '../identity-providers/oidc/oidc-flow.entity';
-import { SessionEntity } from '../auth/sessions/session.entity';
-import { mailConfig } from '../config/mail.config';
+import { In, type FindOptionsWhere } from 'typeorm';
 import { retentionConfig } from '../config/retention.config';
-import { OutboxEventEntity } from '../events/outbox-event.entity';
-import { AccountEvents, type UserEventPayload } from '../events/account-events';
-import { SecurityEventEntity } from '../users/security-event.entity';
-import { UserEntity } from '../users/user.entity';
-import { MailJobEntity } from '../mail/jobs/mail-job.entity';
+import type { Settings } from '../config/settings-token';
+import { TransactionRunner } from '../database/transaction-runner';
+import { type RetentionRule, RetentionRules } from './retention-rules';
 
 /** The PostgreSQL advisory lock that lets one instance at a time purge ('prof' 'purg' as two int4s). */
 const LOCK_KEY = [0x70726f66, 0x70757267] as const;
@@ -25,26 +12,11 @@ const FIRST_RUN_DELAY_MS = 30_000;
 
 export type PurgeReport = Record<string, number>;
 
-interface Rule<T> {
-  name: string;
-  entity: EntityTarget<T>;
-  key: keyof T & string;
-  /** One condition per statement: each is one index range. */
-  conditions: (now: number) => Array<FindOptionsWhere<T>>;
-  /** Told the keys of each deleted batch, inside the transaction that deletes it. */
-  deleted?: (keys: string[], tx: Transaction) => Promise<void>;
-}
-
-const ago = (now: number, seconds: number) => new Date(now - seconds * 1000);
 
 /**
- * Deletes what the service no longer needs (API.md §5 "Retention"): accounts whose address was never verified
- * UNVERIFIED_ACCOUNT_TTL after registering (with everything of theirs, by cascade); sessions, link tokens and sign-in flows
- * RETENTION_GRACE after they expired, were revoked or used; authenticator-app enrolments never confirmed,
- * RETENTION_GRACE after they expired (they hold an encrypted secret); security events older than
- * SECURITY_EVENT_RETENTION; published outbox rows older than OUTBOX_RETENTION. In batches of
- * RETENTION_BATCH_SIZE, each its own short statement (no long lock, traffic flows between batches), and
- * on PostgreSQL under an advisory lock, so one instance at a time does it.
+ * Deletes what the service no longer needs, by the rules each module adds for its own tables (`RetentionRules`;
+ * docs/api.md lists them). In batches of RETENTION_BATCH_SIZE, each its own short statement (no long lock,
+ * traffic flows between batches), and on PostgreSQL under an advisory lock, so one instance at a time does it.
  */
 @Injectable()
 export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -55,15 +27,9 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly database: TransactionRunner,
+    private readonly rules: RetentionRules,
     @Inject(retentionConfig.KEY) private readonly config: Settings<typeof retentionConfig>,
-    @Inject(mailConfig.KEY) private readonly mail: Settings<typeof mailConfig>,
-    private readonly outbox: Outbox,
-    @Inject(eventsConfig.KEY) private readonly eventsSettings: Settings<typeof eventsConfig>,
   ) {}
-
-  private get brokerConfigured(): boolean {
-    return this.eventsSettings.brokerUrl !== undefined;
-  }
 
   onApplicationBootstrap(): void {
     if (this.config.intervalSeconds === 0) return;
@@ -94,13 +60,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async purgeAll(now: number): Promise<PurgeReport> {
     const report: PurgeReport = {};
-    for (const rule of this.rules()) report[rule.name] = await this.purgeRule(rule as Rule<object>, now);
+    for (const rule of this.rules.all()) report[rule.name] = await this.purgeRule(rule, now);
     const total = Object.values(report).reduce((sum, count) => sum + count, 0);
     if (total > 0) this.logger.log(`retention purge removed ${Object.entries(report).map(([name, count]) => `${count} ${name}`).join(', ')}`);
     return report;
   }
 
-  private async purgeRule<T extends object>(rule: Rule<T>, now: number): Promise<number> {
+  private async purgeRule<T extends object>(rule: RetentionRule<T>, now: number): Promise<number> {
     const repository = this.database.repository(rule.entity);
     let removed = 0;
     for (const where of rule.conditions(now)) {
@@ -129,71 +95,5 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
       }
     }
     return removed;
-  }
-
-  private rules(): Array<Rule<UserEntity> | Rule<SessionEntity> | Rule<EmailTokenEntity> | Rule<OidcFlowEntity> | Rule<MfaTokenEntity> | Rule<TotpFactorEntity> | Rule<WebAuthnChallengeEntity> | Rule<SecurityEventEntity> | Rule<OutboxEventEntity> | Rule<MailJobEntity>> {
-    const { graceSeconds, securityEventSeconds, outboxSeconds, unverifiedAccountSeconds } = this.config;
-    // Without mail no address can be verified: then nothing counts as an unverified squatter.
-    const unverified: Array<Rule<UserEntity>> = this.mail.enabled
-      ? [
-          {
-            name: 'unverified accounts',
-            entity: UserEntity,
-            key: 'id',
-            conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
-            deleted: async (ids, tx) => {
-              for (const userId of ids) await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
-            },
-          },
-        ]
-      : [];
-    return [
-      ...unverified,
-      {
-        name: 'sessions',
-        entity: SessionEntity,
-        key: 'id',
-        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { revokedAt: LessThan(ago(now, graceSeconds)) }],
-      },
-      {
-        name: 'email tokens',
-        entity: EmailTokenEntity,
-        key: 'id',
-        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
-      },
-      { name: 'sign-in flows', entity: OidcFlowEntity, key: 'stateHash', conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }] },
-      {
-        name: 'mfa tokens',
-        entity: MfaTokenEntity,
-        key: 'tokenHash',
-        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
-      },
-      {
-        name: 'totp enrolments',
-        entity: TotpFactorEntity,
-        key: 'userId',
-        // Never an active factor: confirming clears pending_expires_at.
-        conditions: (now) => [{ confirmedAt: IsNull(), pendingExpiresAt: LessThan(ago(now, graceSeconds)) }],
-      },
-      {
-        name: 'webauthn challenges',
-        entity: WebAuthnChallengeEntity,
-        key: 'challenge',
-        conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
-      },
-      { name: 'security events', entity: SecurityEventEntity, key: 'id', conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }] },
-      {
-        name: 'outbox rows',
-        entity: OutboxEventEntity,
-        key: 'id',
-        // With a broker, unpublished rows wait for it however old they are; without one, nobody relays them.
-        conditions: (now) => [
-          { publishedAt: LessThan(ago(now, outboxSeconds)) },
-          ...(this.brokerConfigured ? [] : [{ publishedAt: IsNull(), createdAt: LessThan(ago(now, outboxSeconds)) }]),
-        ],
-      },
-      // Sent or given-up mail jobs (they name an address): kept as long as sent outbox rows.
-      { name: 'mail jobs', entity: MailJobEntity, key: 'id', conditions: (now) => [{ doneAt: LessThan(ago(now, outboxSeconds)) }] },
-    ];
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { ServiceContract } from '../common/http/service-contract.decorator';
 import type { AuthContext } from '../auth/guards/auth-context';

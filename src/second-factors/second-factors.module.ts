@@ -5,6 +5,7 @@ import { PROFILE_CONNECTION } from '../database/profile-connection';
 import { EventsModule } from '../events/events.module';
 import { MailModule } from '../mail/mail.module';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
+import { RetentionModule } from '../retention/retention.module';
 import { SecurityNoticesModule } from '../security-notices/security-notices.module';
 import { UsersModule } from '../users/users.module';
 import { FactorsController } from './factors.controller';
@@ -18,6 +19,7 @@ import { WebAuthnChallenges } from './passkeys/webauthn-challenges';
 import { RecoveryCodeEntity } from './recovery-codes/recovery-code.entity';
 import { RecoveryCodes } from './recovery-codes/recovery-codes';
 import { SecondFactors } from './second-factors';
+import { SecondFactorsRetention } from './second-factors.retention';
 import { SecretBox } from './totp/secret-box';
 import { TotpFactorEntity } from './totp/totp-factor.entity';
 import { TotpFactors } from './totp/totp-factors';
@@ -30,9 +32,9 @@ const FACTORS = [SecretBox, TotpFactors, RecoveryCodes, WebAuthnChallenges, Pass
  * routes. `SecondFactors` tells sign-in and step-up what an account must show and checks it on the failure counter.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES, PROFILE_CONNECTION), AuthModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule],
+  imports: [TypeOrmModule.forFeature(ENTITIES, PROFILE_CONNECTION), AuthModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule, RetentionModule],
   controllers: [FactorsController],
-  providers: [...FACTORS, SecondFactors, MfaTokens, MfaChallenges, FactorsService],
+  providers: [...FACTORS, SecondFactors, MfaTokens, MfaChallenges, FactorsService, SecondFactorsRetention],
   exports: [SecondFactors, MfaTokens, MfaChallenges, Passkeys, TotpFactors, FactorsService],
 })
 export class SecondFactorsModule {}

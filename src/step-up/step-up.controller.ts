@@ -2,7 +2,7 @@ import { ServiceContract } from '../common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../common/errors/api-errors.decorator';
 import { requestOrigin } from '../common/http/client-ip';
 import { StepUpDto, StepUpResponseDto } from './step-up.dto';
 import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';

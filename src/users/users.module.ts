@@ -3,6 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PROFILE_CONNECTION } from '../database/profile-connection';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
+import { RetentionModule } from '../retention/retention.module';
+import { UsersRetention } from './users.retention';
 import { UsernamePolicy } from './username-policy';
 import { ProfileMapper } from './profile.mapper';
 import { SecurityEventEntity } from './security-event.entity';
@@ -13,8 +15,8 @@ import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity, EmailTokenEntity], PROFILE_CONNECTION)],
-  providers: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, EmailTokensService, ProfileMapper, UsernamePolicy],
+  imports: [TypeOrmModule.forFeature([UserEntity, UserIdentityEntity, SecurityEventEntity, EmailTokenEntity], PROFILE_CONNECTION), RetentionModule],
+  providers: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, EmailTokensService, ProfileMapper, UsernamePolicy, UsersRetention],
   exports: [UsersRepository, UserIdentitiesRepository, SecurityEventsRepository, EmailTokensService, ProfileMapper, UsernamePolicy],
 })
 export class UsersModule {}

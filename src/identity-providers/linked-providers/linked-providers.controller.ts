@@ -9,7 +9,7 @@ import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
 import { RequiresStepUp } from '../../auth/guards/requires-step-up.decorator';
 import { OidcFlowCookie } from '../oidc/oidc-flow-cookie';
 import { OidcFlowStarter } from '../oidc/oidc-flow-starter.service';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
 import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
 import { ProfileMapper } from '../../users/profile.mapper';

@@ -10,7 +10,7 @@ import { type RequestOrigin, SecurityEventsRepository } from '../../users/securi
 import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
 import { UniqueViolation, UsersRepository } from '../../users/users.repository';
-import { ProviderLinking } from '../linked-providers/provider-linking.service';
+import { ProviderLinking } from './provider-linking.service';
 import { SessionIssuer } from '../../auth/sessions/session-issuer';
 import type { SessionTokens } from '../../auth/sessions/session-tokens';
 import { type MfaChallenge, MfaChallenges } from '../../second-factors/mfa-tokens/mfa-challenges';

@@ -2,7 +2,7 @@ import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { Controller, Get, HttpStatus, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { AppError } from '../../common/errors/app-error';
 import { Public } from '../../common/decorators/public.decorator';
 import { requestOrigin } from '../../common/http/client-ip';

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../auth/guards/auth-context';
 import { Authenticated } from '../../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ServiceContract } from '../../common/http/service-contract.decorator';
 import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
 import { AuthorizationUrlResponseDto, OidcRedirectDto } from './oidc.dto';

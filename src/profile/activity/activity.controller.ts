@@ -4,7 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '../../auth/guards/auth-context';
 import { Authenticated } from '../../auth/guards/authenticated.decorator';
 import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { ActivityService } from './activity.service';
 import { SecurityEventsPageDto, SecurityEventsQueryDto } from './security-events.dto';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
 import { ServiceContract } from '../../common/http/service-contract.decorator';

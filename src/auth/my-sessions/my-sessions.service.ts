@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../../database/transaction-runner';
 import { EmailTokensService } from '../../users/email-tokens/email-tokens.service';
 import type { AuthContext } from '../guards/auth-context';
-import { SessionsService } from './sessions.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { AppError } from '../../common/errors/app-error';
 import { isUuid } from '../../common/validation/uuid';
 import { MailService } from '../../mail/mail.service';

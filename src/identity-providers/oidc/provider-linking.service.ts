@@ -8,7 +8,7 @@ import { SecurityNotices } from '../../security-notices/security-notices';
 import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
 import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
 import type { UserEntity } from '../../users/user.entity';
-import { CallbackFailure, type ProviderIdentity } from '../oidc/callback-failure';
+import { CallbackFailure, type ProviderIdentity } from './callback-failure';
 
 /** The link step of a provider's callback: the identity the provider just proved joins the signed-in account. */
 @Injectable()

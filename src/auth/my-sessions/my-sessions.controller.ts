@@ -5,7 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../guards/auth-context';
 import { Authenticated } from '../guards/authenticated.decorator';
 import { CurrentAuth } from '../guards/current-auth.decorator';
-import { ApiErrors } from '../../common/decorators/api-errors.decorator';
+import { ApiErrors } from '../../common/errors/api-errors.decorator';
 import { requestOrigin } from '../../common/http/client-ip';
 import { SessionResponseDto } from './session-response.dto';
 import { MySessionsService } from './my-sessions.service';

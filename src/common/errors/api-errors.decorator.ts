@@ -1,5 +1,5 @@
 import { ApiExtension } from '@nestjs/swagger';
-import type { ErrorCode } from '../errors/error-codes';
+import type { ErrorCode } from './error-codes';
 
 /** Where @ApiErrors() leaves an operation's own error codes for the OpenAPI document to turn into responses. */
 export const ERROR_CODES_EXTENSION = 'x-error-codes';

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityTarget, FindOptionsWhere } from 'typeorm';
+import type { Transaction } from '../database/transaction-runner';
+
+/** One kind of row the purge deletes, declared by the module that owns the table. */
+export interface RetentionRule<T> {
+  /** The name in the purge's report and log ("sessions", "mail jobs"). */
+  name: string;
+  entity: EntityTarget<T>;
+  key: keyof T & string;
+  /** One condition per statement: each is one index range. */
+  conditions: (now: number) => Array<FindOptionsWhere<T>>;
+  /** Told the keys of each deleted batch, inside the transaction that deletes it. */
+  deleted?: (keys: string[], tx: Transaction) => Promise<void>;
+}
+
+/** `seconds` before `now`, as a date for a `LessThan` condition. */
+export const ago = (now: number, seconds: number): Date => new Date(now - seconds * 1000);
+
+/**
+ * The rules every module adds (in its `onModuleInit`) for its own tables; the purge runs them in the order they
+ * were added, which is the modules' dependency order.
+ */
+@Injectable()
+export class RetentionRules {
+  private readonly rules: Array<RetentionRule<object>> = [];
+
+  add<T extends object>(...rules: Array<RetentionRule<T>>): void {
+    for (const rule of rules) {
+      if (this.rules.some((known) => known.name === rule.name)) throw new Error(`retention rule "${rule.name}" is added twice`);
+      this.rules.push(rule as unknown as RetentionRule<object>);
+    }
+  }
+
+  all(): ReadonlyArray<RetentionRule<object>> {
+    return this.rules;
+  }
+}
