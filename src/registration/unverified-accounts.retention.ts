@@ -25,6 +25,7 @@ export class UnverifiedAccountsRetention implements OnModuleInit {
       name: 'unverified accounts',
       entity: UserEntity,
       key: 'id',
+      deletesAccounts: true,
       conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
       deleted: async (ids, tx) => {
         for (const userId of ids) await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);

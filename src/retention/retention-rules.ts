@@ -12,14 +12,19 @@ export interface RetentionRule<T> {
   conditions: (now: number) => Array<FindOptionsWhere<T>>;
   /** Told the keys of each deleted batch, inside the transaction that deletes it. */
   deleted?: (keys: string[], tx: Transaction) => Promise<void>;
+  /**
+   * Deletes whole accounts: runs before every other rule, because the deletion cascades into other tables and
+   * records events that the rules after it purge in the same run.
+   */
+  deletesAccounts?: true;
 }
 
 /** `seconds` before `now`, as a date for a `LessThan` condition. */
 export const ago = (now: number, seconds: number): Date => new Date(now - seconds * 1000);
 
 /**
- * The rules every module adds (in its `onModuleInit`) for its own tables; the purge runs them in the order they
- * were added, which is the modules' dependency order.
+ * The rules every module adds (in its `onModuleInit`) for its own tables. The purge runs the account rules
+ * first, then the others in the order they were added (the modules' dependency order).
  */
 @Injectable()
 export class RetentionRules {
@@ -33,6 +38,6 @@ export class RetentionRules {
   }
 
   all(): ReadonlyArray<RetentionRule<object>> {
-    return this.rules;
+    return [...this.rules.filter((rule) => rule.deletesAccounts), ...this.rules.filter((rule) => !rule.deletesAccounts)];
   }
 }
