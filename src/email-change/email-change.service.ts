@@ -63,7 +63,7 @@ export class EmailChangeService {
     const stored = await this.database.run(async (tx) => {
       const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, tx, act);
       await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, tx);
-      await this.securityEvents.record(user.id, 'email_change_requested', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'email_change_requested', origin }, tx);
       return saved;
     });
     return { verificationRequired: true, pendingEmail: { email: newEmail, expiresAt: stored.expiresAt } };
@@ -112,11 +112,11 @@ export class EmailChangeService {
       if (!user) throw invalidEmailToken();
       if (used.purpose === 'verify') {
         if (!(await this.users.markEmailVerified(user.id, used.email, tx))) throw invalidEmailToken();
-        await this.securityEvents.record(user.id, 'email_verified', origin, tx);
+        await this.securityEvents.record({ userId: user.id, type: 'email_verified', origin }, tx);
         return { userId: user.id, previousEmail: null };
       }
       await this.switchEmail(user.id, used.email, tx);
-      await this.securityEvents.record(user.id, 'email_changed', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
       const act = { at: used.actAt ?? used.createdAt, secondFactor: used.actSecondFactor };
       const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
       return { userId: user.id, previousEmail: user.email, newEmail: used.email, revert };
@@ -145,8 +145,8 @@ export class EmailChangeService {
       const holder = await this.users.findByEmail(used.email, tx);
       if (holder && holder.id !== user.id && !holder.emailVerified) await this.takeback.removeSquatter(holder.id, tx);
       await this.switchEmail(user.id, used.email, tx);
-      await this.emailTokens.cancel(user.id, 'revert', tx, used.createdAt);
-      await this.securityEvents.record(user.id, 'email_change_reverted', origin, tx);
+      await this.emailTokens.cancelCreatedAfter(user.id, 'revert', used.createdAt, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'email_change_reverted', origin }, tx);
       const act = { kind: 'revert' as const, since: used.actAt ?? used.createdAt, keepCredentials: used.actSecondFactor };
       const { resetToken } = await this.takeback.takeBack({ ...user, email: used.email, emailVerified: true }, act, origin, tx);
       return { userId: user.id, email: used.email, resetToken };
@@ -160,7 +160,7 @@ export class EmailChangeService {
     await this.database.run(async (tx) => {
       // Unproven: nobody followed a link to this address.
       await this.switchEmail(user.id, newEmail, tx, false);
-      await this.securityEvents.record(user.id, 'email_changed', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
     });
     return (await this.users.findById(user.id)) as UserEntity;
   }

@@ -42,7 +42,7 @@ export class PasswordChangeService {
       await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
       // An email change someone else requested with the old password must not complete after it.
       await this.emailTokens.cancelPendingChange(user.id, tx);
-      await this.securityEvents.record(user.id, firstPassword ? 'password_set' : 'password_changed', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: firstPassword ? 'password_set' : 'password_changed', origin }, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     // The request loaded the identities already (with the session); a password change does not alter them.

@@ -37,7 +37,7 @@ export class ProfileService {
     return this.usernames.claim(() =>
       this.database.run(async (tx) => {
         const updated = await this.users.updateProfile(user.id, changes, tx);
-        await this.securityEvents.record(user.id, 'profile_updated', origin, tx);
+        await this.securityEvents.record({ userId: user.id, type: 'profile_updated', origin }, tx);
         await this.outbox.record(tx, AccountEvents.profileUpdated, { userId: user.id, changed, at: updated.updatedAt.toISOString() } satisfies ProfileUpdatedEvent);
         return updated;
       }),

@@ -174,7 +174,7 @@ export class FactorsService {
 
   private async recordChange(userId: string, change: SecondFactorChange, origin: RequestOrigin, tx: Transaction): Promise<void> {
     const [type, factor] = SECURITY_EVENT[change];
-    await this.securityEvents.record(userId, type, origin, tx, factor === undefined ? undefined : { factor });
+    await this.securityEvents.record({ userId, type, origin, details: factor === undefined ? undefined : { factor } }, tx);
     await this.outbox.record(tx, AccountEvents.factorsChanged, { userId, change, at: new Date().toISOString() } satisfies FactorsChangedEvent);
   }
 }

@@ -39,7 +39,7 @@ export class LoginService {
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens | MfaChallenge> {
     const user = await this.users.findByEmailWithPassword(email);
     const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
-    if (user && !valid) await this.securityEvents.record(user.id, 'login_failed', client);
+    if (user && !valid) await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client });
     if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
     delete user.passwordHash;
     assertNotLocked(user);
@@ -72,7 +72,7 @@ export class LoginService {
     }
     if (!proved) {
       await this.mfaTokens.giveBack(mfaToken, true);
-      await this.securityEvents.record(user.id, 'login_failed', client, undefined, { factor: 'second_factor' });
+      await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client, details: { factor: 'second_factor' } });
       throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
     }
     return this.issuer.open(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])], { kind: 'second_factor', secondFactor: proved.method });
@@ -115,7 +115,7 @@ export class LoginService {
       if (session) ended.set(session.id, session.userId);
     }
     for (const [sessionId, userId] of ended) {
-      if (await this.sessions.revoke(sessionId)) await this.securityEvents.record(userId, 'logout', origin);
+      if (await this.sessions.revoke(sessionId)) await this.securityEvents.record({ userId, type: 'logout', origin });
     }
   }
 }

@@ -40,7 +40,7 @@ export class StepUpService {
     const hash = await this.users.getPasswordHash(auth.userId);
     if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
     if (!(await this.passwords.check(auth.user.email, origin.ip, password, hash))) {
-      await this.securityEvents.record(auth.userId, 'step_up_failed', origin);
+      await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin });
       throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
     }
     return this.issue(auth, ['pwd'], origin);
@@ -50,7 +50,7 @@ export class StepUpService {
   private async stepUpWithCode(auth: AuthContext, code: string, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
     const proved = await this.secondFactors.check(auth.user, code);
     if (!proved) {
-      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'second_factor' });
+      await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin, details: { factor: 'second_factor' } });
       throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
     }
     return this.issue(auth, proved.amr, origin, { secondFactor: proved.method });
@@ -64,7 +64,7 @@ export class StepUpService {
   async stepUpWithPasskey(auth: AuthContext, response: unknown, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
     const assertion = await this.secondFactors.checkPasskey(auth.user, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
     if (!assertion) {
-      await this.securityEvents.record(auth.userId, 'step_up_failed', origin, undefined, { factor: 'passkey' });
+      await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin, details: { factor: 'passkey' } });
       throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');
     }
     return this.issue(auth, assertion.amr, origin, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
@@ -76,7 +76,7 @@ export class StepUpService {
    */
   async issue(auth: Pick<AuthContext, 'userId' | 'sessionId'>, amr: string[], origin: RequestOrigin, details?: SecurityEventDetails): Promise<IssuedToken> {
     const issued = await this.tokens.signStepUpToken(auth.userId, auth.sessionId, amr);
-    await this.securityEvents.record(auth.userId, 'step_up', origin, undefined, details);
+    await this.securityEvents.record({ userId: auth.userId, type: 'step_up', origin, details });
     return issued;
   }
 }

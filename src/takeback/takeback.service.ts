@@ -80,7 +80,7 @@ export class TakebackService {
     const unlocked = user.lockedAt !== null && act.kind !== 'revert';
     if (unlocked) {
       await this.users.unlock(user.id, tx);
-      await this.securityEvents.record(user.id, 'account_unlocked', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'account_unlocked', origin }, tx);
       await this.outbox.record(tx, AccountEvents.userUnlocked, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     }
     return { resetToken, unlocked };
@@ -107,7 +107,7 @@ export class TakebackService {
 
   private async removeCredentialsAddedSince(userId: string, since: Date, origin: RequestOrigin, tx: Transaction): Promise<void> {
     const unlinked = await this.identities.unlinkLinkedSince(userId, since, tx);
-    for (const provider of unlinked) await this.securityEvents.record(userId, 'provider_unlinked', origin, tx, { provider });
+    for (const provider of unlinked) await this.securityEvents.record({ userId, type: 'provider_unlinked', origin, details: { provider } }, tx);
     if (unlinked.length > 0) await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(userId));
     await this.factors.removeAddedSince(userId, since, origin, tx);
   }

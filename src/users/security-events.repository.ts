@@ -18,6 +18,14 @@ export interface RequestOrigin {
   userAgent: string | null;
 }
 
+/** One entry of a user's security log: who, what, from where, and facts that are never a secret. */
+export interface SecurityEventEntry {
+  userId: string;
+  type: SecurityEventType;
+  origin: RequestOrigin;
+  details?: SecurityEventDetails;
+}
+
 /** The security log's rows; pass the transaction to record within it. */
 @Injectable()
 export class SecurityEventsRepository {
@@ -27,7 +35,8 @@ export class SecurityEventsRepository {
     return this.database.repository(SecurityEventEntity, db);
   }
 
-  async record(userId: string, type: SecurityEventType, origin: RequestOrigin, db?: Db, details?: SecurityEventDetails): Promise<void> {
+  /** The transaction last, as in every repository: the entry commits with the change it records. */
+  async record({ userId, type, origin, details }: SecurityEventEntry, db?: Db): Promise<void> {
     await this.events(db).insert({
       id: randomUUID(),
       userId,

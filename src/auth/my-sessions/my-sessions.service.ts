@@ -38,7 +38,7 @@ export class MySessionsService {
     if (!isUuid(sessionId) || !(await this.sessions.revokeOwn(userId, sessionId))) {
       throw new AppError('NOT_FOUND', 'No such session.');
     }
-    await this.securityEvents.record(userId, 'session_revoked', origin, undefined, { sessionId });
+    await this.securityEvents.record({ userId, type: 'session_revoked', origin, details: { sessionId } });
   }
 
   /**
@@ -50,7 +50,7 @@ export class MySessionsService {
     await this.database.run(async (tx) => {
       await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
       await this.emailTokens.cancelPendingChange(user.id, tx);
-      await this.securityEvents.record(user.id, 'sessions_revoked', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'sessions_revoked', origin }, tx);
     });
     const providers = auth.identities.map((identity) => identity.provider);
     await this.notices.send(user.id, this.mail.signedOutEverywhere(user.email, providers));

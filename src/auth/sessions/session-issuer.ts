@@ -39,7 +39,7 @@ export class SessionIssuer {
     // The alert compares with earlier sign-ins only, so it looks before this one's event is written.
     this.signInAlerts.afterSignIn(user, tokens.sessionId, alertWording(method), origin);
     const { type, details } = securityEvent(method);
-    await this.securityEvents.record(user.id, type, origin, undefined, details);
+    await this.securityEvents.record({ userId: user.id, type, origin, details });
     return tokens;
   }
 

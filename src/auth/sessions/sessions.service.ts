@@ -169,7 +169,7 @@ export class SessionsService {
   }
 
   private async endReusedSession(session: SessionEntity, origin: RequestOrigin): Promise<never> {
-    if (await this.revoke(session.id)) await this.securityEvents.record(session.userId, 'refresh_token_reused', origin);
+    if (await this.revoke(session.id)) await this.securityEvents.record({ userId: session.userId, type: 'refresh_token_reused', origin });
     throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
   }
 

@@ -35,7 +35,7 @@ export class LinkedProvidersService {
       if (outcome === 'last_login_method') {
         throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
       }
-      await this.securityEvents.record(user.id, 'provider_unlinked', origin, tx, { provider: providerId });
+      await this.securityEvents.record({ userId: user.id, type: 'provider_unlinked', origin, details: { provider: providerId } }, tx);
       await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(user.id));
     });
     const name = this.providers.find(providerId)?.name ?? providerId;

@@ -161,7 +161,7 @@ export class OidcCallbackService {
   }
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
-    await this.securityEvents.record(owner.id, 'provider_sign_in_refused', origin, undefined, { provider: provider.id });
+    await this.securityEvents.record({ userId: owner.id, type: 'provider_sign_in_refused', origin, details: { provider: provider.id } });
     await this.mail.notify(this.mail.providerSignInRefused(owner.email, provider.name));
     throw new CallbackFailure('account_exists');
   }
@@ -174,7 +174,7 @@ export class OidcCallbackService {
         if (replacing) await this.takeback.removeSquatter(replacing, tx);
         const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
-        await this.securityEvents.record(user.id, 'provider_signup', origin, tx, { provider: provider.id });
+        await this.securityEvents.record({ userId: user.id, type: 'provider_signup', origin, details: { provider: provider.id } }, tx);
         return user;
       });
     } catch (error) {

@@ -29,7 +29,7 @@ export class ProviderLinking {
     try {
       await this.database.run(async (tx) => {
         await this.identities.link({ userId: owner.id, provider: provider.id, subject: identity.subject, email: identity.email }, tx);
-        await this.securityEvents.record(owner.id, 'provider_linked', origin, tx, { provider: provider.id });
+        await this.securityEvents.record({ userId: owner.id, type: 'provider_linked', origin, details: { provider: provider.id } }, tx);
         await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(owner.id));
       });
     } catch (error) {

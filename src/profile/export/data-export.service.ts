@@ -36,7 +36,7 @@ export class DataExportService {
 
   async exportMyData(auth: AuthContext, origin: RequestOrigin): Promise<DataExport> {
     await this.limiter.consume(this.config.exportRateLimit, `data-export:${auth.userId}`);
-    await this.securityEvents.record(auth.userId, 'data_exported', origin);
+    await this.securityEvents.record({ userId: auth.userId, type: 'data_exported', origin });
     // Best effort, off the download's path: the notice never delays or fails the export.
     void this.notices.send(auth.userId, this.mail.dataExported(auth.user.email));
     const exportedAt = new Date();

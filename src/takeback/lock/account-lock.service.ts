@@ -55,7 +55,7 @@ export class AccountLockService {
       await this.sessions.revokeAllExcept(user.id, null, tx);
       await this.emailTokens.cancelPendingChange(user.id, tx);
       await this.emailTokens.cancel(user.id, 'lock', tx);
-      await this.securityEvents.record(user.id, 'account_locked', origin, tx, { via });
+      await this.securityEvents.record({ userId: user.id, type: 'account_locked', origin, details: { via } }, tx);
       await this.outbox.record(tx, AccountEvents.userLocked, { userId: user.id, at: now.toISOString() } satisfies UserEventPayload);
       const unlock = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'unlock', user.email, this.config.lockTokenTtl, tx);
       return { email: user.email, unlockToken: unlock.token };

@@ -62,7 +62,7 @@ export class PasswordResetService implements OnModuleInit {
     const token = this.emailTokens.newToken();
     await this.mail.send(this.mail.passwordReset(user.email, token, Math.round(this.config.resetTokenTtl / 60)));
     await this.emailTokens.store(token, user.id, 'reset', user.email, this.config.resetTokenTtl);
-    await this.securityEvents.record(user.id, 'password_reset_requested', origin);
+    await this.securityEvents.record({ userId: user.id, type: 'password_reset_requested', origin });
   }
 
   /**
@@ -82,7 +82,7 @@ export class PasswordResetService implements OnModuleInit {
       const current = await this.users.findById(user.id, tx);
       if (!current) throw invalidEmailToken();
       await this.takeback.takeBack(current, { kind: 'reset', newPasswordHash: newHash }, origin, tx);
-      await this.securityEvents.record(user.id, 'password_reset', origin, tx);
+      await this.securityEvents.record({ userId: user.id, type: 'password_reset', origin }, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);

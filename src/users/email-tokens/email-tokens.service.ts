@@ -115,8 +115,13 @@ export class EmailTokensService {
     }, within);
   }
 
-  /** Makes the user's open tokens of this purpose stop working; with `after`, only those created after it. */
-  async cancel(userId: string, purpose: EmailTokenPurpose, db?: Db, after?: Date): Promise<void> {
+  /** Makes the user's open tokens of this purpose stop working. */
+  async cancel(userId: string, purpose: EmailTokenPurpose, db?: Db): Promise<void> {
+    return this.cancelCreatedAfter(userId, purpose, undefined, db);
+  }
+
+  /** The same for the tokens created after `after` only (an undo spends the links made after it); every one without it. */
+  async cancelCreatedAfter(userId: string, purpose: EmailTokenPurpose, after: Date | undefined, db?: Db): Promise<void> {
     const repository = this.tokens(db);
     await repository.update({ userId, purpose, usedAt: IsNull(), ...(after ? { createdAt: MoreThan(after) } : {}) }, { usedAt: new Date() });
   }
