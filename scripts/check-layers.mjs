@@ -47,22 +47,38 @@ function tsFiles(dir, out = []) {
   return out;
 }
 
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"](\.{1,2}\/[^'"]+)['"]|import\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+// Relative imports, and `#src/…` (package.json "imports": src/'s own alias, used between top-level folders).
+const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]((?:\.{1,2}|#src)\/[^'"]+)['"]|import\(\s*['"]((?:\.{1,2}|#src)\/[^'"]+)['"]\s*\)/g;
 
-/** Every relative import of src/: [importing file, imported file], both relative to src/. */
+/** Every import of one file of src/ by another: [importing file, imported file], both relative to src/. */
 export function importsOf(srcDir) {
   const edges = [];
   for (const file of tsFiles(srcDir)) {
     const text = readFileSync(file, 'utf8');
     for (const match of text.matchAll(IMPORT)) {
-      const target = resolve(dirname(file), (match[1] ?? match[2]).replace(/\.js$/, ''));
-      edges.push([relative(srcDir, file), relative(srcDir, target)]);
+      const specifier = (match[1] ?? match[2]).replace(/\.js$/, '');
+      const target = specifier.startsWith('#src/') ? join(srcDir, specifier.slice('#src/'.length)) : resolve(dirname(file), specifier);
+      edges.push([relative(srcDir, file), relative(srcDir, target), specifier]);
     }
   }
   return edges;
 }
 
 const topOf = (path) => (path.includes(sep) ? path.split(sep)[0] : null);
+
+/** The import style: `#src/…` between top-level folders, relative paths inside one (and from src/'s root files). */
+export function misspelledImports(edges) {
+  const problems = [];
+  for (const [from, to, specifier] of edges) {
+    const a = topOf(from);
+    const b = topOf(to) ?? to;
+    if (a === null) continue;
+    const aliased = specifier.startsWith('#src/');
+    if (a !== b && !aliased) problems.push(`${from}: import '${specifier}' reaches into src/${b}/; write it as '#src/${to}'`);
+    if (a === b && aliased) problems.push(`${from}: import '${specifier}' stays inside src/${a}/; write it as a relative path`);
+  }
+  return problems;
+}
 
 /** Imports against the table: a folder reaching one it may not (or a folder the table does not know). */
 export function wrongWayImports(edges) {
@@ -136,7 +152,7 @@ if (isMain) {
   const rootFlag = process.argv.indexOf('--root');
   const root = rootFlag > 0 ? resolve(process.argv[rootFlag + 1]) : resolve(new URL('..', import.meta.url).pathname);
   const edges = importsOf(join(root, 'src'));
-  const problems = [...wrongWayImports(edges), ...folderCycles(edges)];
+  const problems = [...wrongWayImports(edges), ...misspelledImports(edges), ...folderCycles(edges)];
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) {
     console.error(`check-layers: ${problems.length} problem(s); the allowed directions are the table in scripts/check-layers.mjs (docs/architecture.md explains them)`);

@@ -31,7 +31,7 @@ describe('the layer check', () => {
 
   it('fails on a deliberate wrong-way import (auth reaching up into sign-in), naming the file', () => {
     const root = copyOfSrc();
-    writeFileSync(join(root, 'src/auth/wrong-way.ts'), "import { LoginService } from '../sign-in/login.service';\nexport const wrong = LoginService;\n");
+    writeFileSync(join(root, 'src/auth/wrong-way.ts'), "import { LoginService } from '#src/sign-in/login.service';\nexport const wrong = LoginService;\n");
     const { status, output } = check(root);
     assert.equal(status, 1);
     assert.match(output, /auth\/wrong-way\.ts imports sign-in\/login\.service: src\/auth\/ may not depend on src\/sign-in\//);
@@ -47,10 +47,20 @@ describe('the layer check', () => {
     assert.match(output, /cycle between second-factors\/passkeys, second-factors\/totp/);
   });
 
+  it('asks for #src/ between folders and relative paths inside one', () => {
+    const root = copyOfSrc();
+    writeFileSync(join(root, 'src/sign-in/relative-across.ts'), "import { AuthErrors } from '../auth/auth.errors';\nexport const a = AuthErrors;\n");
+    writeFileSync(join(root, 'src/sign-in/aliased-inside.ts'), "import { SignInErrors } from '#src/sign-in/sign-in.errors';\nexport const b = SignInErrors;\n");
+    const { status, output } = check(root);
+    assert.equal(status, 1);
+    assert.match(output, /sign-in\/relative-across\.ts: import '\.\.\/auth\/auth\.errors' reaches into src\/auth\/; write it as '#src\/auth\/auth\.errors'/);
+    assert.match(output, /sign-in\/aliased-inside\.ts: import '#src\/sign-in\/sign-in\.errors' stays inside src\/sign-in\/; write it as a relative path/);
+  });
+
   it('fails on a folder the table does not know', () => {
     const root = copyOfSrc();
     cpSync(join(root, 'src/common'), join(root, 'src/unlisted'), { recursive: true });
-    writeFileSync(join(root, 'src/unlisted/reach.ts'), "import { AppError } from '../common/errors/app-error';\nexport const c = AppError;\n");
+    writeFileSync(join(root, 'src/unlisted/reach.ts'), "import { AppError } from '#src/common/errors/app-error';\nexport const c = AppError;\n");
     const { status, output } = check(root);
     assert.equal(status, 1);
     assert.match(output, /src\/unlisted\/ is not in the layer table/);

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
-import { MailModule } from '../mail/mail.module';
-import { RetentionModule } from '../retention/retention.module';
-import { SecurityNoticesModule } from '../security-notices/security-notices.module';
-import { UsersModule } from '../users/users.module';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
+import { MailModule } from '#src/mail/mail.module';
+import { RetentionModule } from '#src/retention/retention.module';
+import { SecurityNoticesModule } from '#src/security-notices/security-notices.module';
+import { UsersModule } from '#src/users/users.module';
 import { AuthMessagesController } from './auth-messages.controller';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
 import { AccessGuard } from './guards/access.guard';

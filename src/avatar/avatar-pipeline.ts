@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import type { Sharp, SharpOptions } from 'sharp';
-import { AppError } from '../common/errors/app-error';
-import { Semaphore } from '../common/concurrency/semaphore';
-import { avatarConfig } from '../config/avatar.config';
+import { AppError } from '#src/common/errors/app-error';
+import { Semaphore } from '#src/common/concurrency/semaphore';
+import { avatarConfig } from '#src/config/avatar.config';
 import { type AcceptedImageType, detectImageType } from './image-type';
 
 export interface Rendition {

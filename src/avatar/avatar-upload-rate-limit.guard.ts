@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import type { AuthenticatedRequest } from '../auth/guards/auth-context';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
-import { avatarConfig } from '../config/avatar.config';
+import type { Settings } from '#src/config/settings-token';
+import type { AuthenticatedRequest } from '#src/auth/guards/auth-context';
+import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
+import { avatarConfig } from '#src/config/avatar.config';
 
 /** AVATAR_RATE_LIMIT: uploads per account, counted before the body is read (after AccessGuard). */
 @Injectable()

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyRequest } from 'fastify';
-import type { AppError } from '../common/errors/app-error';
+import type { AppError } from '#src/common/errors/app-error';
 import { readAvatarUpload } from './avatar-upload';
 
 const BOUNDARY = 'specBoundary';

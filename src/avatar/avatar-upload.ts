@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import Busboy, { type BusboyFileStream } from '@fastify/busboy';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '#src/common/errors/app-error';
 import { SIGNATURE_BYTES } from './image-type';
 
 const MULTIPART_ROUTE = 'multipartBody';

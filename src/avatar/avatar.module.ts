@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import { avatarConfig } from '../config/avatar.config';
-import { AuthModule } from '../auth/auth.module';
-import { EventsModule } from '../events/events.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { UsersModule } from '../users/users.module';
+import type { Settings } from '#src/config/settings-token';
+import { avatarConfig } from '#src/config/avatar.config';
+import { AuthModule } from '#src/auth/auth.module';
+import { EventsModule } from '#src/events/events.module';
+import { RateLimitModule } from '#src/rate-limit/rate-limit.module';
+import { UsersModule } from '#src/users/users.module';
 import { AvatarPipeline } from './avatar-pipeline';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { AvatarService } from './avatar.service';

@@ -1,11 +1,11 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../common/decorators/public.decorator';
-import { AppError } from '../common/errors/app-error';
-import { isUuid } from '../common/validation/uuid';
+import { Public } from '#src/common/decorators/public.decorator';
+import { AppError } from '#src/common/errors/app-error';
+import { isUuid } from '#src/common/validation/uuid';
 import { AvatarService } from './avatar.service';
 
 const FILE = /^(\d{1,4})\.webp$/;

@@ -1,16 +1,16 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Delete, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
 import { AcceptsMultipart } from './avatar-upload';
 import { AvatarUploadRateLimitGuard } from './avatar-upload-rate-limit.guard';
 import { AvatarService } from './avatar.service';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { ProfileMapper } from '../users/profile.mapper';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
+import { ProfileMapper } from '#src/users/profile.mapper';
 
 @ApiTags('avatar')
 @Authenticated()

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { isOutage } from '../common/errors/outage';
+import { isOutage } from '#src/common/errors/outage';
 import { runMigrationsLocked } from './migrate';
 
 /** How long a starting service waits for a database that is not up yet (a container starting beside it). */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../config/database.config';
+import type { DatabaseConfig } from '#src/config/database.config';
 import { useTimestampTypes } from './timestamp-column';
 
 /** The TypeORM options shared by the application and the migration CLI (ormconfig.ts). */

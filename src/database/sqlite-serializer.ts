@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
-import { Semaphore } from '../common/concurrency/semaphore';
+import { Semaphore } from '#src/common/concurrency/semaphore';
 
 // A plain statement waits this long for open transactions before it fails instead of hanging: waiting longer
 // means a transaction's work ran a statement through something other than the transaction it was given.

@@ -1,5 +1,5 @@
 import { Column, type ColumnOptions } from 'typeorm';
-import type { DatabaseKind } from '../config/database.config';
+import type { DatabaseKind } from '#src/config/database.config';
 
 /** The options objects of every timestamp column; TypeORM keeps these very objects in its metadata. */
 const timestampColumns: ColumnOptions[] = [];

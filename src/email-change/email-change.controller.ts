@@ -1,15 +1,15 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Put, Req, Res } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Put, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import { EmailChangeService } from './email-change.service';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { ProfileMapper } from '../users/profile.mapper';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ProfileMapper } from '#src/users/profile.mapper';
 import { ChangeEmailDto, EmailChangeAppliedDto, EmailChangePendingDto } from './dto/change-email.dto';
 
 @ApiTags('email')
@@ -39,10 +39,10 @@ export class EmailChangeController {
   async changeMyEmail(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: ChangeEmailDto,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
   ): Promise<EmailChangeAppliedDto | EmailChangePendingDto> {
-    const result = await this.emailChange.requestChange(auth.user, dto.email, requestOrigin(request), auth.stepUp?.amr ?? []);
+    const result = await this.emailChange.requestChange(auth.user, dto.email, origin, auth.stepUp?.amr ?? []);
     if (!result.verificationRequired) return { verificationRequired: false, user: this.profiles.toResponse(result.user, auth.identities) };
     void reply.status(HttpStatus.ACCEPTED);
     return { verificationRequired: true, pendingEmail: { email: result.pendingEmail.email, expiresAt: result.pendingEmail.expiresAt.toISOString() } };

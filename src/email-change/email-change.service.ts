@@ -1,19 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Transaction, TransactionRunner } from '../database/transaction-runner';
-import type { Settings } from '../config/settings-token';
-import { AppError } from '../common/errors/app-error';
-import { emailLookupKey } from '../common/validation/email';
-import { authConfig } from '../config/auth.config';
-import { MailService } from '../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import type { UserEntity } from '../users/user.entity';
-import { UniqueViolation, UsersRepository } from '../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../users/email-tokens/email-tokens.service';
-import { SecurityNotices } from '../security-notices/security-notices';
-import { TakebackService } from '../takeback/takeback.service';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import type { Settings } from '#src/config/settings-token';
+import { AppError } from '#src/common/errors/app-error';
+import { emailLookupKey } from '#src/common/validation/email';
+import { authConfig } from '#src/config/auth.config';
+import { MailService } from '#src/mail/mail.service';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
+import { UniqueViolation, UsersRepository } from '#src/users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { TakebackService } from '#src/takeback/takeback.service';
+import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
 
 export type EmailChangeRequest =
   { verificationRequired: true; pendingEmail: { email: string; expiresAt: Date } } | { verificationRequired: false; user: UserEntity };

@@ -1,11 +1,11 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Inject } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/decorators/public.decorator';
-import { appConfig } from '../config/app.config';
-import { LinkPage } from '../common/http/link-page.decorator';
-import { renderTokenPage } from '../common/http/token-page';
+import { Public } from '#src/common/decorators/public.decorator';
+import { appConfig } from '#src/config/app.config';
+import { LinkPage } from '#src/common/http/link-page.decorator';
+import { renderTokenPage } from '#src/common/http/token-page';
 
 /**
  * The pages of the verification and undo links, outside /api. A GET never consumes a token (mail scanners

@@ -1,14 +1,13 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards, applyDecorators } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards, applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import { EmailTokenDto } from './dto/email-token.dto';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { ProfileMapper } from '../users/profile.mapper';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
+import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
+import { ProfileMapper } from '#src/users/profile.mapper';
 import { EmailChangeService } from './email-change.service';
 
 /** A POST of a mailed link's token: 200 with the profile, limited per IP. */
@@ -38,8 +37,8 @@ export class EmailLinksController {
     'Confirm an email address with the token from the mailed link',
     'Confirms the registration address, or applies a pending email change (the old address then gets a notice with a revert link).',
   )
-  async verifyEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.present(await this.emailChange.verify(dto.token, requestOrigin(request)));
+  async verifyEmail(@Body() dto: EmailTokenDto, @ClientOrigin() origin: ClientOrigin): Promise<ProfileResponseDto> {
+    return this.profiles.present(await this.emailChange.verify(dto.token, origin));
   }
 
   @LinkTokenRoute(
@@ -47,7 +46,7 @@ export class EmailLinksController {
     'Undo an email change with the token mailed to the old address',
     'The old address comes back, verified; every session of the account ends; the user is told to choose a new password.',
   )
-  async revertEmail(@Body() dto: EmailTokenDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.profiles.present(await this.emailChange.revert(dto.token, requestOrigin(request)));
+  async revertEmail(@Body() dto: EmailTokenDto, @ClientOrigin() origin: ClientOrigin): Promise<ProfileResponseDto> {
+    return this.profiles.present(await this.emailChange.revert(dto.token, origin));
   }
 }

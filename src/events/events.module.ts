@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { RetentionModule } from '../retention/retention.module';
+import { RetentionModule } from '#src/retention/retention.module';
 import { OutboxRetention } from './outbox.retention';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { eventsConfig } from '../config/events.config';
-import type { Settings } from '../config/settings-token';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
+import { eventsConfig } from '#src/config/events.config';
+import type { Settings } from '#src/config/settings-token';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
 import { EventPublisher } from './event-publisher';
 import { natsConnectionOptions } from './nats-options';
 import { OutboxEventEntity } from './outbox-event.entity';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { EventsConfig } from '../config/events.config';
+import type { EventsConfig } from '#src/config/events.config';
 
 export interface NatsConnectionOptions {
   servers: string[];

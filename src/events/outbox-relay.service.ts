@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { In, type Repository } from 'typeorm';
-import { eventsConfig } from '../config/events.config';
-import type { Settings } from '../config/settings-token';
-import { SingleDrain } from '../common/concurrency/single-drain';
-import { type Db, TransactionRunner } from '../database/transaction-runner';
+import { eventsConfig } from '#src/config/events.config';
+import type { Settings } from '#src/config/settings-token';
+import { SingleDrain } from '#src/common/concurrency/single-drain';
+import { type Db, TransactionRunner } from '#src/database/transaction-runner';
 import { EventPublisher } from './event-publisher';
 import { OutboxEventEntity } from './outbox-event.entity';
 

@@ -1,9 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { IsNull, LessThan } from 'typeorm';
-import { eventsConfig } from '../config/events.config';
-import { retentionConfig } from '../config/retention.config';
-import type { Settings } from '../config/settings-token';
-import { RetentionRules, ago } from '../retention/retention-rules';
+import { eventsConfig } from '#src/config/events.config';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { RetentionRules, ago } from '#src/retention/retention-rules';
 import { OutboxEventEntity } from './outbox-event.entity';
 
 /** Published outbox rows older than OUTBOX_RETENTION (and, without a broker, rows nobody will relay). */

@@ -1,9 +1,9 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { AppError } from '../common/errors/app-error';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { AppError } from '#src/common/errors/app-error';
 import { HealthResponseDto } from './health-response.dto';
 import { HealthService } from './health.service';
 

@@ -2,8 +2,8 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
-import { EventPublisher } from '../events/event-publisher';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
+import { EventPublisher } from '#src/events/event-publisher';
 
 export type DependencyState = 'up' | 'down';
 

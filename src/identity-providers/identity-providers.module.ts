@@ -1,20 +1,21 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
-import { EventsModule } from '../events/events.module';
-import { MailModule } from '../mail/mail.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { RetentionModule } from '../retention/retention.module';
-import { SecondFactorsModule } from '../second-factors/second-factors.module';
-import { SecurityNoticesModule } from '../security-notices/security-notices.module';
-import { StepUpModule } from '../step-up/step-up.module';
-import { TakebackModule } from '../takeback/takeback.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from '#src/auth/auth.module';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
+import { EventsModule } from '#src/events/events.module';
+import { MailModule } from '#src/mail/mail.module';
+import { RateLimitModule } from '#src/rate-limit/rate-limit.module';
+import { RetentionModule } from '#src/retention/retention.module';
+import { SecondFactorsModule } from '#src/second-factors/second-factors.module';
+import { SecurityNoticesModule } from '#src/security-notices/security-notices.module';
+import { StepUpModule } from '#src/step-up/step-up.module';
+import { TakebackModule } from '#src/takeback/takeback.module';
+import { UsersModule } from '#src/users/users.module';
 import { LinkedProvidersController } from './linked-providers/linked-providers.controller';
 import { LinkedProvidersService } from './linked-providers/linked-providers.service';
 import { ProviderLinking } from './oidc/provider-linking.service';
 import { OidcCallbackService } from './oidc/oidc-callback.service';
+import { OidcClient } from './oidc/oidc-client';
 import { OidcFlowCookie } from './oidc/oidc-flow-cookie';
 import { OidcFlowStarter } from './oidc/oidc-flow-starter.service';
 import { OidcFlowEntity } from './oidc/oidc-flow.entity';
@@ -24,7 +25,7 @@ import { OidcProviders } from './oidc/oidc-providers.service';
 import { OidcController } from './oidc/oidc.controller';
 import { ProviderStepUpController } from './oidc/provider-step-up.controller';
 
-const FLOWS = [OidcProviders, OidcFlowsService, OidcFlowStarter, OidcCallbackService, OidcFlowCookie, OidcFlowsRetention];
+const FLOWS = [OidcProviders, OidcClient, OidcFlowsService, OidcFlowStarter, OidcCallbackService, OidcFlowCookie, OidcFlowsRetention];
 
 /** OpenID Connect providers as one capability: signing in with one, linking and unlinking it, stepping up through it. */
 @Module({

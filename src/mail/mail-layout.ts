@@ -1,4 +1,4 @@
-import { escapeHtml } from '../common/http/html';
+import { escapeHtml } from '#src/common/http/html';
 export interface MailContent {
   title: string;
   paragraphs: string[];

@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
-import type { Settings } from '../config/settings-token';
-import { mailConfig } from '../config/mail.config';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
+import type { Settings } from '#src/config/settings-token';
+import { mailConfig } from '#src/config/mail.config';
 import { FileMailTransport } from './file-mail.transport';
 import { MailJobEntity } from './jobs/mail-job.entity';
 import { MailJobs } from './jobs/mail-jobs';
 import { MailJobsRetention } from './jobs/mail-jobs.retention';
-import { RetentionModule } from '../retention/retention.module';
+import { RetentionModule } from '#src/retention/retention.module';
 import { MailService } from './mail.service';
 import { MailTransport } from './mail.transport';
 

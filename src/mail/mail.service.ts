@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import type { Settings } from '../config/settings-token';
-import { mailConfig } from '../config/mail.config';
+import { AppError } from '#src/common/errors/app-error';
+import type { Settings } from '#src/config/settings-token';
+import { mailConfig } from '#src/config/mail.config';
 import { type MailContent, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
 

@@ -1,10 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '../auth/guards/authenticated.decorator';
-import { REFRESH_COOKIE_SECURITY } from '../auth/guards/optional-credentials.decorator';
-import { STEP_UP_SECURITY } from '../auth/guards/requires-step-up.decorator';
-import { ACCESS_COOKIE, REFRESH_COOKIE } from '../auth/tokens/token-transport';
-import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '#src/auth/guards/authenticated.decorator';
+import { REFRESH_COOKIE_SECURITY } from '#src/auth/guards/optional-credentials.decorator';
+import { STEP_UP_SECURITY } from '#src/auth/guards/requires-step-up.decorator';
+import { ACCESS_COOKIE, REFRESH_COOKIE } from '#src/auth/tokens/token-transport';
+import { ErrorBodyDto } from '#src/common/errors/error-body.dto';
 import { exactDocument } from './exact-document';
 
 const DESCRIPTION = `Self-service account API: profile, email, password, avatar, sessions, linked providers and account

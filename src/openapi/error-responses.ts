@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorCode } from '../common/errors/error-codes';
+import { ERROR_STATUS, type ErrorCode } from '#src/common/errors/error-codes';
 
 /** The message each code answers with (the first of its messages where there are several), for the examples. */
 const EXAMPLE_MESSAGE: Record<ErrorCode, string> = {

@@ -1,9 +1,9 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '../auth/guards/authenticated.decorator';
-import { OPTIONAL_CREDENTIALS_EXTENSION } from '../auth/guards/optional-credentials.decorator';
-import { STEP_UP_SECURITY } from '../auth/guards/requires-step-up.decorator';
-import { ERROR_CODES_EXTENSION } from '../common/errors/api-errors.decorator';
-import type { ErrorCode } from '../common/errors/error-codes';
+import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '#src/auth/guards/authenticated.decorator';
+import { OPTIONAL_CREDENTIALS_EXTENSION } from '#src/auth/guards/optional-credentials.decorator';
+import { STEP_UP_SECURITY } from '#src/auth/guards/requires-step-up.decorator';
+import { ERROR_CODES_EXTENSION } from '#src/common/errors/api-errors.decorator';
+import type { ErrorCode } from '#src/common/errors/error-codes';
 import { errorResponses, operationErrorCodes } from './error-responses';
 
 type Json = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { IsPasswordInput } from '../common/validation/field.decorators';
+import { IsPasswordInput } from '#src/common/validation/field.decorators';
 
 export class ChangePasswordDto {
   @IsPasswordInput('new')

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../database/transaction-runner';
-import { AccountEvents, type UserEventPayload } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { MailService } from '../mail/mail.service';
-import { SecurityNotices } from '../security-notices/security-notices';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import { UsersRepository } from '../users/users.repository';
-import { EmailTokensService } from '../users/email-tokens/email-tokens.service';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { SessionsService } from '../auth/sessions/sessions.service';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { MailService } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
 import { PasswordService } from './password.service';
 
 /** A signed-in user's new password (the route needs a step-up). */

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import * as bcrypt from 'bcrypt';
-import { authConfig } from '../config/auth.config';
+import { authConfig } from '#src/config/auth.config';
 
 /** bcrypt reads at most 72 bytes; longer input must be refused, never silently truncated. */
 export const BCRYPT_MAX_BYTES = 72;

@@ -1,9 +1,9 @@
-import type { PasswordPolicyReason } from '../common/errors/password-policy-reasons';
+import type { PasswordPolicyReason } from '#src/common/errors/password-policy-reasons';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import { AppError } from '../common/errors/app-error';
-import { codePointLength } from '../common/validation/text';
-import { authConfig } from '../config/auth.config';
+import type { Settings } from '#src/config/settings-token';
+import { AppError } from '#src/common/errors/app-error';
+import { codePointLength } from '#src/common/validation/text';
+import { authConfig } from '#src/config/auth.config';
 import { commonPasswords } from './common-passwords';
 import { BCRYPT_MAX_BYTES, PasswordHasher } from './password-hasher.service';
 

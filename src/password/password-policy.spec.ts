@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { parseAuthConfig } from '../config/auth.config';
+import { parseAuthConfig } from '#src/config/auth.config';
 import { commonPasswords } from './common-passwords';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';

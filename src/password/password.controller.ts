@@ -1,13 +1,12 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Put, Req } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
 import { ChangePasswordDto } from './change-password.dto';
 import { PasswordChangeService } from './password-change.service';
 
@@ -27,7 +26,7 @@ export class PasswordController {
   @RequiresStepUp()
   @Put('password')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async changeMyPassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.passwordChange.changePassword(auth, dto.newPassword, requestOrigin(request));
+  async changeMyPassword(@CurrentAuth() auth: AuthContext, @Body() dto: ChangePasswordDto, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.passwordChange.changePassword(auth, dto.newPassword, origin);
   }
 }

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { EventsModule } from '../events/events.module';
-import { MailModule } from '../mail/mail.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { SecurityNoticesModule } from '../security-notices/security-notices.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from '#src/auth/auth.module';
+import { EventsModule } from '#src/events/events.module';
+import { MailModule } from '#src/mail/mail.module';
+import { RateLimitModule } from '#src/rate-limit/rate-limit.module';
+import { SecurityNoticesModule } from '#src/security-notices/security-notices.module';
+import { UsersModule } from '#src/users/users.module';
 import { PasswordChangeService } from './password-change.service';
 import { PasswordHasher } from './password-hasher.service';
 import { PasswordPolicy } from './password-policy.service';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CredentialAttempts } from '../rate-limit/credential-attempts.service';
+import { CredentialAttempts } from '#src/rate-limit/credential-attempts.service';
 import { PasswordHasher } from './password-hasher.service';
 import { type PasswordContext, PasswordPolicy } from './password-policy.service';
 

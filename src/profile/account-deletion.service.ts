@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { AvatarService } from '../avatar/avatar.service';
-import { TransactionRunner } from '../database/transaction-runner';
-import { AccountEvents, type UserEventPayload } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { MailService } from '../mail/mail.service';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
+import { AvatarService } from '#src/avatar/avatar.service';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { MailService } from '#src/mail/mail.service';
+import type { UserEntity } from '#src/users/user.entity';
+import { UsersRepository } from '#src/users/users.repository';
 
 /** Deleting the account (the route needs a step-up). */
 @Injectable()

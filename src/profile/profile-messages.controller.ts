@@ -1,12 +1,12 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import { IsUUID } from 'class-validator';
-import { AppError } from '../common/errors/app-error';
-import type { AvatarDto } from '../users/dto/profile-response.dto';
-import { ProfileMapper } from '../users/profile.mapper';
-import { UsersRepository } from '../users/users.repository';
+import { AppError } from '#src/common/errors/app-error';
+import type { AvatarDto } from '#src/users/dto/profile-response.dto';
+import { ProfileMapper } from '#src/users/profile.mapper';
+import { UsersRepository } from '#src/users/users.repository';
 
 export class GetProfileMessage {
   @IsUUID()

@@ -1,16 +1,16 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Req, Res } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
-import { AuthCookies } from '../auth/tokens/auth-cookies';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { ProfileResponseDto } from '../users/dto/profile-response.dto';
-import { ProfileMapper } from '../users/profile.mapper';
+import type { FastifyReply } from 'fastify';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
+import { AuthCookies } from '#src/auth/tokens/auth-cookies';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
+import { ProfileMapper } from '#src/users/profile.mapper';
 import { AccountDeletionService } from './account-deletion.service';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { ProfileService } from './profile.service';
@@ -40,8 +40,8 @@ export class ProfileController {
   })
   @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN')
   @Put()
-  async updateMyProfile(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateProfileDto, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    return this.mapper.toResponse(await this.profiles.updateProfile(auth.user, dto, requestOrigin(request)), auth.identities);
+  async updateMyProfile(@CurrentAuth() auth: AuthContext, @Body() dto: UpdateProfileDto, @ClientOrigin() origin: ClientOrigin): Promise<ProfileResponseDto> {
+    return this.mapper.toResponse(await this.profiles.updateProfile(auth.user, dto, origin), auth.identities);
   }
 
   @ApiOperation({

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../database/transaction-runner';
-import { AccountEvents, type ProfileUpdatedEvent } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import type { UserEntity } from '../users/user.entity';
-import { UsernamePolicy } from '../users/username-policy';
-import { type ProfileChanges, UsersRepository } from '../users/users.repository';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, type ProfileUpdatedEvent } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
+import { UsernamePolicy } from '#src/users/username-policy';
+import { type ProfileChanges, UsersRepository } from '#src/users/users.repository';
 import type { UpdateProfileDto } from './dto/update-profile.dto';
 
 const EDITABLE = ['username', 'displayName', 'bio', 'locale', 'timezone'] as const;

@@ -1,5 +1,5 @@
-import { emailLookupKey } from '../common/validation/email';
-import type { RateLimit } from '../config/env-reader';
+import { emailLookupKey } from '#src/common/validation/email';
+import type { RateLimit } from '#src/config/env-reader';
 import type { RateLimiter } from './rate-limiter.service';
 
 /** Mails anyone may ask for, per address (API.md §3): one a minute, five an hour, account or not. */

@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import type { FastifyRequest } from 'fastify';
-import { clientIp, rateLimitSubject } from '../common/http/client-ip';
-import { authConfig } from '../config/auth.config';
+import { clientIp, rateLimitSubject } from '#src/common/http/client-ip';
+import { authConfig } from '#src/config/auth.config';
 import { RateLimiter } from './rate-limiter.service';
 
 /** AUTH_RATE_LIMIT_IP: every request from one IP to the credential routes, counted together. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { rateLimitSubject } from '../common/http/client-ip';
-import { emailLookupKey } from '../common/validation/email';
-import { authConfig } from '../config/auth.config';
-import type { Settings } from '../config/settings-token';
+import { rateLimitSubject } from '#src/common/http/client-ip';
+import { emailLookupKey } from '#src/common/validation/email';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
 import { RateLimiter } from './rate-limiter.service';
 
 /**

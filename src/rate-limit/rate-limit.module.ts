@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { authConfig } from '../config/auth.config';
-import type { Settings } from '../config/settings-token';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
 import { AuthIpRateLimitGuard } from './auth-ip-rate-limit.guard';
 import { CredentialAttempts } from './credential-attempts.service';
 import { MemoryRateLimitStore } from './memory-rate-limit.store';

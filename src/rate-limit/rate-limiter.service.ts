@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TooManyRequestsError } from '../common/errors/app-error';
-import type { RateLimit } from '../config/env-reader';
+import { TooManyRequestsError } from '#src/common/errors/app-error';
+import type { RateLimit } from '#src/config/env-reader';
 import { RateLimitStore } from './rate-limit.store';
 
 /** Fixed-window limits over a RateLimitStore. */

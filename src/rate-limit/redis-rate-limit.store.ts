@@ -1,6 +1,6 @@
 import { Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '#src/common/errors/app-error';
 import { RateLimitStore, type WindowCount } from './rate-limit.store';
 
 // Increment and start the window atomically, so parallel first hits on several instances agree.

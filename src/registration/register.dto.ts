@@ -1,5 +1,5 @@
-import { IsAccountEmail, IsPasswordInput } from '../common/validation/field.decorators';
-import { ProfileNameFields } from '../users/dto/profile-name-fields.dto';
+import { IsAccountEmail, IsPasswordInput } from '#src/common/validation/field.decorators';
+import { ProfileNameFields } from '#src/users/dto/profile-name-fields.dto';
 
 export class RegisterDto extends ProfileNameFields {
   @IsAccountEmail()

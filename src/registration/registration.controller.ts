@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { SuccessResponseDto } from '../common/http/success-response.dto';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { SuccessResponseDto } from '#src/common/http/success-response.dto';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { RegisterDto, ResendVerificationDto } from './register.dto';
 import { RegistrationService } from './registration.service';
 

@@ -1,16 +1,16 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import { authConfig } from '../config/auth.config';
-import { MailJobs } from '../mail/jobs/mail-jobs';
-import { MailService } from '../mail/mail.service';
-import type { UserEntity } from '../users/user.entity';
-import { UsernamePolicy } from '../users/username-policy';
-import { UniqueViolation, UsersRepository } from '../users/users.repository';
+import type { Settings } from '#src/config/settings-token';
+import { authConfig } from '#src/config/auth.config';
+import { MailJobs } from '#src/mail/jobs/mail-jobs';
+import { MailService } from '#src/mail/mail.service';
+import type { UserEntity } from '#src/users/user.entity';
+import { UsernamePolicy } from '#src/users/username-policy';
+import { UniqueViolation, UsersRepository } from '#src/users/users.repository';
 import type { RegisterDto } from './register.dto';
-import { EmailTokensService } from '../users/email-tokens/email-tokens.service';
-import { PasswordService } from '../password/password.service';
-import { limitMailsToAddress } from '../rate-limit/address-mail-limit';
-import { RateLimiter } from '../rate-limit/rate-limiter.service';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+import { PasswordService } from '#src/password/password.service';
+import { limitMailsToAddress } from '#src/rate-limit/address-mail-limit';
+import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
 
 const RESEND_JOB = 'verification_link';
 

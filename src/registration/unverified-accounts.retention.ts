@@ -1,12 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LessThan } from 'typeorm';
-import { mailConfig } from '../config/mail.config';
-import { AccountEvents, type UserEventPayload } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { retentionConfig } from '../config/retention.config';
-import type { Settings } from '../config/settings-token';
-import { RetentionRules, ago } from '../retention/retention-rules';
-import { UserEntity } from '../users/user.entity';
+import { mailConfig } from '#src/config/mail.config';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { RetentionRules, ago } from '#src/retention/retention-rules';
+import { UserEntity } from '#src/users/user.entity';
 
 /** Accounts whose address was never verified, UNVERIFIED_ACCOUNT_TTL after registering (a squat, or a typo), with everything of theirs by cascade and their `user.deleted` event in the same transaction. Without mail no address can be verified: then nothing counts as unverified. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityTarget, FindOptionsWhere } from 'typeorm';
-import type { Transaction } from '../database/transaction-runner';
+import type { Transaction } from '#src/database/transaction-runner';
 
 /** One kind of row the purge deletes, declared by the module that owns the table. */
 export interface RetentionRule<T> {

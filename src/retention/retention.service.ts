@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { In, type FindOptionsWhere } from 'typeorm';
-import { retentionConfig } from '../config/retention.config';
-import type { Settings } from '../config/settings-token';
-import { TransactionRunner } from '../database/transaction-runner';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { TransactionRunner } from '#src/database/transaction-runner';
 import { type RetentionRule, RetentionRules } from './retention-rules';
 
 /** The PostgreSQL advisory lock that lets one instance at a time purge ('prof' 'purg' as two int4s). */

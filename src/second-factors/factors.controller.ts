@@ -1,13 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../auth/guards/requires-step-up.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
 import { ConfirmedFactorDto, FactorsResponseDto, RecoveryCodesDto, SecondFactorCodeDto, TotpEnrolmentDto } from './factors.dto';
 import { FactorsService } from './factors.service';
 import { AddPasskeyDto, AddedPasskeyDto, PasskeyCreationOptionsDto, PasskeyDto, RenamePasskeyDto } from './passkeys/passkey.dto';
@@ -47,8 +46,8 @@ export class FactorsController {
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_CODE', 'TOO_MANY_REQUESTS')
   @Post('totp/confirm')
   @HttpCode(HttpStatus.OK)
-  async confirmTotp(@CurrentAuth() auth: AuthContext, @Body() dto: SecondFactorCodeDto, @Req() request: FastifyRequest): Promise<ConfirmedFactorDto> {
-    return { recoveryCodes: await this.factors.confirmTotp(auth, dto.code, requestOrigin(request)) };
+  async confirmTotp(@CurrentAuth() auth: AuthContext, @Body() dto: SecondFactorCodeDto, @ClientOrigin() origin: ClientOrigin): Promise<ConfirmedFactorDto> {
+    return { recoveryCodes: await this.factors.confirmTotp(auth, dto.code, origin) };
   }
 
   @ApiOperation({ summary: 'Turn off the authenticator app (step-up)', description: 'Being the last second factor, its recovery codes stop working too. A notice is mailed.' })
@@ -56,8 +55,8 @@ export class FactorsController {
   @RequiresStepUp()
   @Delete('totp')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async removeTotp(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
-    await this.factors.removeTotp(auth, requestOrigin(request));
+  async removeTotp(@CurrentAuth() auth: AuthContext, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.factors.removeTotp(auth, origin);
   }
 
   @ApiOperation({ summary: 'Make new recovery codes (step-up)', description: 'Ten new single-use codes, shown this once; the earlier ones stop working.' })
@@ -65,8 +64,8 @@ export class FactorsController {
   @RequiresStepUp()
   @Post('recovery-codes')
   @HttpCode(HttpStatus.OK)
-  async regenerateRecoveryCodes(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<RecoveryCodesDto> {
-    return { recoveryCodes: await this.factors.regenerateRecoveryCodes(auth, requestOrigin(request)) };
+  async regenerateRecoveryCodes(@CurrentAuth() auth: AuthContext, @ClientOrigin() origin: ClientOrigin): Promise<RecoveryCodesDto> {
+    return { recoveryCodes: await this.factors.regenerateRecoveryCodes(auth, origin) };
   }
 
   @ApiOperation({
@@ -89,8 +88,8 @@ export class FactorsController {
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIAL', 'FACTOR_EXISTS', 'TOO_MANY_REQUESTS')
   @RequiresStepUp()
   @Post('passkeys')
-  async addPasskey(@CurrentAuth() auth: AuthContext, @Body() dto: AddPasskeyDto, @Req() request: FastifyRequest): Promise<AddedPasskeyDto> {
-    return this.factors.addPasskey(auth, dto.name, dto.credential, requestOrigin(request));
+  async addPasskey(@CurrentAuth() auth: AuthContext, @Body() dto: AddPasskeyDto, @ClientOrigin() origin: ClientOrigin): Promise<AddedPasskeyDto> {
+    return this.factors.addPasskey(auth, dto.name, dto.credential, origin);
   }
 
   @ApiOperation({ summary: 'Rename a passkey', description: 'Names are for telling passkeys apart; renaming changes nothing else.' })
@@ -107,7 +106,7 @@ export class FactorsController {
   @RequiresStepUp()
   @Delete('passkeys/:id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async removePasskey(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
-    await this.factors.removePasskey(auth, id, requestOrigin(request));
+  async removePasskey(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.factors.removePasskey(auth, id, origin);
   }
 }

@@ -1,5 +1,5 @@
 import { IsString, Length, Matches } from 'class-validator';
-import { ApiInteger, ApiTimestamp } from '../common/decorators/api-formats.decorator';
+import { ApiInteger, ApiTimestamp } from '#src/common/decorators/api-formats.decorator';
 import { PasskeyDto } from './passkeys/passkey.dto';
 
 /** A second-factor code: the 6 digits of the authenticator app, or a recovery code (case and dashes do not matter). */

@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import { isUuid } from '../common/validation/uuid';
-import { type Transaction, TransactionRunner } from '../database/transaction-runner';
-import { AccountEvents, type FactorsChangedEvent } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { MailService, type SecondFactorChange } from '../mail/mail.service';
-import { SecurityNotices } from '../security-notices/security-notices';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import { CredentialAttempts } from '../rate-limit/credential-attempts.service';
-import type { AuthContext } from '../auth/guards/auth-context';
+import type { AppError } from '#src/common/errors/app-error';
+import { isUuid } from '#src/common/validation/uuid';
+import { type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, type FactorsChangedEvent } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { MailService, type SecondFactorChange } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { CredentialAttempts } from '#src/rate-limit/credential-attempts.service';
+import type { AuthContext } from '#src/auth/guards/auth-context';
 import type { PasskeyEntity } from './passkeys/passkey.entities';
 import { Passkeys } from './passkeys/passkeys';
 import { RecoveryCodes } from './recovery-codes/recovery-codes';
 import { SecondFactors } from './second-factors';
 import { type TotpEnrolment, TotpFactors } from './totp/totp-factors';
+import { SecondFactorErrors } from './second-factors.errors';
 
 /** An account's second factors as its owner sees them (GET …/factors, the data export): dates and counts only. */
 export interface FactorsOverview {
@@ -91,14 +92,14 @@ export class FactorsService {
   /** Removes the TOTP factor; when it was the last second factor, the recovery codes go with it. */
   async removeTotp(auth: AuthContext, origin: RequestOrigin): Promise<void> {
     await this.change(auth, 'totp_removed', origin, async (tx) => {
-      if (!(await this.totp.remove(auth.userId, tx))) throw new AppError('NOT_FOUND', 'Two-step sign-in with an authenticator app is not on.');
+      if (!(await this.totp.remove(auth.userId, tx))) throw SecondFactorErrors.totpNotOn();
       await this.dropRecoveryCodesWithoutFactor(auth.userId, tx);
     });
   }
 
   async regenerateRecoveryCodes(auth: AuthContext, origin: RequestOrigin): Promise<string[]> {
     return this.change(auth, 'recovery_codes_regenerated', origin, async (tx) => {
-      if (!(await this.secondFactors.any(auth.userId, tx))) throw new AppError('NO_SECOND_FACTOR', 'Recovery codes need a second factor; set one up first.');
+      if (!(await this.secondFactors.any(auth.userId, tx))) throw SecondFactorErrors.codesNeedASecondFactor();
       return this.recoveryCodes.replace(auth.userId, tx);
     });
   }
@@ -180,5 +181,5 @@ export class FactorsService {
 }
 
 function passkeyNotFound(): AppError {
-  return new AppError('NOT_FOUND', 'There is no such passkey on your account.');
+  return SecondFactorErrors.noSuchPasskey();
 }

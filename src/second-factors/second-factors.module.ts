@@ -1,13 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
-import { EventsModule } from '../events/events.module';
-import { MailModule } from '../mail/mail.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { RetentionModule } from '../retention/retention.module';
-import { SecurityNoticesModule } from '../security-notices/security-notices.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from '#src/auth/auth.module';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
+import { EventsModule } from '#src/events/events.module';
+import { MailModule } from '#src/mail/mail.module';
+import { RateLimitModule } from '#src/rate-limit/rate-limit.module';
+import { RetentionModule } from '#src/retention/retention.module';
+import { SecurityNoticesModule } from '#src/security-notices/security-notices.module';
+import { UsersModule } from '#src/users/users.module';
 import { FactorsController } from './factors.controller';
 import { FactorsService } from './factors.service';
 import { MfaChallenges } from './mfa-tokens/mfa-challenges';
@@ -15,6 +15,7 @@ import { MfaTokenEntity } from './mfa-tokens/mfa-token.entity';
 import { MfaTokens } from './mfa-tokens/mfa-tokens';
 import { PasskeyEntity, WebAuthnChallengeEntity } from './passkeys/passkey.entities';
 import { Passkeys } from './passkeys/passkeys';
+import { WebAuthnCeremony } from './passkeys/webauthn-ceremony';
 import { WebAuthnChallenges } from './passkeys/webauthn-challenges';
 import { RecoveryCodeEntity } from './recovery-codes/recovery-code.entity';
 import { RecoveryCodes } from './recovery-codes/recovery-codes';
@@ -25,7 +26,7 @@ import { TotpFactorEntity } from './totp/totp-factor.entity';
 import { TotpFactors } from './totp/totp-factors';
 
 const ENTITIES = [TotpFactorEntity, RecoveryCodeEntity, MfaTokenEntity, PasskeyEntity, WebAuthnChallengeEntity];
-const FACTORS = [SecretBox, TotpFactors, RecoveryCodes, WebAuthnChallenges, Passkeys];
+const FACTORS = [SecretBox, TotpFactors, RecoveryCodes, WebAuthnCeremony, WebAuthnChallenges, Passkeys];
 
 /**
  * Second factors: TOTP, passkeys, recovery codes, the MfaTokens of a sign-in's second step, and the `/me/factors`

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { IsNull, LessThan } from 'typeorm';
-import { retentionConfig } from '../config/retention.config';
-import type { Settings } from '../config/settings-token';
-import { RetentionRules, ago } from '../retention/retention-rules';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { RetentionRules, ago } from '#src/retention/retention-rules';
 import { MfaTokenEntity } from './mfa-tokens/mfa-token.entity';
 import { WebAuthnChallengeEntity } from './passkeys/passkey.entities';
 import { TotpFactorEntity } from './totp/totp-factor.entity';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import type { SecondFactorMethod } from '../common/errors/second-factor-methods';
-import type { Db } from '../database/transaction-runner';
-import { CredentialAttempts } from '../rate-limit/credential-attempts.service';
+import type { SecondFactorMethod } from '#src/common/errors/second-factor-methods';
+import type { Db } from '#src/database/transaction-runner';
+import { CredentialAttempts } from '#src/rate-limit/credential-attempts.service';
 import type { ChallengePurpose } from './passkeys/passkey.entities';
 import { type PasskeyAssertion, Passkeys } from './passkeys/passkeys';
 import type { ChallengeBinding } from './passkeys/webauthn-challenges';
@@ -15,11 +14,6 @@ export type { SecondFactorMethod };
 export interface ProvedFactor {
   method: SecondFactorMethod;
   amr: string[];
-}
-
-/** 401 for a credential that is not enough on its own (a password, a provider): the account has a second factor. */
-export function secondFactorRequired(methods: SecondFactorMethod[]): AppError {
-  return new AppError('SECOND_FACTOR_REQUIRED', 'This account uses two-step sign-in: confirm with your second factor.', { methods });
 }
 
 /** What a sign-in or step-up asks of an account with a second factor, and checking a code against them. */

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { MailModule } from '../mail/mail.module';
-import { UsersModule } from '../users/users.module';
+import { MailModule } from '#src/mail/mail.module';
+import { UsersModule } from '#src/users/users.module';
 import { SecurityNotices } from './security-notices';
 
 /** Security mails with their own "this wasn't me" lock link; every capability that changes a credential sends through it. */

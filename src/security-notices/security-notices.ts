@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { authConfig } from '../config/auth.config';
-import type { Settings } from '../config/settings-token';
-import { MailService, type OutgoingMail } from '../mail/mail.service';
-import { EmailTokensService } from '../users/email-tokens/email-tokens.service';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
+import { MailService, type OutgoingMail } from '#src/mail/mail.service';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
 
 /**
  * Security notices (a new sign-in, a changed password, address, factor or provider, sessions ended, data

@@ -1,9 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ApiInteger } from '../common/decorators/api-formats.decorator';
+import { ApiInteger } from '#src/common/decorators/api-formats.decorator';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { IsAccountEmail, IsPasswordInput } from '../common/validation/field.decorators';
-import { IsSecondFactorCode } from '../second-factors/factors.dto';
-import { SECOND_FACTOR_METHODS } from '../common/errors/second-factor-methods';
+import { IsAccountEmail, IsPasswordInput } from '#src/common/validation/field.decorators';
+import { IsSecondFactorCode } from '#src/second-factors/factors.dto';
+import { SECOND_FACTOR_METHODS } from '#src/common/errors/second-factor-methods';
 
 export class LoginDto {
   /** Compared case-insensitively. */

@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import type { UserEntity } from '../users/user.entity';
-import { UsersRepository } from '../users/users.repository';
-import { type MfaChallenge, MfaChallenges } from '../second-factors/mfa-tokens/mfa-challenges';
-import { MfaTokens } from '../second-factors/mfa-tokens/mfa-tokens';
-import { type ProvedFactor, SecondFactors } from '../second-factors/second-factors';
-import { PasswordService } from '../password/password.service';
-import { SessionIssuer } from '../auth/sessions/session-issuer';
-import type { SessionTokens } from '../auth/sessions/session-tokens';
-import { SessionsService } from '../auth/sessions/sessions.service';
-import { assertNotLocked } from '../users/account-lock';
-import { TokenRejected, TokenService } from '../auth/tokens/token.service';
-import { readAccessToken, readRefreshToken } from '../auth/tokens/token-transport';
+import { AppError } from '#src/common/errors/app-error';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
+import { UsersRepository } from '#src/users/users.repository';
+import { type MfaChallenge, MfaChallenges } from '#src/second-factors/mfa-tokens/mfa-challenges';
+import { MfaTokens } from '#src/second-factors/mfa-tokens/mfa-tokens';
+import { type ProvedFactor, SecondFactors } from '#src/second-factors/second-factors';
+import { PasswordService } from '#src/password/password.service';
+import { SessionIssuer } from '#src/auth/sessions/session-issuer';
+import type { SessionTokens } from '#src/auth/sessions/session-tokens';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
+import { assertNotLocked } from '#src/users/account-lock';
+import { TokenRejected, TokenService } from '#src/auth/tokens/token.service';
+import { readAccessToken, readRefreshToken } from '#src/auth/tokens/token-transport';
+import { AuthErrors } from '#src/auth/auth.errors';
+import { SignInErrors } from './sign-in.errors';
 
 /** Password sign-in and the second step of every sign-in, refresh-token rotation and sign-out. */
 @Injectable()
@@ -40,7 +42,7 @@ export class LoginService {
     const user = await this.users.findByEmailWithPassword(email);
     const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
     if (user && !valid) await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client });
-    if (!user || !valid) throw new AppError('INVALID_CREDENTIALS', 'The email or password is not correct.');
+    if (!user || !valid) throw SignInErrors.wrongEmailOrPassword();
     delete user.passwordHash;
     assertNotLocked(user);
     return (await this.challenges.challenge(user.id, ['pwd'])) ?? this.issuer.open(user, client, ['pwd'], { kind: 'password' });
@@ -73,7 +75,7 @@ export class LoginService {
     if (!proved) {
       await this.mfaTokens.giveBack(mfaToken, true);
       await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client, details: { factor: 'second_factor' } });
-      throw new AppError('INVALID_CREDENTIALS', 'The second factor was not accepted.');
+      throw SignInErrors.secondFactorRefused();
     }
     return this.issuer.open(user, client, [...new Set([...pending.firstFactor, ...proved.amr, 'mfa'])], { kind: 'second_factor', secondFactor: proved.method });
   }
@@ -86,7 +88,7 @@ export class LoginService {
   }
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
-    if (refreshToken === undefined) throw new AppError('REFRESH_TOKEN_INVALID', 'A refresh token is required.');
+    if (refreshToken === undefined) throw AuthErrors.refreshTokenMissing();
     const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin).catch(async (error: unknown) => {
       // A lock ended the session: say so rather than "invalid", so the client shows the way out.
       const owner = error instanceof AppError && error.code === 'REFRESH_TOKEN_INVALID' ? await this.sessions.ownerOfRefreshToken(refreshToken) : null;
@@ -94,7 +96,7 @@ export class LoginService {
       throw error;
     });
     const user = loaded ?? (await this.users.findById(session.userId));
-    if (!user) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    if (!user) throw AuthErrors.refreshTokenInvalid();
     return this.issuer.tokensFor(user, session, next);
   }
 

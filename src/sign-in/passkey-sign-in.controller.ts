@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
-import type { TokenResponseDto } from '../auth/sessions/token-response.dto';
-import { MfaPasskeyDto, MfaTokenDto, PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
+import type { TokenResponseDto } from '#src/auth/sessions/token-response.dto';
+import { MfaPasskeyDto, MfaTokenDto, PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '#src/second-factors/passkeys/passkey.dto';
 import { PasskeySignInService } from './passkey-sign-in.service';
-import { SessionReply } from '../auth/sessions/session-reply';
-import { AuthCookies } from '../auth/tokens/auth-cookies';
-import { readMfaToken } from '../auth/tokens/token-transport';
+import { SessionReply } from '#src/auth/sessions/session-reply';
+import { AuthCookies } from '#src/auth/tokens/auth-cookies';
+import { readMfaToken } from '#src/auth/tokens/token-transport';
 
 /** Passkey sign-in, on its own or as a sign-in's second step. Rate-limited per IP, like every credential route. */
 @ApiTags('auth')
@@ -46,8 +46,8 @@ export class PasskeySignInController {
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('passkeys/login')
   @HttpCode(HttpStatus.OK)
-  async signInWithPasskey(@Body() dto: WebAuthnCredentialDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    return this.sessionReply.send(reply, await this.passkeySignIn.signIn(dto.credential, requestOrigin(request)));
+  async signInWithPasskey(@Body() dto: WebAuthnCredentialDto, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    return this.sessionReply.send(reply, await this.passkeySignIn.signIn(dto.credential, origin));
   }
 
   @ApiOperation({
@@ -69,8 +69,8 @@ export class PasskeySignInController {
   @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('login/mfa/passkey')
   @HttpCode(HttpStatus.OK)
-  async completeSignInWithPasskey(@Body() dto: MfaPasskeyDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.passkeySignIn.completeWithPasskey(readMfaToken(request, dto.mfaToken), dto.credential, requestOrigin(request));
+  async completeSignInWithPasskey(@Body() dto: MfaPasskeyDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    const tokens = await this.passkeySignIn.completeWithPasskey(readMfaToken(request, dto.mfaToken), dto.credential, origin);
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
   }

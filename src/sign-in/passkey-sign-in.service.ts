@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { AppError } from '../common/errors/app-error';
-import type { RequestOrigin } from '../users/security-events.repository';
-import { UsersRepository } from '../users/users.repository';
-import { Passkeys } from '../second-factors/passkeys/passkeys';
-import { SecondFactors } from '../second-factors/second-factors';
-import { type ChallengeBinding, UNBOUND } from '../second-factors/passkeys/webauthn-challenges';
+import type { RequestOrigin } from '#src/users/security-events.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import { Passkeys } from '#src/second-factors/passkeys/passkeys';
+import { SecondFactors } from '#src/second-factors/second-factors';
+import { type ChallengeBinding, UNBOUND } from '#src/second-factors/passkeys/webauthn-challenges';
 import { LoginService } from './login.service';
-import { hashOpaqueToken } from '../common/crypto/opaque-token';
-import { SessionIssuer } from '../auth/sessions/session-issuer';
-import type { SessionTokens } from '../auth/sessions/session-tokens';
-import { assertNotLocked } from '../users/account-lock';
+import { hashOpaqueToken } from '#src/common/crypto/opaque-token';
+import { SessionIssuer } from '#src/auth/sessions/session-issuer';
+import type { SessionTokens } from '#src/auth/sessions/session-tokens';
+import { assertNotLocked } from '#src/users/account-lock';
+import { SignInErrors } from './sign-in.errors';
 
 /**
  * Signing in with a passkey: on its own (a discoverable credential with user verification, no password), or
@@ -35,7 +35,7 @@ export class PasskeySignInService {
   async signIn(response: unknown, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     const assertion = await this.passkeys.authenticate(response, { purpose: 'sign_in', binding: UNBOUND }, null, true);
     const user = assertion && (await this.users.findById(assertion.passkey.userId));
-    if (!assertion || !user) throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted. Try again, or sign in with your password.');
+    if (!assertion || !user) throw SignInErrors.passkeyRefused();
     assertNotLocked(user);
     return this.issuer.open(user, client, assertion.amr, { kind: 'passkey', passkeyId: assertion.passkey.id, passkeyName: assertion.passkey.name });
   }

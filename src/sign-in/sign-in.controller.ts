@@ -1,20 +1,20 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { Public } from '../common/decorators/public.decorator';
-import { requestOrigin } from '../common/http/client-ip';
-import { TokenResponseDto } from '../auth/sessions/token-response.dto';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { TokenResponseDto } from '#src/auth/sessions/token-response.dto';
 import { LoginDto, MfaCodeDto, MfaRequiredDto } from './login.dto';
 import { RefreshTokenDto } from './refresh.dto';
-import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '../auth/guards/authenticated.decorator';
-import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from '../auth/guards/optional-credentials.decorator';
+import { ACCESS_COOKIE_SECURITY, BEARER_SECURITY } from '#src/auth/guards/authenticated.decorator';
+import { OptionalCredentials, REFRESH_COOKIE_SECURITY } from '#src/auth/guards/optional-credentials.decorator';
 import { LoginService } from './login.service';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
-import { SessionReply } from '../auth/sessions/session-reply';
-import { AuthCookies } from '../auth/tokens/auth-cookies';
-import { readMfaToken, readRefreshToken } from '../auth/tokens/token-transport';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
+import { SessionReply } from '#src/auth/sessions/session-reply';
+import { AuthCookies } from '#src/auth/tokens/auth-cookies';
+import { readMfaToken, readRefreshToken } from '#src/auth/tokens/token-transport';
 
 /** Signing in with a password (and its second step), refreshing and signing out: rate-limited per IP except logout. */
 @ApiTags('auth')
@@ -41,8 +41,8 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async signIn(@Body() dto: LoginDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto | MfaRequiredDto> {
-    const outcome = await this.login.login(dto.email, dto.password, requestOrigin(request));
+  async signIn(@Body() dto: LoginDto, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto | MfaRequiredDto> {
+    const outcome = await this.login.login(dto.email, dto.password, origin);
     if ('mfaRequired' in outcome) return outcome;
     return this.sessionReply.send(reply, outcome);
   }
@@ -56,8 +56,8 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
-  async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.completeWithCode(readMfaToken(request, dto.mfaToken), dto.code, requestOrigin(request));
+  async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    const tokens = await this.login.completeWithCode(readMfaToken(request, dto.mfaToken), dto.code, origin);
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
   }
@@ -73,8 +73,8 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<TokenResponseDto> {
-    const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken), requestOrigin(request));
+  async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+    const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken), origin);
     return this.sessionReply.send(reply, tokens);
   }
 
@@ -86,8 +86,8 @@ export class SignInController {
   @OptionalCredentials(BEARER_SECURITY, ACCESS_COOKIE_SECURITY, REFRESH_COOKIE_SECURITY)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.login.logout(request, dto.refreshToken, requestOrigin(request));
+  async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.login.logout(request, dto.refreshToken, origin);
     this.cookies.clearAll(reply);
   }
 }

@@ -1,17 +1,17 @@
-import { ServiceContract } from '../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../common/errors/api-errors.decorator';
-import { requestOrigin } from '../common/http/client-ip';
+import type { FastifyReply } from 'fastify';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { StepUpDto, StepUpResponseDto } from './step-up.dto';
-import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '../second-factors/passkeys/passkey.dto';
-import type { AuthContext } from '../auth/guards/auth-context';
-import { Authenticated } from '../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../auth/guards/current-auth.decorator';
-import { AuthIpRateLimitGuard } from '../rate-limit/auth-ip-rate-limit.guard';
+import { PasskeyRequestOptionsDto, WebAuthnCredentialDto } from '#src/second-factors/passkeys/passkey.dto';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { StepUpService } from './step-up.service';
-import { AuthCookies } from '../auth/tokens/auth-cookies';
+import { AuthCookies } from '#src/auth/tokens/auth-cookies';
 
 @ApiTags('auth')
 @Authenticated()
@@ -35,10 +35,10 @@ export class StepUpController {
   async reauthenticate(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: StepUpDto,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
   ): Promise<StepUpResponseDto> {
-    const issued = await this.stepUp.stepUp(auth, dto, requestOrigin(request));
+    const issued = await this.stepUp.stepUp(auth, dto, origin);
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
   }
@@ -67,10 +67,10 @@ export class StepUpController {
   async stepUpWithPasskey(
     @CurrentAuth() auth: AuthContext,
     @Body() dto: WebAuthnCredentialDto,
-    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
   ): Promise<StepUpResponseDto> {
-    const issued = await this.stepUp.stepUpWithPasskey(auth, dto.credential, requestOrigin(request));
+    const issued = await this.stepUp.stepUpWithPasskey(auth, dto.credential, origin);
     this.cookies.setStepUp(reply, issued.token, issued.expiresIn);
     return { stepUpToken: issued.token, expiresIn: issued.expiresIn };
   }

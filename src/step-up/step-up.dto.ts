@@ -1,7 +1,7 @@
-import { ApiInteger } from '../common/decorators/api-formats.decorator';
+import { ApiInteger } from '#src/common/decorators/api-formats.decorator';
 import { IsOptional } from 'class-validator';
-import { IsPasswordInput } from '../common/validation/field.decorators';
-import { IsSecondFactorCode } from '../second-factors/factors.dto';
+import { IsPasswordInput } from '#src/common/validation/field.decorators';
+import { IsSecondFactorCode } from '#src/second-factors/factors.dto';
 
 /** One of the two: the password (an account without a second factor), or a second-factor code. */
 export class StepUpDto {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { PasswordModule } from '../password/password.module';
-import { RateLimitModule } from '../rate-limit/rate-limit.module';
-import { SecondFactorsModule } from '../second-factors/second-factors.module';
-import { UsersModule } from '../users/users.module';
+import { AuthModule } from '#src/auth/auth.module';
+import { PasswordModule } from '#src/password/password.module';
+import { RateLimitModule } from '#src/rate-limit/rate-limit.module';
+import { SecondFactorsModule } from '#src/second-factors/second-factors.module';
+import { UsersModule } from '#src/users/users.module';
 import { StepUpController } from './step-up.controller';
 import { StepUpService } from './step-up.service';
 

@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import { type RequestOrigin, type SecurityEventDetails, SecurityEventsRepository } from '../users/security-events.repository';
-import { UsersRepository } from '../users/users.repository';
-import type { AuthContext } from '../auth/guards/auth-context';
+import { type RequestOrigin, type SecurityEventDetails, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import type { AuthContext } from '#src/auth/guards/auth-context';
 import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { Passkeys } from '../second-factors/passkeys/passkeys';
-import { SecondFactors, secondFactorRequired } from '../second-factors/second-factors';
-import type { ChallengeBinding } from '../second-factors/passkeys/webauthn-challenges';
-import { PasswordService } from '../password/password.service';
-import { type IssuedToken, TokenService } from '../auth/tokens/token.service';
+import { Passkeys } from '#src/second-factors/passkeys/passkeys';
+import { SecondFactorErrors } from '#src/second-factors/second-factors.errors';
+import { SecondFactors } from '#src/second-factors/second-factors';
+import type { ChallengeBinding } from '#src/second-factors/passkeys/webauthn-challenges';
+import { PasswordService } from '#src/password/password.service';
+import { type IssuedToken, TokenService } from '#src/auth/tokens/token.service';
+import { StepUpErrors } from './step-up.errors';
 
 /** Re-authentication for sensitive operations: the password, or the second factor when the account has one. */
 @Injectable()
@@ -25,7 +26,7 @@ export class StepUpService {
   /** `{ password }` or `{ code }`, exactly one. */
   stepUp(auth: AuthContext, credential: { password?: string; code?: string }, origin: RequestOrigin & { ip: string }): Promise<IssuedToken> {
     if ((credential.password === undefined) === (credential.code === undefined)) {
-      throw new AppError('VALIDATION_FAILED', 'Give either the password or a code.', { fields: { password: ['give either password or code'], code: ['give either password or code'] } });
+      throw StepUpErrors.passwordOrCode();
     }
     return credential.code !== undefined ? this.stepUpWithCode(auth, credential.code, origin) : this.stepUpWithPassword(auth, credential.password as string, origin);
   }
@@ -35,13 +36,13 @@ export class StepUpService {
     // The strongest factor the account has is what a step-up asks for: with a second factor, the password is not enough.
     const methods = await this.secondFactors.methods(auth.userId);
     if (methods.length > 0) {
-      throw secondFactorRequired(methods);
+      throw SecondFactorErrors.secondFactorRequired(methods);
     }
     const hash = await this.users.getPasswordHash(auth.userId);
-    if (!hash) throw new AppError('NO_PASSWORD', 'This account has no password; step up through a linked identity provider.');
+    if (!hash) throw StepUpErrors.noPassword();
     if (!(await this.passwords.check(auth.user.email, origin.ip, password, hash))) {
       await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin });
-      throw new AppError('INVALID_CREDENTIALS', 'The password is not correct.');
+      throw StepUpErrors.wrongPassword();
     }
     return this.issue(auth, ['pwd'], origin);
   }
@@ -51,7 +52,7 @@ export class StepUpService {
     const proved = await this.secondFactors.check(auth.user, code);
     if (!proved) {
       await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin, details: { factor: 'second_factor' } });
-      throw new AppError('INVALID_CREDENTIALS', 'The code is not correct.');
+      throw StepUpErrors.wrongCode();
     }
     return this.issue(auth, proved.amr, origin, { secondFactor: proved.method });
   }
@@ -65,7 +66,7 @@ export class StepUpService {
     const assertion = await this.secondFactors.checkPasskey(auth.user, response, { purpose: 'step_up', binding: sessionBinding(auth) }, true);
     if (!assertion) {
       await this.securityEvents.record({ userId: auth.userId, type: 'step_up_failed', origin, details: { factor: 'passkey' } });
-      throw new AppError('INVALID_CREDENTIALS', 'The passkey was not accepted.');
+      throw StepUpErrors.passkeyRefused();
     }
     return this.issue(auth, assertion.amr, origin, { secondFactor: 'passkey', passkeyId: assertion.passkey.id });
   }

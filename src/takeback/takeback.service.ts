@@ -1,18 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { authConfig } from '../config/auth.config';
-import type { Settings } from '../config/settings-token';
-import type { Transaction } from '../database/transaction-runner';
-import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '../events/account-events';
-import { Outbox } from '../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../users/security-events.repository';
-import type { UserEntity } from '../users/user.entity';
-import { UserIdentitiesRepository } from '../users/user-identities.repository';
-import { UsersRepository } from '../users/users.repository';
-import { EmailTokensService } from '../users/email-tokens/email-tokens.service';
-import { FactorsService } from '../second-factors/factors.service';
-import { MfaTokens } from '../second-factors/mfa-tokens/mfa-tokens';
-import { TotpFactors } from '../second-factors/totp/totp-factors';
-import { SessionsService } from '../auth/sessions/sessions.service';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
+import type { Transaction } from '#src/database/transaction-runner';
+import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
+import { UserIdentitiesRepository } from '#src/users/user-identities.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+import { FactorsService } from '#src/second-factors/factors.service';
+import { MfaTokens } from '#src/second-factors/mfa-tokens/mfa-tokens';
+import { TotpFactors } from '#src/second-factors/totp/totp-factors';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
 
 /** A way back into an account by whoever proves control of its address, and what it undoes. */
 export type TakebackAct =

@@ -1,4 +1,4 @@
-import { AppError } from '../common/errors/app-error';
+import { AppError } from '#src/common/errors/app-error';
 import type { UserEntity } from './user.entity';
 
 export function accountLocked(): AppError {

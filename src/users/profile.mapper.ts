@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../config/settings-token';
-import { avatarConfig } from '../config/avatar.config';
+import type { Settings } from '#src/config/settings-token';
+import { avatarConfig } from '#src/config/avatar.config';
 import type { AvatarDto, IdentityProviderDto, ProfileResponseDto } from './dto/profile-response.dto';
 import { UserIdentitiesRepository } from './user-identities.repository';
 import type { LinkedIdentity } from './user-identity.entity';

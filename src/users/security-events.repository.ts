@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { And, In, LessThan, MoreThan, type Repository } from 'typeorm';
-import { type Db, TransactionRunner } from '../database/transaction-runner';
+import { type Db, TransactionRunner } from '#src/database/transaction-runner';
 import { SecurityEventEntity, type SecurityEventType } from './security-event.entity';
 
 /** A position in a user's log: the time and id of the last event seen. */

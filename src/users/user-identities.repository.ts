@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { MoreThan, type Repository } from 'typeorm';
-import { type Db, type Transaction, TransactionRunner } from '../database/transaction-runner';
-import { uniqueViolationText } from '../database/unique-violation';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { uniqueViolationText } from '#src/database/unique-violation';
 import { type LinkedIdentity, UserIdentityEntity } from './user-identity.entity';
 import { UserEntity } from './user.entity';
 

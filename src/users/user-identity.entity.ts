@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 import { UserEntity } from './user.entity';
 
 /** An OpenID Connect identity (provider + subject) that signs in to this account. */

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 
 /** The account record. Never returned from a route: mappers build responses field by field. */
 @Entity('users')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AppError } from '../common/errors/app-error';
-import { authConfig } from '../config/auth.config';
-import type { Settings } from '../config/settings-token';
+import { AppError } from '#src/common/errors/app-error';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
 import { UniqueViolation, UsersRepository } from './users.repository';
 
 /**

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PROFILE_CONNECTION } from '../database/profile-connection';
+import { PROFILE_CONNECTION } from '#src/database/profile-connection';
 import { EmailTokenEntity } from './email-tokens/email-token.entity';
 import { EmailTokensService } from './email-tokens/email-tokens.service';
-import { RetentionModule } from '../retention/retention.module';
+import { RetentionModule } from '#src/retention/retention.module';
 import { UsersRetention } from './users.retention';
 import { UsernamePolicy } from './username-policy';
 import { ProfileMapper } from './profile.mapper';

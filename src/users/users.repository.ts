@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, type Repository } from 'typeorm';
-import { emailLookupKey } from '../common/validation/email';
-import { type Db, type Transaction, TransactionRunner } from '../database/transaction-runner';
-import { uniqueViolationText } from '../database/unique-violation';
+import { emailLookupKey } from '#src/common/validation/email';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { uniqueViolationText } from '#src/database/unique-violation';
 import { UserEntity } from './user.entity';
 
 export interface ProfileChanges {

@@ -102,10 +102,9 @@ describe('a consumer of the tokens while the profile service is down, and after'
     return ((await (await post('/api/auth/login')).json()) as { accessToken: string }).accessToken;
   };
   const ask = async (token: string) => {
-    const started = performance.now();
     const response = await fetch(`${consumerUrl}/api/whoami`, { headers: { authorization: `Bearer ${token}` } });
     await response.arrayBuffer();
-    return { status: response.status, ms: performance.now() - started };
+    return { status: response.status };
   };
 
   before(async () => {
@@ -132,11 +131,8 @@ describe('a consumer of the tokens while the profile service is down, and after'
     assert.equal((await ask(token)).status, 200);
     assert.equal(front.fetches, 1);
     await service?.stop();
-    for (let i = 0; i < 20; i++) {
-      const answer = await ask(token);
-      assert.equal(answer.status, 200);
-      assert.ok(answer.ms < 500, `answered in ${answer.ms.toFixed(0)} ms: no fetch on the request's path`);
-    }
+    for (let i = 0; i < 20; i++) assert.equal((await ask(token)).status, 200);
+    assert.equal(front.fetches, 1, 'no fetch on the request path while the keys are fresh, service or not');
     // Past maxAge the set is refreshed in the background; the failures cost one fetch per interval, not per request.
     await new Promise((resolve) => setTimeout(resolve, MAX_AGE_MS + 200));
     const before = front.fetches;
@@ -177,5 +173,36 @@ describe('a consumer of the tokens while the profile service is down, and after'
   it('refuses empty issuer or audience at start, with one line naming the option', () => {
     assert.throws(() => ProfileAuthModule.forRoot({ jwksUrl: 'http://x/jwks', issuer: '', audience: 'profile-service' }), /"issuer" option is empty/);
     assert.throws(() => ProfileAuthModule.forRoot({ jwksUrl: 'http://x/jwks', issuer: ISSUER, audience: ' ' }), /"audience" option is empty/);
+  });
+
+  it('forRootAsync: options from a factory with injected settings verify tokens; an empty one there stops the start', async () => {
+    const SETTINGS = Symbol('consumer settings');
+    const appWith = async (issuer: string) => {
+      @Module({ providers: [{ provide: SETTINGS, useValue: { jwksUrl: `${front.url}/.well-known/jwks.json`, issuer } }], exports: [SETTINGS] })
+      class SettingsModule {}
+      @Module({
+        imports: [
+          ProfileAuthModule.forRootAsync({
+            imports: [SettingsModule],
+            inject: [SETTINGS],
+            useFactory: (settings: { jwksUrl: string; issuer: string }) => ({ jwksUrl: settings.jwksUrl, issuer: settings.issuer, audience: 'profile-service' }),
+          }),
+        ],
+        controllers: [WhoAmIController],
+      })
+      class AsyncConsumerModule {}
+      return NestFactory.create<NestFastifyApplication>(AsyncConsumerModule, new FastifyAdapter(), { logger: false, abortOnError: false });
+    };
+    const app = await appWith(ISSUER);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      const token = await tokenFromService();
+      assert.equal((await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+      assert.equal((await fetch(`${url}/api/whoami`)).status, 401);
+    } finally {
+      await app.close();
+    }
+    await assert.rejects(appWith(''), /"issuer" option is empty/);
   });
 });

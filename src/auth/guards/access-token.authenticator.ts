@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
 import { SessionsService } from '../sessions/sessions.service';
 import { type AccessClaims, TokenRejected, TokenService, accessTokenError } from '../tokens/token.service';
 import type { AuthContext } from './auth-context';
+import { AuthErrors } from '../auth.errors';
 
 /**
  * The live-session half of authentication, shared by the `access` strategy (HTTP) and the broker's
@@ -25,7 +25,7 @@ export class AccessTokenAuthenticator {
 
   async liveSession(claims: AccessClaims): Promise<Omit<AuthContext, 'stepUp'>> {
     const live = await this.sessions.findLiveUser(claims.sessionId, claims.userId);
-    if (!live) throw new AppError('SESSION_REVOKED', 'This session has ended; sign in again.');
+    if (!live) throw AuthErrors.sessionEnded();
     return { userId: claims.userId, sessionId: claims.sessionId, user: live.user, identities: live.identities };
   }
 }

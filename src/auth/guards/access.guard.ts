@@ -1,19 +1,20 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import type { AppError } from '#src/common/errors/app-error';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { IS_PUBLIC } from '../../common/decorators/public.decorator';
-import { AppError } from '../../common/errors/app-error';
+import { IS_PUBLIC } from '#src/common/decorators/public.decorator';
 import { TokenRejected, accessTokenError } from '../tokens/token.service';
 import { ACCESS_STRATEGY, type AccessUser } from './access.strategy';
 import type { AuthContext } from './auth-context';
+import { AuthErrors } from '../auth.errors';
 
 /** passport-jwt's reason for a failure, as the contract's error. */
 function accessFailure(info: unknown): AppError {
   if (info instanceof TokenRejected) return accessTokenError(info);
   const name = (info as { name?: unknown } | undefined)?.name;
-  if (name === 'TokenExpiredError') return new AppError('ACCESS_TOKEN_EXPIRED', 'The access token has expired.');
-  if (info instanceof Error && info.message === 'No auth token') return new AppError('AUTHENTICATION_REQUIRED', 'An access token is required.');
-  return new AppError('ACCESS_TOKEN_INVALID', 'The access token is not valid.');
+  if (name === 'TokenExpiredError') return AuthErrors.accessTokenExpired();
+  if (info instanceof Error && info.message === 'No auth token') return AuthErrors.authenticationRequired();
+  return AuthErrors.accessTokenInvalid();
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import type { JwtPayload } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
-import { authConfig } from '../../config/auth.config';
+import { authConfig } from '#src/config/auth.config';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { ACCESS_TOKEN_TYPE, TokenRejected, TokenService, checkedClaims } from '../tokens/token.service';
 import { readAccessToken } from '../tokens/token-transport';

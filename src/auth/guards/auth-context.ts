@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import type { LinkedIdentity } from '../../users/user-identity.entity';
-import type { UserEntity } from '../../users/user.entity';
+import type { LinkedIdentity } from '#src/users/user-identity.entity';
+import type { UserEntity } from '#src/users/user.entity';
 import type { StepUpClaims } from '../tokens/token.service';
 
 /** What authentication established about the request, put on it once by AccessGuard. */

@@ -1,7 +1,7 @@
 import { type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
-import { StepUpRequiredError } from '../../common/errors/app-error';
+import { StepUpRequiredError } from '#src/common/errors/app-error';
 import { type StepUpClaims, TokenRejected } from '../tokens/token.service';
 import type { AuthenticatedRequest } from './auth-context';
 import { REQUIRES_STEP_UP } from './requires-step-up.decorator';

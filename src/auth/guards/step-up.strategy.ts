@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { PassportStrategy } from '@nestjs/passport';
 import type { JwtPayload } from 'jsonwebtoken';
 import { Strategy } from 'passport-jwt';
-import { authConfig } from '../../config/auth.config';
+import { authConfig } from '#src/config/auth.config';
 import { SigningKeysService } from '../keys/signing-keys.service';
 import { STEP_UP_TOKEN_TYPE, type StepUpClaims, TokenRejected, TokenService, checkedClaims, stepUpClaimsOf } from '../tokens/token.service';
 import { readStepUpToken } from '../tokens/token-transport';

@@ -1,8 +1,8 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { JWK } from 'jose';
-import { Public } from '../../common/decorators/public.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
 import { JwksResponseDto } from './jwks-response.dto';
 import { SigningKeysService } from './signing-keys.service';
 

@@ -3,9 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import type { JWK } from 'jose';
-import { authConfig, type SigningAlgorithm } from '../../config/auth.config';
+import { authConfig, type SigningAlgorithm } from '#src/config/auth.config';
 
 export interface SigningKey {
   kid: string;

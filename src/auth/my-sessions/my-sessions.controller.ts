@@ -1,12 +1,11 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Req } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../guards/auth-context';
 import { Authenticated } from '../guards/authenticated.decorator';
 import { CurrentAuth } from '../guards/current-auth.decorator';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { SessionResponseDto } from './session-response.dto';
 import { MySessionsService } from './my-sessions.service';
 
@@ -29,8 +28,8 @@ export class MySessionsController {
   })
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeMyOtherSessions(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
-    await this.mySessions.revokeOtherSessions(auth, requestOrigin(request));
+  async revokeMyOtherSessions(@CurrentAuth() auth: AuthContext, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.mySessions.revokeOtherSessions(auth, origin);
   }
 
   @ApiOperation({ summary: 'End one of my sessions', description: 'Its tokens fail at once. 404 for an unknown id or another user’s session.' })
@@ -38,7 +37,7 @@ export class MySessionsController {
   @ApiParam({ name: 'id', format: 'uuid', description: 'A session id from the list.' })
   @Delete(':id')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async revokeMySession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Req() request: FastifyRequest): Promise<void> {
-    await this.mySessions.revokeSession(auth.userId, id, requestOrigin(request));
+  async revokeMySession(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.mySessions.revokeSession(auth.userId, id, origin);
   }
 }

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../../database/transaction-runner';
-import { EmailTokensService } from '../../users/email-tokens/email-tokens.service';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
 import type { AuthContext } from '../guards/auth-context';
 import { SessionsService } from '../sessions/sessions.service';
-import { AppError } from '../../common/errors/app-error';
-import { isUuid } from '../../common/validation/uuid';
-import { MailService } from '../../mail/mail.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { isUuid } from '#src/common/validation/uuid';
+import { MailService } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import type { SessionResponseDto } from './session-response.dto';
+import { AuthErrors } from '../auth.errors';
 
 /** The user's view of their own sessions. Another user's session is indistinguishable from none. */
 @Injectable()
@@ -36,7 +36,7 @@ export class MySessionsService {
 
   async revokeSession(userId: string, sessionId: string, origin: RequestOrigin): Promise<void> {
     if (!isUuid(sessionId) || !(await this.sessions.revokeOwn(userId, sessionId))) {
-      throw new AppError('NOT_FOUND', 'No such session.');
+      throw AuthErrors.noSuchSession();
     }
     await this.securityEvents.record({ userId, type: 'session_revoked', origin, details: { sessionId } });
   }

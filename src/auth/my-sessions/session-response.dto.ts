@@ -1,4 +1,4 @@
-import { ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
+import { ApiTimestamp, ApiUuid } from '#src/common/decorators/api-formats.decorator';
 export class SessionResponseDto {
   @ApiUuid()
   id: string;

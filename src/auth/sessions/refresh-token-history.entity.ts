@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 
 /** A refresh token a session has rotated out (its hash): presented again, it ends the session. */
 @Entity('refresh_token_history')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { SecondFactorMethod } from '../../common/errors/second-factor-methods';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import type { UserEntity } from '../../users/user.entity';
+import type { SecondFactorMethod } from '#src/common/errors/second-factor-methods';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
 import { TokenService } from '../tokens/token.service';
 import type { SessionEntity } from './session.entity';
 import type { SessionTokens } from './session-tokens';

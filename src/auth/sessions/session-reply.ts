@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ProfileMapper } from '../../users/profile.mapper';
+import { ProfileMapper } from '#src/users/profile.mapper';
 import type { TokenResponseDto } from './token-response.dto';
 import type { SessionTokens } from './session-tokens';
 import { AuthCookies } from '../tokens/auth-cookies';

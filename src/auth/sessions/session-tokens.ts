@@ -1,4 +1,4 @@
-import type { UserEntity } from '../../users/user.entity';
+import type { UserEntity } from '#src/users/user.entity';
 
 /** What a sign-in or refresh hands back: both tokens, their lifetimes, and the user. */
 export interface SessionTokens {

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
-import { UserEntity } from '../../users/user.entity';
+import { TimestampColumn } from '#src/database/timestamp-column';
+import { UserEntity } from '#src/users/user.entity';
 
 /** One signed-in device. Access tokens are valid only while their session row is live. */
 @Entity('sessions')

@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { IsNull, MoreThan, Not, type Repository } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import { authConfig } from '../../config/auth.config';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { type LinkedIdentity, UserIdentityEntity } from '../../users/user-identity.entity';
-import { UserEntity } from '../../users/user.entity';
-import type { RawRows } from '../../database/raw-rows';
-import { type Db, TransactionRunner } from '../../database/transaction-runner';
-import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
+import { authConfig } from '#src/config/auth.config';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { type LinkedIdentity, UserIdentityEntity } from '#src/users/user-identity.entity';
+import { UserEntity } from '#src/users/user.entity';
+import type { RawRows } from '#src/database/raw-rows';
+import { type Db, TransactionRunner } from '#src/database/transaction-runner';
+import { hashOpaqueToken, newOpaqueToken } from '#src/common/crypto/opaque-token';
 import { RefreshTokenHistoryEntity } from './refresh-token-history.entity';
 import { SessionEntity } from './session.entity';
+import { AuthErrors } from '../auth.errors';
 
 /** A live session's user, with the identities a profile lists. */
 export interface LiveUser {
@@ -161,16 +161,16 @@ export class SessionsService {
    */
   private async refuse(presented: string, origin: RequestOrigin, current?: SessionEntity | null): Promise<never> {
     const session = current === undefined ? await this.sessions().findOneBy({ refreshTokenHash: presented }) : current;
-    if (session) throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    if (session) throw AuthErrors.refreshTokenInvalid();
     const rotated = await this.rotatedOut().findOneBy({ tokenHash: presented });
     const owner = rotated ? await this.sessions().findOneBy({ id: rotated.sessionId, revokedAt: IsNull() }) : null;
     if (owner) return this.endReusedSession(owner, origin);
-    throw new AppError('REFRESH_TOKEN_INVALID', 'The refresh token is not valid.');
+    throw AuthErrors.refreshTokenInvalid();
   }
 
   private async endReusedSession(session: SessionEntity, origin: RequestOrigin): Promise<never> {
     if (await this.revoke(session.id)) await this.securityEvents.record({ userId: session.userId, type: 'refresh_token_reused', origin });
-    throw new AppError('REFRESH_TOKEN_REUSED', 'This refresh token was already used; the session has been ended.');
+    throw AuthErrors.refreshTokenReused();
   }
 
   /** Whose session a refresh token was of (current or rotated out, live or ended); null for a token never issued. */

@@ -1,12 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import Bowser from 'bowser';
-import { authConfig } from '../../config/auth.config';
-import { MailService } from '../../mail/mail.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import type { RequestOrigin } from '../../users/security-events.repository';
-import { SecurityEventsRepository } from '../../users/security-events.repository';
-import type { UserEntity } from '../../users/user.entity';
+import { authConfig } from '#src/config/auth.config';
+import { MailService } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import type { RequestOrigin } from '#src/users/security-events.repository';
+import { SecurityEventsRepository } from '#src/users/security-events.repository';
+import type { UserEntity } from '#src/users/user.entity';
 
 /** How far back a browser and IP count as known. */
 const KNOWN_FOR_DAYS = 90;

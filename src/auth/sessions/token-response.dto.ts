@@ -1,5 +1,5 @@
-import { ApiInteger } from '../../common/decorators/api-formats.decorator';
-import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
+import { ApiInteger } from '#src/common/decorators/api-formats.decorator';
+import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
 
 /** The answer of every route that opens or renews a session. */
 export class TokenResponseDto {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply } from 'fastify';
-import { appConfig } from '../../config/app.config';
+import { appConfig } from '#src/config/app.config';
 import { ACCESS_COOKIE, MFA_COOKIE, MFA_COOKIE_PATH, REFRESH_COOKIE, STEP_UP_COOKIE } from './token-transport';
 
 /** Sets and clears the three token cookies, always with the same attributes, so clearing really clears. */

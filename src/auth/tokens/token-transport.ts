@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../../common/errors/app-error';
+import { AuthErrors } from '../auth.errors';
 
 export const ACCESS_COOKIE = 'access_token';
 export const REFRESH_COOKIE = 'refresh_token';
@@ -19,7 +19,7 @@ export function readAccessToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = BEARER.exec(header.trim());
-    if (!match) throw new AppError('ACCESS_TOKEN_INVALID', 'The Authorization header must be "Bearer <token>".');
+    if (!match) throw AuthErrors.malformedAuthorization();
     return match[1];
   }
   return nonEmpty(request.cookies?.[ACCESS_COOKIE]);

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import type { AppError } from '#src/common/errors/app-error';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { type JWTHeaderParameters, type JWTPayload, SignJWT, errors, jwtVerify } from 'jose';
-import { AppError } from '../../common/errors/app-error';
-import { isUuid } from '../../common/validation/uuid';
-import { authConfig } from '../../config/auth.config';
+import { isUuid } from '#src/common/validation/uuid';
+import { authConfig } from '#src/config/auth.config';
 import { SigningKeysService } from '../keys/signing-keys.service';
+import { AuthErrors } from '../auth.errors';
 
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 export const STEP_UP_TOKEN_TYPE = 'step-up+jwt';
@@ -139,6 +140,6 @@ export function stepUpClaimsOf(payload: JWTPayload): StepUpClaims {
 /** Maps a rejected access token to its contract error. */
 export function accessTokenError(rejection: TokenRejected): AppError {
   return rejection.expired
-    ? new AppError('ACCESS_TOKEN_EXPIRED', 'The access token has expired.')
-    : new AppError('ACCESS_TOKEN_INVALID', 'The access token is not valid.');
+    ? AuthErrors.accessTokenExpired()
+    : AuthErrors.accessTokenInvalid();
 }

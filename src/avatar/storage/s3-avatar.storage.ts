@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { S3Config } from '../../config/avatar.config';
+import type { S3Config } from '#src/config/avatar.config';
 import { AvatarStorage, type StoredVersion } from './avatar-storage';
 
 /** Any S3-compatible bucket. Objects are public-cacheable WebP, keyed `<S3_PREFIX><userId>/<version>/<size>.webp`. */

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsAccountEmail } from '../../common/validation/field.decorators';
-import { PendingEmailDto, ProfileResponseDto } from '../../users/dto/profile-response.dto';
+import { IsAccountEmail } from '#src/common/validation/field.decorators';
+import { PendingEmailDto, ProfileResponseDto } from '#src/users/dto/profile-response.dto';
 
 export class ChangeEmailDto {
   /** The new address. @example "ada.lovelace@example.org" */

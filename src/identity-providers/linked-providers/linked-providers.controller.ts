@@ -1,18 +1,18 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Body, Controller, Delete, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizationUrlResponseDto, OidcRedirectDto } from '../oidc/oidc.dto';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { Authenticated } from '../../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../../auth/guards/requires-step-up.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
 import { OidcFlowCookie } from '../oidc/oidc-flow-cookie';
 import { OidcFlowStarter } from '../oidc/oidc-flow-starter.service';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
-import { ProfileResponseDto } from '../../users/dto/profile-response.dto';
-import { ProfileMapper } from '../../users/profile.mapper';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
+import { ProfileMapper } from '#src/users/profile.mapper';
 import { LinkedProvidersService } from './linked-providers.service';
 
 @ApiTags('providers')
@@ -56,8 +56,8 @@ export class LinkedProvidersController {
   @ApiErrors('NOT_FOUND', 'LAST_LOGIN_METHOD')
   @RequiresStepUp()
   @Delete(':provider')
-  async unlinkProvider(@CurrentAuth() auth: AuthContext, @Param('provider') providerId: string, @Req() request: FastifyRequest): Promise<ProfileResponseDto> {
-    const identities = await this.linked.unlink(auth.user, providerId, requestOrigin(request));
+  async unlinkProvider(@CurrentAuth() auth: AuthContext, @Param('provider') providerId: string, @ClientOrigin() origin: ClientOrigin): Promise<ProfileResponseDto> {
+    const identities = await this.linked.unlink(auth.user, providerId, origin);
     return this.mapper.toResponse(auth.user, identities);
   }
 }

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { TransactionRunner } from '#src/database/transaction-runner';
 import { OidcProviders } from '../oidc/oidc-providers.service';
-import { AppError } from '../../common/errors/app-error';
-import { MailService } from '../../mail/mail.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { UserIdentitiesRepository } from '../../users/user-identities.repository';
-import type { LinkedIdentity } from '../../users/user-identity.entity';
-import type { UserEntity } from '../../users/user.entity';
+import { MailService } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { AccountEvents, identityProvidersChanged } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { UserIdentitiesRepository } from '#src/users/user-identities.repository';
+import type { LinkedIdentity } from '#src/users/user-identity.entity';
+import type { UserEntity } from '#src/users/user.entity';
+import { IdentityProviderErrors } from '../identity-providers.errors';
 
 /** Removing a linked provider; linking runs through the provider's flow (OidcFlowStarter and its callback). */
 @Injectable()
@@ -31,9 +31,9 @@ export class LinkedProvidersService {
   async unlink(user: UserEntity, providerId: string, origin: RequestOrigin): Promise<LinkedIdentity[]> {
     await this.database.run(async (tx) => {
       const outcome = await this.identities.unlinkUnlessLast(user.id, providerId, tx);
-      if (outcome === 'not_linked') throw new AppError('NOT_FOUND', 'This provider is not linked to your account.');
+      if (outcome === 'not_linked') throw IdentityProviderErrors.notLinked();
       if (outcome === 'last_login_method') {
-        throw new AppError('LAST_LOGIN_METHOD', 'This is your only way to sign in. Set a password or link another provider first.');
+        throw IdentityProviderErrors.lastLoginMethod();
       }
       await this.securityEvents.record({ userId: user.id, type: 'provider_unlinked', origin, details: { provider: providerId } }, tx);
       await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(user.id));

@@ -1,26 +1,27 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { TransactionRunner } from '../../database/transaction-runner';
-import type { Settings } from '../../config/settings-token';
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import type { Settings } from '#src/config/settings-token';
 import { isEmail } from 'class-validator';
-import { EMAIL_MAX_LENGTH, canonicalEmail } from '../../common/validation/email';
-import { codePointLength, hasControlCharacters } from '../../common/validation/text';
-import { type OidcProviderConfig, oidcConfig } from '../../config/oidc.config';
-import { MailService } from '../../mail/mail.service';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
-import type { UserEntity } from '../../users/user.entity';
-import { UniqueViolation, UsersRepository } from '../../users/users.repository';
+import { canonicalEmail } from '#src/common/validation/email';
+import { codePointLength, hasControlCharacters } from '#src/common/validation/text';
+import { type OidcProviderConfig, oidcConfig } from '#src/config/oidc.config';
+import { MailService } from '#src/mail/mail.service';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { IdentityConflict, UserIdentitiesRepository } from '#src/users/user-identities.repository';
+import type { UserEntity } from '#src/users/user.entity';
+import { UniqueViolation, UsersRepository } from '#src/users/users.repository';
 import { ProviderLinking } from './provider-linking.service';
-import { SessionIssuer } from '../../auth/sessions/session-issuer';
-import type { SessionTokens } from '../../auth/sessions/session-tokens';
-import { type MfaChallenge, MfaChallenges } from '../../second-factors/mfa-tokens/mfa-challenges';
-import { SecondFactors } from '../../second-factors/second-factors';
-import { SessionsService } from '../../auth/sessions/sessions.service';
-import { TakebackService } from '../../takeback/takeback.service';
-import type { IssuedToken } from '../../auth/tokens/token.service';
-import { StepUpService } from '../../step-up/step-up.service';
+import { SessionIssuer } from '#src/auth/sessions/session-issuer';
+import type { SessionTokens } from '#src/auth/sessions/session-tokens';
+import { type MfaChallenge, MfaChallenges } from '#src/second-factors/mfa-tokens/mfa-challenges';
+import { SecondFactors } from '#src/second-factors/second-factors';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
+import { TakebackService } from '#src/takeback/takeback.service';
+import type { IssuedToken } from '#src/auth/tokens/token.service';
+import { StepUpService } from '#src/step-up/step-up.service';
 import type { OidcFlowEntity } from './oidc-flow.entity';
 import { OidcFlowsService } from './oidc-flows.service';
+import { OidcClient } from './oidc-client';
 import { OidcProviders } from './oidc-providers.service';
 import { CallbackFailure, type ProviderIdentity } from './callback-failure';
 import { withError } from './redirect-allowlist';
@@ -37,21 +38,18 @@ export interface CallbackOutcome {
 // How far the provider's clock may be behind ours when judging a step-up's `auth_time`.
 const AUTH_TIME_SKEW_SECONDS = 5;
 const DISPLAY_NAME_MAX = 64;
-const SUBJECT_MAX = 255;
 
 /**
  * Finishes a flow when the provider sends the browser back: takes the single-use state, redeems the code
- * (openid-client checks PKCE, state, the ID token's signature, issuer, audience, expiry and nonce), then
- * signs in, links or steps up, as the flow said when it started. Every failure becomes a redirect with
- * `error=`; nothing is half done.
+ * (`OidcClient`: the protocol's checks), then signs in, links or steps up, as the flow said when it started.
+ * Every failure becomes a redirect with `error=`; nothing is half done.
  */
 @Injectable()
 export class OidcCallbackService {
-  private readonly logger = new Logger(OidcCallbackService.name);
-
   constructor(
     private readonly database: TransactionRunner,
     private readonly providers: OidcProviders,
+    private readonly oidc: OidcClient,
     private readonly flows: OidcFlowsService,
     private readonly users: UsersRepository,
     private readonly identities: UserIdentitiesRepository,
@@ -94,44 +92,11 @@ export class OidcCallbackService {
     }
   }
 
-  private async redeem(provider: OidcProviderConfig, flow: OidcFlowEntity, query: URLSearchParams): Promise<ProviderIdentity> {
-    const client = await this.providers.client();
-    let configuration;
-    try {
-      configuration = await this.providers.configuration(provider);
-    } catch {
-      throw new CallbackFailure('provider_unavailable');
-    }
+  private redeem(provider: OidcProviderConfig, flow: OidcFlowEntity, query: URLSearchParams): Promise<ProviderIdentity> {
     // The URL the provider redirected to, rebuilt from PUBLIC_URL (never from the request's Host header).
     const callbackUrl = new URL(`${this.config.callbackBaseUrl}/${provider.id}/callback`);
     callbackUrl.search = query.toString();
-    try {
-      const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
-        pkceCodeVerifier: flow.codeVerifier,
-        expectedState: query.get('state') ?? undefined,
-        expectedNonce: flow.nonce,
-        idTokenExpected: true,
-      });
-      const claims = response.claims();
-      // OpenID Connect caps `sub` at 255 ASCII characters; anything longer is not a conforming provider.
-      if (!claims || claims.sub.length > SUBJECT_MAX) throw new CallbackFailure('invalid_response');
-      const email = typeof claims.email === 'string' && claims.email.length <= EMAIL_MAX_LENGTH ? claims.email : null;
-      return {
-        subject: claims.sub,
-        email,
-        // Some providers send the boolean as a string.
-        emailVerified: claims.email_verified === true || claims.email_verified === 'true',
-        name: typeof claims.name === 'string' ? claims.name : null,
-        authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
-      };
-    } catch (error) {
-      if (error instanceof CallbackFailure) throw error;
-      if (error instanceof client.AuthorizationResponseError) {
-        throw new CallbackFailure(error.error === 'access_denied' ? 'access_denied' : 'provider_error');
-      }
-      this.logger.warn(`identity provider "${provider.id}" response refused: ${(error as Error).message}`);
-      throw new CallbackFailure('invalid_response');
-    }
+    return this.oidc.redeem(provider, callbackUrl, { codeVerifier: flow.codeVerifier, nonce: flow.nonce });
   }
 
   /**

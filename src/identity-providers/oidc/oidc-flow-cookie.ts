@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { appConfig } from '../../config/app.config';
-import { oidcConfig } from '../../config/oidc.config';
+import { appConfig } from '#src/config/app.config';
+import { oidcConfig } from '#src/config/oidc.config';
 import type { FlowRequest } from './oidc-flow-starter.service';
 import { newBrowserBinding } from './oidc-flows.service';
 

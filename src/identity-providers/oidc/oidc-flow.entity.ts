@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 
 export type OidcFlowPurpose = 'sign_in' | 'link' | 'step_up';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LessThan } from 'typeorm';
-import { retentionConfig } from '../../config/retention.config';
-import type { Settings } from '../../config/settings-token';
-import { RetentionRules, ago } from '../../retention/retention-rules';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { RetentionRules, ago } from '#src/retention/retention-rules';
 import { OidcFlowEntity } from './oidc-flow.entity';
 
 /** Provider sign-in flows RETENTION_GRACE after they expired. */

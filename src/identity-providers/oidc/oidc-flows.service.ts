@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
+import type { Settings } from '#src/config/settings-token';
 import { LessThan, type Repository } from 'typeorm';
-import { TransactionRunner } from '../../database/transaction-runner';
-import { oidcConfig } from '../../config/oidc.config';
-import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { oidcConfig } from '#src/config/oidc.config';
+import { hashOpaqueToken, newOpaqueToken } from '#src/common/crypto/opaque-token';
 import { OidcFlowEntity, type OidcFlowPurpose } from './oidc-flow.entity';
 
 export interface NewFlow {

@@ -1,18 +1,18 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Get, HttpStatus, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiFoundResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { AppError } from '../../common/errors/app-error';
-import { Public } from '../../common/decorators/public.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { OidcProviderDto } from './oidc.dto';
-import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
-import { AuthCookies } from '../../auth/tokens/auth-cookies';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
+import { AuthCookies } from '#src/auth/tokens/auth-cookies';
 import { OidcCallbackService } from './oidc-callback.service';
 import { OidcFlowCookie } from './oidc-flow-cookie';
 import { OidcFlowStarter } from './oidc-flow-starter.service';
 import { OidcProviders } from './oidc-providers.service';
+import { IdentityProviderErrors } from '../identity-providers.errors';
 
 /** Sign-in with an OpenID Connect provider, and the callback every flow (sign-in, link, step-up) returns to. */
 @ApiTags('providers')
@@ -53,7 +53,7 @@ export class OidcController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     if (redirect !== undefined && typeof redirect !== 'string') {
-      throw new AppError('VALIDATION_FAILED', 'Give one redirect.', { fields: { redirect: ['redirect must be a single URL'] } });
+      throw IdentityProviderErrors.oneRedirect();
     }
     const url = await this.starter.signIn(this.flowCookie.flowRequest(providerId, redirect, request, reply));
     await redirectTo(reply, url);
@@ -76,9 +76,9 @@ export class OidcController {
   @ApiErrors('TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Get(':provider/callback')
-  async finish(@Param('provider') providerId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async finish(@Param('provider') providerId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<void> {
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
-    const outcome = await this.callback.complete(providerId, query, this.flowCookie.read(request), requestOrigin(request));
+    const outcome = await this.callback.complete(providerId, query, this.flowCookie.read(request), origin);
     if (outcome.session) this.cookies.setSession(reply, outcome.session);
     if (outcome.stepUp) this.cookies.setStepUp(reply, outcome.stepUp.token, outcome.stepUp.expiresIn);
     if (outcome.mfa) this.cookies.setMfa(reply, outcome.mfa.token, outcome.mfa.expiresIn);

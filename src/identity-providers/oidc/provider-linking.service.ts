@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { OidcProviderConfig } from '../../config/oidc.config';
-import { TransactionRunner } from '../../database/transaction-runner';
-import { AccountEvents, identityProvidersChanged } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { MailService } from '../../mail/mail.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { IdentityConflict, UserIdentitiesRepository } from '../../users/user-identities.repository';
-import type { UserEntity } from '../../users/user.entity';
+import type { OidcProviderConfig } from '#src/config/oidc.config';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, identityProvidersChanged } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { MailService } from '#src/mail/mail.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { IdentityConflict, UserIdentitiesRepository } from '#src/users/user-identities.repository';
+import type { UserEntity } from '#src/users/user.entity';
 import { CallbackFailure, type ProviderIdentity } from './callback-failure';
 
 /** The link step of a provider's callback: the identity the provider just proved joins the signed-in account. */

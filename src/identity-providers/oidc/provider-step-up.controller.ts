@@ -1,12 +1,12 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { Authenticated } from '../../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { AuthorizationUrlResponseDto, OidcRedirectDto } from './oidc.dto';
 import { OidcFlowCookie } from './oidc-flow-cookie';
 import { OidcFlowStarter } from './oidc-flow-starter.service';

@@ -1,4 +1,4 @@
-import type { AllowedRedirect } from '../../config/oidc.config';
+import type { AllowedRedirect } from '#src/config/oidc.config';
 
 const MAX_REDIRECT_LENGTH = 2048;
 

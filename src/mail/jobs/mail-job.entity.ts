@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 
 /**
  * Mail work to do after the request that asked for it (a reset link, a verification link): the request only

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LessThan } from 'typeorm';
-import { retentionConfig } from '../../config/retention.config';
-import type { Settings } from '../../config/settings-token';
-import { RetentionRules, ago } from '../../retention/retention-rules';
+import { retentionConfig } from '#src/config/retention.config';
+import type { Settings } from '#src/config/settings-token';
+import { RetentionRules, ago } from '#src/retention/retention-rules';
 import { MailJobEntity } from './mail-job.entity';
 
 /** Sent or given-up mail jobs (they name an address): kept as long as sent outbox rows. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IsNull, LessThan, type Repository } from 'typeorm';
-import { SingleDrain } from '../../common/concurrency/single-drain';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { SingleDrain } from '#src/common/concurrency/single-drain';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { MailUnavailableError } from '../mail.service';
 import { MailJobEntity } from './mail-job.entity';
 

@@ -1,10 +1,10 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { Authenticated } from '../../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
 import { ActivityService } from './activity.service';
 import { SecurityEventsPageDto, SecurityEventsQueryDto } from './security-events.dto';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
-import { isUuid } from '../../common/validation/uuid';
-import type { SecurityEventEntity } from '../../users/security-event.entity';
-import { SecurityEventsRepository } from '../../users/security-events.repository';
+import { AppError } from '#src/common/errors/app-error';
+import { isUuid } from '#src/common/validation/uuid';
+import type { SecurityEventEntity } from '#src/users/security-event.entity';
+import { SecurityEventsRepository } from '#src/users/security-events.repository';
 import type { SecurityEventDto, SecurityEventsPageDto } from './security-events.dto';
 
 const DEFAULT_LIMIT = 20;

@@ -1,4 +1,4 @@
-import { ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
+import { ApiTimestamp, ApiUuid } from '#src/common/decorators/api-formats.decorator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';

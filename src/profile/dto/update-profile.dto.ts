@@ -1,6 +1,6 @@
 import { IsOptional, ValidateIf } from 'class-validator';
-import { IsBio, IsLocaleTag, IsTimeZone } from '../../common/validation/field.decorators';
-import { ProfileNameFields } from '../../users/dto/profile-name-fields.dto';
+import { IsBio, IsLocaleTag, IsTimeZone } from '#src/common/validation/field.decorators';
+import { ProfileNameFields } from '#src/users/dto/profile-name-fields.dto';
 
 /**
  * Any subset of the editable fields: an absent field stays unchanged, `null` clears username, displayName or

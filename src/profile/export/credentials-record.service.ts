@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type FactorsOverview, FactorsService } from '../../second-factors/factors.service';
-import { SessionsService } from '../../auth/sessions/sessions.service';
+import { type FactorsOverview, FactorsService } from '#src/second-factors/factors.service';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
 
 export interface CredentialsRecord {
   sessions: Array<{ id: string; current: boolean; createdAt: string; lastUsedAt: string; expiresAt: string; revokedAt: string | null; userAgent: string | null; ip: string | null }>;

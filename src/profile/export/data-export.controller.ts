@@ -1,13 +1,12 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import { Controller, Get, Req, StreamableFile } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Controller, Get, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { Authenticated } from '../../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
-import { RequiresStepUp } from '../../auth/guards/requires-step-up.decorator';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
+import { RequiresStepUp } from '#src/auth/guards/requires-step-up.decorator';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { DataExportService } from './data-export.service';
 
 @ApiTags('profile')
@@ -27,8 +26,8 @@ export class DataExportController {
   @ApiErrors('TOO_MANY_REQUESTS')
   @RequiresStepUp()
   @Get()
-  async exportMyData(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<StreamableFile> {
-    const { filename, body } = await this.exports.exportMyData(auth, requestOrigin(request));
+  async exportMyData(@CurrentAuth() auth: AuthContext, @ClientOrigin() origin: ClientOrigin): Promise<StreamableFile> {
+    const { filename, body } = await this.exports.exportMyData(auth, origin);
     return new StreamableFile(body, { type: 'application/json; charset=utf-8', disposition: `attachment; filename="${filename}"` });
   }
 }

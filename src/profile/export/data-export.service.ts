@@ -1,14 +1,14 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Settings } from '../../config/settings-token';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { RateLimiter } from '../../rate-limit/rate-limiter.service';
+import type { Settings } from '#src/config/settings-token';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
 import { CredentialsRecordService } from './credentials-record.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import { MailService } from '../../mail/mail.service';
-import { authConfig } from '../../config/auth.config';
-import { ProfileMapper } from '../../users/profile.mapper';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { MailService } from '#src/mail/mail.service';
+import { authConfig } from '#src/config/auth.config';
+import { ProfileMapper } from '#src/users/profile.mapper';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import { toSecurityEventDto } from '../activity/activity.service';
 
 export interface DataExport {

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
-import { UserEntity } from '../../users/user.entity';
+import { TimestampColumn } from '#src/database/timestamp-column';
+import { UserEntity } from '#src/users/user.entity';
 
 /** The proof that a sign-in passed its first factor; single-use, short-lived, stored as a hash. */
 @Entity('mfa_tokens')

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, LessThan, MoreThan, type Repository } from 'typeorm';
-import { factorsConfig } from '../../config/factors.config';
-import type { Settings } from '../../config/settings-token';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
+import { factorsConfig } from '#src/config/factors.config';
+import type { Settings } from '#src/config/settings-token';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { hashOpaqueToken, newOpaqueToken } from '#src/common/crypto/opaque-token';
 import { MfaTokenEntity } from './mfa-token.entity';
 
 /** Wrong codes one sign-in attempt may send; the token then dies, and the sign-in starts again from its password. */

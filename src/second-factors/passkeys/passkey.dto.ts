@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
-import { ApiInteger, ApiTimestamp, ApiUuid } from '../../common/decorators/api-formats.decorator';
+import { ApiInteger, ApiTimestamp, ApiUuid } from '#src/common/decorators/api-formats.decorator';
 
 const NAME_RULE = /^[^\p{Cc}]*\S[^\p{Cc}]*$/u;
 

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
-import { UserEntity } from '../../users/user.entity';
+import { TimestampColumn } from '#src/database/timestamp-column';
+import { UserEntity } from '#src/users/user.entity';
 
 /** A signature counter is an unsigned 32-bit number: a bigint column, read back as a number. */
 const counterColumn = { from: (value: string | number | null) => Number(value ?? 0), to: (value: number) => value };

@@ -1,23 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  type AuthenticationResponseJSON,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from '@simplewebauthn/server';
+import { Injectable } from '@nestjs/common';
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { MoreThan, type Repository } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import { factorsConfig } from '../../config/factors.config';
-import type { Settings } from '../../config/settings-token';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import { uniqueViolationText } from '../../database/unique-violation';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { uniqueViolationText } from '#src/database/unique-violation';
 import { type ChallengePurpose, PasskeyEntity } from './passkey.entities';
+import { type CeremonyAnswer, type RegisteredCredential, WebAuthnCeremony, challengeOf, isCeremonyAnswer } from './webauthn-ceremony';
 import { type ChallengeBinding, WebAuthnChallenges } from './webauthn-challenges';
+import { SecondFactorErrors } from '../second-factors.errors';
 
 /** A passkey that answered a challenge, and how it proved the user (RFC 8176). */
 export interface PasskeyAssertion {
@@ -26,7 +16,7 @@ export interface PasskeyAssertion {
 }
 
 /** A registration the authenticator proved, not stored yet. */
-export type VerifiedPasskey = Pick<PasskeyEntity, 'credentialId' | 'publicKey' | 'signCount' | 'transports' | 'deviceType' | 'backedUp'>;
+export type VerifiedPasskey = RegisteredCredential;
 
 /** What a ceremony's answer must match besides its challenge. */
 interface Expected {
@@ -35,19 +25,16 @@ interface Expected {
 }
 
 /**
- * Passkeys (WebAuthn Level 3, `@simplewebauthn/server`): the options of each ceremony, verifying the
- * authenticator's answers against the rp id and the allowed origins, and the stored credentials with their
- * signature counters. Every failure of an answer is a plain "no" to the caller (the reason goes to the debug
- * log), so nobody learns which check failed.
+ * An account's passkeys: whose challenge an answer may use, whose credential it may be, the stored credentials
+ * and their signature counters. The WebAuthn protocol itself is `WebAuthnCeremony`'s. Every failure of an answer
+ * is a plain "no" to the caller, so nobody learns which check failed.
  */
 @Injectable()
 export class Passkeys {
-  private readonly logger = new Logger(Passkeys.name);
-
   constructor(
     private readonly database: TransactionRunner,
     private readonly challenges: WebAuthnChallenges,
-    @Inject(factorsConfig.KEY) private readonly config: Settings<typeof factorsConfig>,
+    private readonly ceremony: WebAuthnCeremony,
   ) {}
 
   list(userId: string, db?: Db): Promise<PasskeyEntity[]> {
@@ -61,20 +48,8 @@ export class Passkeys {
   /** Creation options for the user's next passkey, bound to this session; the existing ones are excluded. */
   async registrationOptions(user: { id: string; email: string; displayName?: string | null }, sessionId: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const challenge = await this.challenges.issue('register', { userId: user.id, sessionId, mfaTokenHash: null });
-    return generateRegistrationOptions({
-      rpName: this.config.webauthn.rpName,
-      rpID: this.config.webauthn.rpId,
-      // The user handle: the account id, which is no personal data and never changes with the address.
-      userID: new TextEncoder().encode(user.id),
-      userName: user.email,
-      userDisplayName: user.displayName ?? user.email,
-      // As bytes: a string would be taken as text and encoded once more.
-      challenge: Buffer.from(challenge, 'base64url'),
-      timeout: this.challenges.ttlSeconds * 1000,
-      attestationType: 'none',
-      excludeCredentials: (await this.list(user.id)).map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) })),
-      authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
-    });
+    const existing = (await this.list(user.id)).map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
+    return this.ceremony.creationOptions(user, challenge, this.challenges.ttlSeconds * 1000, existing);
   }
 
   /**
@@ -82,27 +57,11 @@ export class Passkeys {
    * before any transaction): 422 INVALID_CREDENTIAL for any bad answer.
    */
   async verifyRegistration(userId: string, sessionId: string, response: unknown): Promise<VerifiedPasskey> {
-    const invalid = () => new AppError('INVALID_CREDENTIAL', 'The passkey could not be verified. Start again from the options.');
+    const invalid = () => SecondFactorErrors.passkeyNotVerified();
     if (!isCeremonyAnswer(response) || !(await this.takeChallenge(response, { purpose: 'register', binding: { userId, sessionId, mfaTokenHash: null } }))) throw invalid();
-    const verified = await this.verify('registration', () =>
-      verifyRegistrationResponse({
-        response: response as unknown as RegistrationResponseJSON,
-        expectedChallenge: challengeOf(response) as string,
-        expectedOrigin: this.config.webauthn.origins,
-        expectedRPID: this.config.webauthn.rpId,
-        requireUserVerification: false,
-      }),
-    );
-    if (!verified?.verified) throw invalid();
-    const { credential, credentialDeviceType, credentialBackedUp } = verified.registrationInfo;
-    return {
-      credentialId: credential.id,
-      publicKey: Buffer.from(credential.publicKey).toString('base64url'),
-      signCount: credential.counter,
-      transports: credential.transports?.join(',') || null,
-      deviceType: credentialDeviceType,
-      backedUp: credentialBackedUp,
-    };
+    const verified = await this.ceremony.verifyRegistration(response, challengeOf(response) as string);
+    if (!verified) throw invalid();
+    return verified;
   }
 
   /** Stores a verified passkey; 409 FACTOR_EXISTS for a credential already registered (here or to another account). */
@@ -113,7 +72,7 @@ export class Passkeys {
       await this.rows(tx).insert(passkey);
     } catch (error) {
       if (uniqueViolationText(error)?.includes('credential') !== true) throw error;
-      throw new AppError('FACTOR_EXISTS', 'This passkey is already registered.');
+      throw SecondFactorErrors.passkeyAlreadyRegistered();
     }
     return passkey;
   }
@@ -124,10 +83,10 @@ export class Passkeys {
    */
   async authenticationOptions(expected: Expected, userId: string | null, userVerification: 'required' | 'preferred'): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const own = userId === null ? null : await this.list(userId);
-    if (own?.length === 0) throw new AppError('NO_PASSKEY', 'This account has no passkey; use a code instead.');
+    if (own?.length === 0) throw SecondFactorErrors.noPasskey();
     const allowCredentials = own?.map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
     const challenge = await this.challenges.issue(expected.purpose, expected.binding);
-    return generateAuthenticationOptions({ rpID: this.config.webauthn.rpId, allowCredentials, challenge: Buffer.from(challenge, 'base64url'), timeout: this.challenges.ttlSeconds * 1000, userVerification });
+    return this.ceremony.requestOptions(challenge, this.challenges.ttlSeconds * 1000, allowCredentials, userVerification);
   }
 
   /**
@@ -139,19 +98,10 @@ export class Passkeys {
     if (!isCeremonyAnswer(response) || !(await this.takeChallenge(response, expected))) return null;
     const passkey = await this.rows().findOneBy({ credentialId: response.id });
     if (!passkey || (userId !== null && passkey.userId !== userId) || !this.userHandleMatches(response, passkey)) return null;
-    const verified = await this.verify('authentication', () =>
-      verifyAuthenticationResponse({
-        response: response as unknown as AuthenticationResponseJSON,
-        expectedChallenge: challengeOf(response) as string,
-        expectedOrigin: this.config.webauthn.origins,
-        expectedRPID: this.config.webauthn.rpId,
-        credential: { id: passkey.credentialId, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.signCount, transports: transportsOf(passkey) },
-        requireUserVerification,
-      }),
-    );
-    if (!verified?.verified) return null;
-    const info = verified.authenticationInfo;
-    const used = { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.credentialBackedUp, deviceType: info.credentialDeviceType };
+    const key = { credentialId: passkey.credentialId, publicKey: passkey.publicKey, signCount: passkey.signCount, transports: transportsOf(passkey) };
+    const info = await this.ceremony.verifyAuthentication(response, challengeOf(response) as string, key, requireUserVerification);
+    if (!info) return null;
+    const used = { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.backedUp, deviceType: info.deviceType };
     // Conditional on the counter read above (the library refused one that did not grow): of two racing answers, one wins.
     const moved = await this.rows().update({ id: passkey.id, signCount: passkey.signCount }, used);
     if (moved.affected !== 1) return null;
@@ -187,41 +137,8 @@ export class Passkeys {
     return typeof handle === 'string' && Buffer.from(handle, 'base64url').toString('utf8') === passkey.userId;
   }
 
-  private async verify<T>(ceremony: string, run: () => Promise<T>): Promise<T | null> {
-    try {
-      return await run();
-    } catch (error) {
-      this.logger.debug(`passkey ${ceremony} refused: ${error instanceof Error ? error.message : String(error)}`);
-      return null;
-    }
-  }
-
   private rows(db?: Db): Repository<PasskeyEntity> {
     return this.database.repository(PasskeyEntity, db);
-  }
-}
-
-/** The part of an authenticator's answer read before verification; the library checks the rest. */
-interface CeremonyAnswer {
-  id: string;
-  response: { clientDataJSON: string; userHandle?: unknown };
-}
-
-function isCeremonyAnswer(value: unknown): value is CeremonyAnswer {
-  if (value === null || typeof value !== 'object') return false;
-  const answer = value as { id?: unknown; response?: { clientDataJSON?: unknown } };
-  // A credential id is base64url (WebAuthn's JSON form); anything else (a NUL byte: PostgreSQL refuses it in a
-  // query) is no answer of an authenticator.
-  return typeof answer.id === 'string' && /^[A-Za-z0-9_-]{1,1400}$/.test(answer.id) && typeof answer.response?.clientDataJSON === 'string';
-}
-
-/** The challenge the client data says it answers, or null when the client data is not JSON with one. */
-function challengeOf(answer: CeremonyAnswer): string | null {
-  try {
-    const clientData = JSON.parse(Buffer.from(answer.response.clientDataJSON, 'base64url').toString('utf8')) as { challenge?: unknown };
-    return typeof clientData.challenge === 'string' && /^[A-Za-z0-9_-]{16,128}$/.test(clientData.challenge) ? clientData.challenge : null;
-  } catch {
-    return null;
   }
 }
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { IsNull, MoreThan, type Repository } from 'typeorm';
-import { factorsConfig } from '../../config/factors.config';
-import type { Settings } from '../../config/settings-token';
-import { TransactionRunner } from '../../database/transaction-runner';
+import { factorsConfig } from '#src/config/factors.config';
+import type { Settings } from '#src/config/settings-token';
+import { TransactionRunner } from '#src/database/transaction-runner';
 import { type ChallengePurpose, WebAuthnChallengeEntity } from './passkey.entities';
 
 /** What a challenge was handed out to: it is good for nothing else. Null fields must be null on use too. */

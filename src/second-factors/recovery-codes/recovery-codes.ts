@@ -1,7 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { IsNull, type Repository } from 'typeorm';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { SecretBox } from '../totp/secret-box';
 import { RecoveryCodeEntity } from './recovery-code.entity';
 
@@ -20,7 +20,7 @@ export class RecoveryCodes {
   /** A new set; the old one stops working. */
   async replace(userId: string, tx: Transaction): Promise<string[]> {
     await this.rows(tx).delete({ userId });
-    const codes = Array.from({ length: COUNT }, () => newCode());
+    const codes = Array.from({ length: COUNT }, () => newRecoveryCode());
     const now = new Date();
     await this.rows(tx).insert(codes.map((code) => ({ id: randomUUID(), userId, codeHash: this.box.digest(normalize(code)), usedAt: null, createdAt: now })));
     return codes;
@@ -48,7 +48,7 @@ export class RecoveryCodes {
 }
 
 /** Two groups of five characters from 31: about 49 random bits. */
-function newCode(): string {
+export function newRecoveryCode(): string {
   const chars = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]);
   return `${chars.slice(0, 5).join('')}-${chars.slice(5).join('')}`;
 }

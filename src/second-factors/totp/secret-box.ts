@@ -2,8 +2,8 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes, randomUUID }
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { factorsConfig } from '../../config/factors.config';
-import type { Settings } from '../../config/settings-token';
+import { factorsConfig } from '#src/config/factors.config';
+import type { Settings } from '#src/config/settings-token';
 
 const VERSION = 'v1';
 

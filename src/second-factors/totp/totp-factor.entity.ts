@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
-import { UserEntity } from '../../users/user.entity';
+import { TimestampColumn } from '#src/database/timestamp-column';
+import { UserEntity } from '#src/users/user.entity';
 
 /** An account's TOTP factor: active once confirmed, or an enrolment waiting for its first code. */
 @Entity('totp_factors')

@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppError } from '#src/common/errors/app-error';
 import { Secret, TOTP } from 'otpauth';
 import * as QRCode from 'qrcode';
 import { IsNull, type Repository } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import { factorsConfig } from '../../config/factors.config';
-import type { Settings } from '../../config/settings-token';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import { uniqueViolationText } from '../../database/unique-violation';
+import { factorsConfig } from '#src/config/factors.config';
+import type { Settings } from '#src/config/settings-token';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { uniqueViolationText } from '#src/database/unique-violation';
 import { SecretBox } from './secret-box';
 import { TotpFactorEntity } from './totp-factor.entity';
+import { SecondFactorErrors } from '../second-factors.errors';
 
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
@@ -67,7 +68,7 @@ export class TotpFactors {
     const pending = row && !row.confirmedAt && row.pendingSessionId === sessionId && row.pendingExpiresAt && row.pendingExpiresAt > new Date();
     if (!row || !pending) throw noPendingEnrolment();
     const step = this.matchingStep(row, code);
-    if (step === null) throw new AppError('INVALID_CODE', 'The code is not correct. Check the time on your device and try the current code.');
+    if (step === null) throw SecondFactorErrors.wrongTotpCode();
     const confirmed = await this.rows(tx).update({ userId, confirmedAt: IsNull() }, { confirmedAt: new Date(), pendingSessionId: null, pendingExpiresAt: null, lastUsedStep: step });
     if (confirmed.affected !== 1) throw noPendingEnrolment();
   }
@@ -134,9 +135,9 @@ export class TotpFactors {
 }
 
 function factorExists(): AppError {
-  return new AppError('FACTOR_EXISTS', 'Two-step sign-in with an authenticator app is already on. Remove it first to set up a new one.');
+  return SecondFactorErrors.totpAlreadyOn();
 }
 
 function noPendingEnrolment(): AppError {
-  return new AppError('NOT_FOUND', 'There is no authenticator-app setup in progress for this session. Start again.');
+  return SecondFactorErrors.noTotpEnrolment();
 }

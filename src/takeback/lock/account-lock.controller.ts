@@ -1,11 +1,10 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { Public } from '../../common/decorators/public.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { AccountLockService } from './account-lock.service';
 import { LockAccountDto, UnlockAccountDto } from './lock.dto';
 
@@ -26,8 +25,8 @@ export class AccountLockController {
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'TOO_MANY_REQUESTS')
   @Post('lock')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async lockAccount(@Body() dto: LockAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.locks.lockWithLink(dto.token, requestOrigin(request));
+  async lockAccount(@Body() dto: LockAccountDto, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.locks.lockWithLink(dto.token, origin);
   }
 
   @ApiOperation({
@@ -38,7 +37,7 @@ export class AccountLockController {
   @ApiErrors('VALIDATION_FAILED', 'EMAIL_TOKEN_INVALID', 'PASSWORD_POLICY_VIOLATION', 'TOO_MANY_REQUESTS')
   @Post('unlock')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async unlockAccount(@Body() dto: UnlockAccountDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.locks.unlock(dto.token, dto.newPassword, requestOrigin(request));
+  async unlockAccount(@Body() dto: UnlockAccountDto, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.locks.unlock(dto.token, dto.newPassword, origin);
   }
 }

@@ -1,17 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { emailLookupKey } from '../../common/validation/email';
-import { authConfig } from '../../config/auth.config';
-import type { Settings } from '../../config/settings-token';
-import { type Transaction, TransactionRunner } from '../../database/transaction-runner';
-import { AccountEvents, type UserEventPayload } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { MailService } from '../../mail/mail.service';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { UsersRepository } from '../../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../../users/email-tokens/email-tokens.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
-import { PasswordService } from '../../password/password.service';
-import { SessionsService } from '../../auth/sessions/sessions.service';
+import { emailLookupKey } from '#src/common/validation/email';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
+import { type Transaction, TransactionRunner } from '#src/database/transaction-runner';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { MailService } from '#src/mail/mail.service';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
+import { PasswordService } from '#src/password/password.service';
+import { SessionsService } from '#src/auth/sessions/sessions.service';
 import { TakebackService } from '../takeback.service';
 
 /**

@@ -1,5 +1,5 @@
 import { IsString } from 'class-validator';
-import { IsPasswordInput } from '../../common/validation/field.decorators';
+import { IsPasswordInput } from '#src/common/validation/field.decorators';
 
 export class LockAccountDto {
   /** The token of a security notice's "this wasn't me" link; any other string is 400 `EMAIL_TOKEN_INVALID`. */

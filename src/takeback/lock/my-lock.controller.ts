@@ -1,11 +1,10 @@
-import { Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
+import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { requestOrigin } from '../../common/http/client-ip';
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import type { AuthContext } from '../../auth/guards/auth-context';
-import { Authenticated } from '../../auth/guards/authenticated.decorator';
-import { CurrentAuth } from '../../auth/guards/current-auth.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import type { AuthContext } from '#src/auth/guards/auth-context';
+import { Authenticated } from '#src/auth/guards/authenticated.decorator';
+import { CurrentAuth } from '#src/auth/guards/current-auth.decorator';
 import { AccountLockService } from './account-lock.service';
 
 @ApiTags('lock')
@@ -22,7 +21,7 @@ export class MyLockController {
   })
   @Post()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async lockMyAccount(@CurrentAuth() auth: AuthContext, @Req() request: FastifyRequest): Promise<void> {
-    await this.locks.lockSignedIn(auth.userId, requestOrigin(request));
+  async lockMyAccount(@CurrentAuth() auth: AuthContext, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.locks.lockSignedIn(auth.userId, origin);
   }
 }

@@ -1,13 +1,12 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
-import { Body, Controller, HttpCode, HttpStatus, Post, Req, UseGuards } from '@nestjs/common';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
+import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
-import { ApiErrors } from '../../common/errors/api-errors.decorator';
-import { Public } from '../../common/decorators/public.decorator';
-import { requestOrigin } from '../../common/http/client-ip';
+import { ApiErrors } from '#src/common/errors/api-errors.decorator';
+import { Public } from '#src/common/decorators/public.decorator';
+import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { ForgotPasswordDto, ResetPasswordDto } from './password-reset.dto';
-import { SuccessResponseDto } from '../../common/http/success-response.dto';
-import { AuthIpRateLimitGuard } from '../../rate-limit/auth-ip-rate-limit.guard';
+import { SuccessResponseDto } from '#src/common/http/success-response.dto';
+import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { PasswordResetService } from './password-reset.service';
 
 /** Recovering a forgotten password: a link mailed to the account's address, then a new password. */
@@ -27,8 +26,8 @@ export class PasswordResetController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('forgot')
   @HttpCode(HttpStatus.ACCEPTED)
-  async forgotPassword(@Body() dto: ForgotPasswordDto, @Req() request: FastifyRequest): Promise<SuccessResponseDto> {
-    await this.reset.requestReset(dto.email, requestOrigin(request));
+  async forgotPassword(@Body() dto: ForgotPasswordDto, @ClientOrigin() origin: ClientOrigin): Promise<SuccessResponseDto> {
+    await this.reset.requestReset(dto.email, origin);
     return { success: true };
   }
 
@@ -41,7 +40,7 @@ export class PasswordResetController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('reset')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async resetPassword(@Body() dto: ResetPasswordDto, @Req() request: FastifyRequest): Promise<void> {
-    await this.reset.resetPassword(dto.token, dto.newPassword, requestOrigin(request));
+  async resetPassword(@Body() dto: ResetPasswordDto, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+    await this.reset.resetPassword(dto.token, dto.newPassword, origin);
   }
 }

@@ -1,5 +1,5 @@
 import { IsString } from 'class-validator';
-import { IsAccountEmail, IsPasswordInput } from '../../common/validation/field.decorators';
+import { IsAccountEmail, IsPasswordInput } from '#src/common/validation/field.decorators';
 
 export class ForgotPasswordDto {
   @IsAccountEmail()

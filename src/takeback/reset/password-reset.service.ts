@@ -1,21 +1,21 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { TransactionRunner } from '../../database/transaction-runner';
-import type { Settings } from '../../config/settings-token';
-import { emailLookupKey } from '../../common/validation/email';
-import { authConfig } from '../../config/auth.config';
-import { MailJobs } from '../../mail/jobs/mail-jobs';
-import { MailService } from '../../mail/mail.service';
-import { AccountEvents, type UserEventPayload } from '../../events/account-events';
-import { Outbox } from '../../events/outbox';
-import { type RequestOrigin, SecurityEventsRepository } from '../../users/security-events.repository';
-import { UserIdentitiesRepository } from '../../users/user-identities.repository';
-import { UsersRepository } from '../../users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '../../users/email-tokens/email-tokens.service';
-import { SecurityNotices } from '../../security-notices/security-notices';
+import { TransactionRunner } from '#src/database/transaction-runner';
+import type { Settings } from '#src/config/settings-token';
+import { emailLookupKey } from '#src/common/validation/email';
+import { authConfig } from '#src/config/auth.config';
+import { MailJobs } from '#src/mail/jobs/mail-jobs';
+import { MailService } from '#src/mail/mail.service';
+import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
+import { Outbox } from '#src/events/outbox';
+import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { UserIdentitiesRepository } from '#src/users/user-identities.repository';
+import { UsersRepository } from '#src/users/users.repository';
+import { EmailTokensService, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
+import { SecurityNotices } from '#src/security-notices/security-notices';
 import { TakebackService } from '../takeback.service';
-import { PasswordService } from '../../password/password.service';
-import { limitMailsToAddress } from '../../rate-limit/address-mail-limit';
-import { RateLimiter } from '../../rate-limit/rate-limiter.service';
+import { PasswordService } from '#src/password/password.service';
+import { limitMailsToAddress } from '#src/rate-limit/address-mail-limit';
+import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
 
 const RESET_LINK_JOB = 'password_reset_link';
 

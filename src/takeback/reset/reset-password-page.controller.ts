@@ -1,11 +1,11 @@
-import { ServiceContract } from '../../common/http/service-contract.decorator';
+import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Controller, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../../common/decorators/public.decorator';
-import { LinkPage } from '../../common/http/link-page.decorator';
-import { renderTokenPage } from '../../common/http/token-page';
-import { appConfig } from '../../config/app.config';
-import type { Settings } from '../../config/settings-token';
+import { Public } from '#src/common/decorators/public.decorator';
+import { LinkPage } from '#src/common/http/link-page.decorator';
+import { renderTokenPage } from '#src/common/http/token-page';
+import { appConfig } from '#src/config/app.config';
+import type { Settings } from '#src/config/settings-token';
 
 /** The page of the password-reset link, outside /api: opening it consumes nothing, its form POSTs the token. */
 @ApiTags('pages')

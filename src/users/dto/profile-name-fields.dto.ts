@@ -1,5 +1,5 @@
 import { IsOptional } from 'class-validator';
-import { IsDisplayName, IsUsername } from '../../common/validation/field.decorators';
+import { IsDisplayName, IsUsername } from '#src/common/validation/field.decorators';
 
 /** The names an account may carry, optional wherever they are given (registration, a profile update). */
 export class ProfileNameFields {

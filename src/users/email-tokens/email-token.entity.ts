@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { TimestampColumn } from '../../database/timestamp-column';
+import { TimestampColumn } from '#src/database/timestamp-column';
 
 /** `lock`: a "this wasn't me" link of a security notice; `unlock`: the link that ends a lock. */
 export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset' | 'lock' | 'unlock';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, MoreThan, type Repository } from 'typeorm';
-import { AppError } from '../../common/errors/app-error';
-import { type Db, type Transaction, TransactionRunner } from '../../database/transaction-runner';
+import { AppError } from '#src/common/errors/app-error';
+import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { UsersRepository } from '../users.repository';
-import { hashOpaqueToken, newOpaqueToken } from '../../common/crypto/opaque-token';
+import { hashOpaqueToken, newOpaqueToken } from '#src/common/crypto/opaque-token';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
 
 /** What an email change (and so its undo) was: when it began, and whether its step-up used a second factor. */
