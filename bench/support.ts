@@ -99,10 +99,18 @@ export interface LoadResult {
 export async function load(
   url: string,
   pid: number,
-  options: { connections: number; duration: number; headers?: Record<string, string> },
+  options: { connections: number; duration: number; headers?: Record<string, string>; method?: 'GET' | 'POST'; body?: string },
 ): Promise<LoadResult> {
   const cpuBefore = cpuMicros(pid);
-  const result = await autocannon({ url, connections: options.connections, duration: options.duration, headers: options.headers, pipelining: 1 });
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.duration,
+    headers: options.headers,
+    method: options.method ?? 'GET',
+    body: options.body,
+    pipelining: 1,
+  });
   const cpu = cpuMicros(pid) - cpuBefore;
   const requests = result.requests.total;
   return {

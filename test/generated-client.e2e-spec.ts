@@ -38,12 +38,27 @@ describe('a client generated from openapi.json', () => {
   });
 
   it('compiles under tsc --strict against the generated types and runs the walk-through', async () => {
-    run('openapi-typescript', [join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'), join(ROOT, 'openapi.json'), '--output', join(OUT, 'schema.d.ts')]);
+    run('openapi-typescript', [
+      join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js'),
+      join(ROOT, 'openapi.json'),
+      '--output',
+      join(OUT, 'schema.d.ts'),
+    ]);
     copyFileSync(SOURCE, join(OUT, 'walkthrough.ts'));
     writeFileSync(
       join(OUT, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, noUncheckedIndexedAccess: true, module: 'node16', moduleResolution: 'node16', target: 'ES2023', lib: ['ES2023', 'DOM'], types: [], outDir: '.', noEmitOnError: true },
+        compilerOptions: {
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'ES2023',
+          lib: ['ES2023', 'DOM'],
+          types: [],
+          outDir: '.',
+          noEmitOnError: true,
+        },
         files: ['walkthrough.ts'],
       }),
     );
@@ -51,7 +66,9 @@ describe('a client generated from openapi.json', () => {
 
     const walk = (await import(join(OUT, 'walkthrough.js'))) as WalkModule;
     const verificationToken = (email: string): Promise<string> => {
-      const mail = readOutbox(t.dataDir).filter((candidate) => candidate.to.includes(email)).pop();
+      const mail = readOutbox(t.dataDir)
+        .filter((candidate) => candidate.to.includes(email))
+        .pop();
       assert.ok(mail, `a mail to ${email}`);
       return Promise.resolve(linkToken(mail));
     };

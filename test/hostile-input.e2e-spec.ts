@@ -14,14 +14,17 @@ interface RawAnswer {
 /** One request through node:http, which writes its whole body before it reads the answer (as axios and got do). */
 function nodeRequest(port: number, method: string, path: string, headers: Record<string, string | number>, body: Buffer): Promise<RawAnswer | string> {
   return new Promise((resolve) => {
-    const request = http.request({ host: '127.0.0.1', port, method, path, headers: { 'content-length': body.length, ...headers }, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
-      });
-    });
+    const request = http.request(
+      { host: '127.0.0.1', port, method, path, headers: { 'content-length': body.length, ...headers }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} });
+        });
+      },
+    );
     request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     request.end(body);
   });
@@ -66,7 +69,10 @@ describe('hostile input', () => {
   after(() => t.close());
 
   it('refuses a deeply nested body with VALIDATION_FAILED, not a 500', async () => {
-    const response = await t.http.post('/api/auth/login').set('Content-Type', 'application/json').send(deep(5000, '{"a":', '}'));
+    const response = await t.http
+      .post('/api/auth/login')
+      .set('Content-Type', 'application/json')
+      .send(deep(5000, '{"a":', '}'));
     assertError(response, 400, 'VALIDATION_FAILED');
   });
 
@@ -75,7 +81,14 @@ describe('hostile input', () => {
     const form = await t.http.post('/api/auth/login').type('form').send({ email: user.email, password: user.password });
     assertError(form, 415, 'UNSUPPORTED_MEDIA_TYPE');
     assert.equal(form.headers['set-cookie'], undefined);
-    assertError(await t.http.post('/api/auth/login').set('Content-Type', 'text/plain').send(JSON.stringify({ email: user.email, password: user.password })), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    assertError(
+      await t.http
+        .post('/api/auth/login')
+        .set('Content-Type', 'text/plain')
+        .send(JSON.stringify({ email: user.email, password: user.password })),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
     const put = await t.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).type('form').send({ displayName: 'Form' });
     assertError(put, 415, 'UNSUPPORTED_MEDIA_TYPE');
     const step = await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${user.accessToken}`).type('form').send({ password: user.password });
@@ -88,8 +101,16 @@ describe('hostile input', () => {
     const user = await registerAndLogin(t);
     const bearer = `Bearer ${user.accessToken}`;
     for (const body of ['null', '[]', '"x"', '7', 'true']) {
-      assertError(await t.http.post('/api/auth/logout').set('Authorization', bearer).set('Content-Type', 'application/json').send(body), 400, 'VALIDATION_FAILED');
-      assertError(await t.http.put('/api/auth/users/me').set('Authorization', bearer).set('Content-Type', 'application/json').send(body), 400, 'VALIDATION_FAILED');
+      assertError(
+        await t.http.post('/api/auth/logout').set('Authorization', bearer).set('Content-Type', 'application/json').send(body),
+        400,
+        'VALIDATION_FAILED',
+      );
+      assertError(
+        await t.http.put('/api/auth/users/me').set('Authorization', bearer).set('Content-Type', 'application/json').send(body),
+        400,
+        'VALIDATION_FAILED',
+      );
     }
     assert.equal((await t.http.get('/api/auth/users/me').set('Authorization', bearer)).status, 200, 'the session was not ended');
   });

@@ -130,8 +130,10 @@ describe('CORS', () => {
       .set('Access-Control-Request-Method', 'DELETE')
       .set('Access-Control-Request-Headers', 'authorization,content-type,x-step-up-token,x-request-id');
     assert.equal(preflight.status, 204);
-    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']) assert.match(preflight.headers['access-control-allow-methods'], new RegExp(`\\b${method}\\b`));
-    for (const header of ['Authorization', 'Content-Type', 'X-Step-Up-Token', 'X-Request-Id']) assert.match(preflight.headers['access-control-allow-headers'], new RegExp(header, 'i'));
+    for (const method of ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'])
+      assert.match(preflight.headers['access-control-allow-methods'], new RegExp(`\\b${method}\\b`));
+    for (const header of ['Authorization', 'Content-Type', 'X-Step-Up-Token', 'X-Request-Id'])
+      assert.match(preflight.headers['access-control-allow-headers'], new RegExp(header, 'i'));
     assert.match(preflight.headers['x-request-id'], /^[A-Za-z0-9._-]+$/);
     assert.equal(preflight.headers['x-content-type-options'], 'nosniff');
     assert.equal(preflight.headers['x-frame-options'], 'DENY');
@@ -149,7 +151,11 @@ describe('cross-site requests with cookie credentials', () => {
     const user = await registerAndLogin(t);
     const cookie = user.cookies.map((c) => c.split(';')[0]).join('; ');
     assertError(await t.http.post('/api/auth/logout').set('Cookie', cookie).set('Origin', 'https://evil.example'), 403, 'CROSS_SITE_REQUEST');
-    assertError(await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').send({ displayName: 'Evil' }), 403, 'CROSS_SITE_REQUEST');
+    assertError(
+      await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Sec-Fetch-Site', 'cross-site').send({ displayName: 'Evil' }),
+      403,
+      'CROSS_SITE_REQUEST',
+    );
     assertError(await t.http.post('/api/auth/refresh').set('Cookie', cookie).set('Origin', 'null'), 403, 'CROSS_SITE_REQUEST');
     const profile = await t.http.get('/api/auth/users/me').set('Cookie', cookie);
     assert.equal(profile.status, 200, 'the session is still alive');
@@ -158,7 +164,11 @@ describe('cross-site requests with cookie credentials', () => {
     assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Origin', 'https://app.example').send({ displayName: 'App' })).status, 200);
     assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).set('Origin', 'http://id.example').send({ displayName: 'Self' })).status, 200);
     assert.equal((await t.http.put('/api/auth/users/me').set('Cookie', cookie).send({ displayName: 'Cli' })).status, 200);
-    const bearer = await t.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).set('Origin', 'https://evil.example').send({ displayName: 'Bearer' });
+    const bearer = await t.http
+      .put('/api/auth/users/me')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .set('Origin', 'https://evil.example')
+      .send({ displayName: 'Bearer' });
     assert.equal(bearer.status, 200);
   });
 });

@@ -41,7 +41,10 @@ describe('the layer check', () => {
     const root = copyOfSrc();
     // totp -> passkeys is allowed on its own (the same module); passkeys -> totp as well closes a cycle.
     writeFileSync(join(root, 'src/second-factors/totp/uses-passkeys.ts'), "import { Passkeys } from '../passkeys/passkeys';\nexport const a = Passkeys;\n");
-    writeFileSync(join(root, 'src/second-factors/passkeys/uses-totp.ts'), "import { TotpFactors } from '../totp/totp-factors';\nexport const b = TotpFactors;\n");
+    writeFileSync(
+      join(root, 'src/second-factors/passkeys/uses-totp.ts'),
+      "import { TotpFactors } from '../totp/totp-factors';\nexport const b = TotpFactors;\n",
+    );
     const { status, output } = check(root);
     assert.equal(status, 1);
     assert.match(output, /cycle between second-factors\/passkeys, second-factors\/totp/);

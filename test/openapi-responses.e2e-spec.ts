@@ -40,7 +40,10 @@ describe('the OpenAPI response check', () => {
     assert.match((await violationsOf(200, 'text/plain', 'hello')).join(), /content type "text\/plain" not documented/);
     const { email: _email, ...withoutEmail } = profile;
     assert.match((await violationsOf(200, 'application/json', JSON.stringify(withoutEmail))).join(), /must have required property 'email'/);
-    assert.match((await violationsOf(200, 'application/json', JSON.stringify({ ...profile, passwordHash: 'x' }))).join(), /must NOT have additional properties/);
+    assert.match(
+      (await violationsOf(200, 'application/json', JSON.stringify({ ...profile, passwordHash: 'x' }))).join(),
+      /must NOT have additional properties/,
+    );
     assert.match((await violationsOf(200, 'application/json', JSON.stringify({ ...profile, createdAt: 'yesterday' }))).join(), /must match format "date-time"/);
   });
 

@@ -15,10 +15,18 @@ describe('openapi.json', () => {
   });
 
   it('names every operation by its handler, once (generated clients keep their method names when code moves)', () => {
-    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, { operationId: string }>> };
+    const document = JSON.parse(readFileSync(join(__dirname, '..', '..', 'openapi.json'), 'utf8')) as {
+      paths: Record<string, Record<string, { operationId: string }>>;
+    };
     const ids = Object.values(document.paths).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
-    assert.deepEqual(ids.filter((id, index) => ids.indexOf(id) !== index), []);
-    assert.ok(ids.every((id) => /^[a-z][A-Za-z]+$/.test(id)), ids.join(' '));
+    assert.deepEqual(
+      ids.filter((id, index) => ids.indexOf(id) !== index),
+      [],
+    );
+    assert.ok(
+      ids.every((id) => /^[a-z][A-Za-z]+$/.test(id)),
+      ids.join(' '),
+    );
   });
 
   it('says a step-up route needs an access token and a step-up token, and a public route needs nothing', () => {

@@ -98,7 +98,9 @@ describe('query plans on PostgreSQL', { skip }, () => {
     assert.equal((await t.http.get('/api/auth/users/me/export').set(sensitive)).status, 200);
     const newEmail = `planned-${Date.now()}@example.com`;
     assert.equal((await t.http.put('/api/auth/users/me/email').set(sensitive).send({ email: newEmail })).status, 202);
-    const change = readOutbox(t.dataDir).filter((mail) => mail.to.includes(newEmail)).pop();
+    const change = readOutbox(t.dataDir)
+      .filter((mail) => mail.to.includes(newEmail))
+      .pop();
     assert.ok(change);
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(change) })).status, 200);
     assert.equal((await t.http.post('/api/auth/password/forgot').send({ email: newEmail })).status, 202);
@@ -110,14 +112,33 @@ describe('query plans on PostgreSQL', { skip }, () => {
     const keyedAuth = { Authorization: `Bearer ${keyed.accessToken}`, 'X-Step-Up-Token': await stepUp(t, keyed) };
     const authenticator = new SoftAuthenticator('http://localhost:5173');
     const creation = (await t.http.post('/api/auth/users/me/factors/passkeys/options').set(keyedAuth)).body;
-    assert.equal((await t.http.post('/api/auth/users/me/factors/passkeys').set(keyedAuth).send({ credential: authenticator.register(creation) })).status, 201);
+    assert.equal(
+      (
+        await t.http
+          .post('/api/auth/users/me/factors/passkeys')
+          .set(keyedAuth)
+          .send({ credential: authenticator.register(creation) })
+      ).status,
+      201,
+    );
     const passwordless = (await t.http.post('/api/auth/passkeys/options')).body;
     assert.equal((await t.http.post('/api/auth/passkeys/login').send({ credential: authenticator.authenticate(passwordless) })).status, 200);
     const pending = (await t.http.post('/api/auth/login').send({ email: keyed.email, password: keyed.password })).body;
     const second = (await t.http.post('/api/auth/login/mfa/passkey/options').send({ mfaToken: pending.mfaToken })).body;
-    assert.equal((await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: pending.mfaToken, credential: authenticator.authenticate(second) })).status, 200);
+    assert.equal(
+      (await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: pending.mfaToken, credential: authenticator.authenticate(second) })).status,
+      200,
+    );
     const stepUpOptions = (await t.http.post('/api/auth/step-up/passkey/options').set({ Authorization: keyedAuth.Authorization })).body;
-    assert.equal((await t.http.post('/api/auth/step-up/passkey').set({ Authorization: keyedAuth.Authorization }).send({ credential: authenticator.authenticate(stepUpOptions) })).status, 200);
+    assert.equal(
+      (
+        await t.http
+          .post('/api/auth/step-up/passkey')
+          .set({ Authorization: keyedAuth.Authorization })
+          .send({ credential: authenticator.authenticate(stepUpOptions) })
+      ).status,
+      200,
+    );
     assert.equal((await t.http.get('/api/auth/users/me/factors').set({ Authorization: keyedAuth.Authorization })).status, 200);
     const third = await registerAndLogin(t);
     const third3 = { Authorization: `Bearer ${third.accessToken}` };
@@ -132,10 +153,14 @@ describe('query plans on PostgreSQL', { skip }, () => {
       await runner.startTransaction();
       await runner.query('SET LOCAL enable_seqscan = off');
       // The check sees a scan where there is one: no index serves a lookup by bio.
-      const [{ 'QUERY PLAN': control }] = (await runner.query('EXPLAIN (FORMAT JSON) SELECT id FROM users WHERE bio = $1', ['x'])) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+      const [{ 'QUERY PLAN': control }] = (await runner.query('EXPLAIN (FORMAT JSON) SELECT id FROM users WHERE bio = $1', ['x'])) as Array<{
+        'QUERY PLAN': Array<{ Plan: PlanNode }>;
+      }>;
       assert.deepEqual(seqScans(control[0].Plan), ['users']);
       for (const [query, parameters] of statements) {
-        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (FORMAT JSON) ${query}`, parameters)) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (FORMAT JSON) ${query}`, parameters)) as Array<{
+          'QUERY PLAN': Array<{ Plan: PlanNode }>;
+        }>;
         const scanned = seqScans(plan[0].Plan);
         if (scanned.length > 0) offenders.push(`${scanned.join(', ')}: ${query.replace(/\s+/g, ' ').slice(0, 300)}`);
       }
@@ -189,7 +214,9 @@ describe('query plans on PostgreSQL', { skip }, () => {
       await runner.query('SET LOCAL enable_seqscan = off');
       await runner.query('SET LOCAL enable_bitmapscan = off');
       for (const { query, parameters } of pages) {
-        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, parameters)) as Array<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>;
+        const [{ 'QUERY PLAN': plan }] = (await runner.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, parameters)) as Array<{
+          'QUERY PLAN': Array<{ Plan: PlanNode }>;
+        }>;
         const limit = Number(/LIMIT (\d+)/i.exec(query)?.[1]);
         assert.ok(limit > 0, `a page's LIMIT is in its SQL: ${query}`);
         reads.push(rowsRead(plan[0].Plan, 'security_events') / limit);
@@ -202,4 +229,3 @@ describe('query plans on PostgreSQL', { skip }, () => {
     assert.ok(Math.max(...reads) < 1.5, `rows read per row of a page, page by page: ${reads.map((r) => r.toFixed(1)).join(' ')}`);
   });
 });
-

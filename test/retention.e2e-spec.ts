@@ -16,7 +16,13 @@ describe('retention purge', () => {
   let db: DataSource;
   let retention: RetentionService;
   before(async () => {
-    t = await startTestApp({ RETENTION_GRACE: '7d', SECURITY_EVENT_RETENTION: '30d', OUTBOX_RETENTION: '7d', RETENTION_BATCH_SIZE: '2', RETENTION_INTERVAL: '0' });
+    t = await startTestApp({
+      RETENTION_GRACE: '7d',
+      SECURITY_EVENT_RETENTION: '30d',
+      OUTBOX_RETENTION: '7d',
+      RETENTION_BATCH_SIZE: '2',
+      RETENTION_INTERVAL: '0',
+    });
     db = t.db;
     retention = t.app.get(RetentionService);
   });
@@ -28,7 +34,9 @@ describe('retention purge', () => {
   it('removes what expired, was revoked or used past the grace, old security events and old published outbox rows; keeps the rest', async () => {
     const user = await registerAndLogin(t);
     // The verification link, used: a used token.
-    const verify = readOutbox(t.dataDir).filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase()).pop()!;
+    const verify = readOutbox(t.dataDir)
+      .filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase())
+      .pop()!;
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(verify) })).status, 200);
     const squatter = await registerUser(t);
     const sessions = [await login(t, user.email, user.password), await login(t, user.email, user.password), await login(t, user.email, user.password)];
@@ -51,13 +59,32 @@ describe('retention purge', () => {
     const waitingJob = randomUUID();
     await db.getRepository('MailJobEntity').insert([
       { id: sentJob, kind: 'password_reset_link', payload: '{}', createdAt: old, dueAt: old, attempts: 1, claimedUntil: null, doneAt: old, failed: false },
-      { id: waitingJob, kind: 'password_reset_link', payload: '{}', createdAt: old, dueAt: new Date(now + DAY), attempts: 2, claimedUntil: null, doneAt: null, failed: false },
+      {
+        id: waitingJob,
+        kind: 'password_reset_link',
+        payload: '{}',
+        createdAt: old,
+        dueAt: new Date(now + DAY),
+        attempts: 2,
+        claimedUntil: null,
+        doneAt: null,
+        failed: false,
+      },
     ]);
     await db.getRepository('SecurityEventEntity').update({ userId: user.userId, type: 'logout' }, { createdAt: new Date(now - 31 * DAY) });
     // Passkey challenges: one handed out now (its 5 minutes are long past the grace eight days on), one that will still be live then.
     assert.equal((await t.http.post('/api/auth/passkeys/options')).status, 200);
     const liveChallenge = randomUUID().replace(/-/g, '');
-    await db.getRepository('WebAuthnChallengeEntity').insert({ challenge: liveChallenge, purpose: 'sign_in', userId: null, sessionId: null, mfaTokenHash: null, createdAt: new Date(now), expiresAt: new Date(now + 60_000), usedAt: null });
+    await db.getRepository('WebAuthnChallengeEntity').insert({
+      challenge: liveChallenge,
+      purpose: 'sign_in',
+      userId: null,
+      sessionId: null,
+      mfaTokenHash: null,
+      createdAt: new Date(now),
+      expiresAt: new Date(now + 60_000),
+      usedAt: null,
+    });
 
     // Authenticator-app enrolments: one abandoned (its 10 minutes long past the grace eight days on), one confirmed.
     const abandoned = await registerAndLogin(t);
@@ -74,7 +101,15 @@ describe('retention purge', () => {
     // Other test files share the database: count what is this test's own.
     const report = await retention.purge(now);
     assert.ok(report);
-    assert.ok(report.sessions >= 3 && report['email tokens'] >= 1 && report['security events'] >= 3 && report['outbox rows'] >= 1 && report['webauthn challenges'] >= 1 && report['totp enrolments'] >= 1, JSON.stringify(report));
+    assert.ok(
+      report.sessions >= 3 &&
+        report['email tokens'] >= 1 &&
+        report['security events'] >= 3 &&
+        report['outbox rows'] >= 1 &&
+        report['webauthn challenges'] >= 1 &&
+        report['totp enrolments'] >= 1,
+      JSON.stringify(report),
+    );
     assert.equal(await count(`SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = ${p(1)}`, abandoned.userId), 0, 'the abandoned enrolment is gone');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = ${p(1)}`, enrolled.userId), 1, 'an active factor stays');
     assert.equal(await count(`SELECT COUNT(*) AS n FROM webauthn_challenges WHERE challenge = ${p(1)}`, liveChallenge), 1, 'a live challenge stays');
@@ -86,12 +121,35 @@ describe('retention purge', () => {
 
     assert.equal(await count(`SELECT COUNT(*) AS n FROM sessions WHERE user_id = ${p(1)}`, user.userId), 1, 'the live session stays');
     const normalized = squatter.email.toLowerCase();
-    assert.equal(await count(`SELECT COUNT(*) AS n FROM users WHERE email_normalized = ${p(1)}`, normalized), 0, 'an account never verified is gone after UNVERIFIED_ACCOUNT_TTL');
+    assert.equal(
+      await count(`SELECT COUNT(*) AS n FROM users WHERE email_normalized = ${p(1)}`, normalized),
+      0,
+      'an account never verified is gone after UNVERIFIED_ACCOUNT_TTL',
+    );
     assert.equal((await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`)).status, 200);
     assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, recentOutboxId), 1);
-    assert.equal(await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId), 0, 'without a broker nobody relays a row: it goes after OUTBOX_RETENTION');
+    assert.equal(
+      await count(`SELECT COUNT(*) AS n FROM outbox_events WHERE id = ${p(1)}`, waitingId),
+      0,
+      'without a broker nobody relays a row: it goes after OUTBOX_RETENTION',
+    );
     assert.ok((await count(`SELECT COUNT(*) AS n FROM security_events WHERE user_id = ${p(1)}`, user.userId)) >= 4, 'recent events stay');
-    assert.deepEqual(await retention.purge(now), { 'unverified accounts': 0, sessions: 0, 'email tokens': 0, 'sign-in flows': 0, 'mfa tokens': 0, 'totp enrolments': 0, 'webauthn challenges': 0, 'security events': 0, 'outbox rows': 0, 'mail jobs': 0 }, 'nothing left to do');
+    assert.deepEqual(
+      await retention.purge(now),
+      {
+        'unverified accounts': 0,
+        sessions: 0,
+        'email tokens': 0,
+        'sign-in flows': 0,
+        'mfa tokens': 0,
+        'totp enrolments': 0,
+        'webauthn challenges': 0,
+        'security events': 0,
+        'outbox rows': 0,
+        'mail jobs': 0,
+      },
+      'nothing left to do',
+    );
   });
 
   it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {
@@ -101,7 +159,9 @@ describe('retention purge', () => {
       const now = Date.now();
       const waiting = randomUUID();
       const old = new Date(now - 30 * DAY);
-      await withBroker.db.getRepository('OutboxEventEntity').insert({ id: waiting, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: null, attempts: 3 });
+      await withBroker.db
+        .getRepository('OutboxEventEntity')
+        .insert({ id: waiting, name: 'profile.updated', payload: '{}', createdAt: old, publishedAt: null, attempts: 3 });
       assert.ok(await withBroker.app.get(RetentionService).purge(now));
       const left = await withBroker.db.getRepository('OutboxEventEntity').countBy({ id: waiting });
       assert.equal(left, 1, 'unpublished rows wait for the broker');
@@ -116,25 +176,37 @@ describe('retention purge', () => {
     assert.equal(second, null);
   });
 
-  it('skips the purge while another instance holds the advisory lock (PostgreSQL)', { skip: process.env.DATABASE_URL ? false : 'PostgreSQL only' }, async () => {
-    // Another instance, as far as PostgreSQL can tell: a connection of its own holding the lock.
-    const other = db.createQueryRunner();
-    try {
-      await other.query('SELECT pg_advisory_lock($1, $2)', [0x70726f66, 0x70757267]);
-      assert.equal(await retention.purge(), null);
-      await other.query('SELECT pg_advisory_unlock($1, $2)', [0x70726f66, 0x70757267]);
-      assert.ok(await retention.purge());
-    } finally {
-      await other.release();
-    }
-  });
+  it(
+    'skips the purge while another instance holds the advisory lock (PostgreSQL)',
+    { skip: process.env.DATABASE_URL ? false : 'PostgreSQL only' },
+    async () => {
+      // Another instance, as far as PostgreSQL can tell: a connection of its own holding the lock.
+      const other = db.createQueryRunner();
+      try {
+        await other.query('SELECT pg_advisory_lock($1, $2)', [0x70726f66, 0x70757267]);
+        assert.equal(await retention.purge(), null);
+        await other.query('SELECT pg_advisory_unlock($1, $2)', [0x70726f66, 0x70757267]);
+        assert.ok(await retention.purge());
+      } finally {
+        await other.release();
+      }
+    },
+  );
 
   it('keeps a row that changed between being picked and being deleted (an enrolment started again)', async () => {
     const user = await registerAndLogin(t);
     await db.getRepository('UserEntity').update(user.userId, { emailVerified: true });
     const totp = db.getRepository('TotpFactorEntity');
     const now = Date.now() + 8 * DAY;
-    await totp.insert({ userId: user.userId, secret: 'sealed', confirmedAt: null, pendingSessionId: null, pendingExpiresAt: new Date(Date.now() - DAY), lastUsedStep: null, createdAt: new Date() });
+    await totp.insert({
+      userId: user.userId,
+      secret: 'sealed',
+      confirmedAt: null,
+      pendingSessionId: null,
+      pendingExpiresAt: new Date(Date.now() - DAY),
+      lastUsedStep: null,
+      createdAt: new Date(),
+    });
     // Right after the purge has read its batch of enrolments, and before it deletes them, the user starts again.
     const runner = t.app.get(TransactionRunner);
     const repository = runner.repository.bind(runner);

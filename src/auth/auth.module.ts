@@ -21,6 +21,7 @@ import { SessionIssuer } from './sessions/session-issuer';
 import { SessionReply } from './sessions/session-reply';
 import { SessionEntity } from './sessions/session.entity';
 import { SessionsRetention } from './sessions/sessions.retention';
+import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { SignInAlertsService } from './sessions/sign-in-alerts.service';
 import { AuthCookies } from './tokens/auth-cookies';
@@ -28,14 +29,21 @@ import { TokenService } from './tokens/token.service';
 
 const KEYS_AND_TOKENS = [SigningKeysService, TokenService, AuthCookies];
 const GUARDS = [AccessTokenAuthenticator, AccessStrategy, StepUpStrategy, AccessGuard, StepUpGuard];
-const SESSIONS = [SessionsService, SessionIssuer, SessionReply, SignInAlertsService, MySessionsService, SessionsRetention];
+const SESSIONS = [SessionsRepository, SessionsService, SessionIssuer, SessionReply, SignInAlertsService, MySessionsService, SessionsRetention];
 
 /**
  * Who is calling: the signing keys and JWKS, the tokens and their cookies, the guards, and the sessions, with the
  * one `SessionIssuer` every sign-in path opens a session through. It knows no way of signing in.
  */
 @Module({
-  imports: [PassportModule.register({ session: false }), TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity], PROFILE_CONNECTION), UsersModule, MailModule, SecurityNoticesModule, RetentionModule],
+  imports: [
+    PassportModule.register({ session: false }),
+    TypeOrmModule.forFeature([SessionEntity, RefreshTokenHistoryEntity], PROFILE_CONNECTION),
+    UsersModule,
+    MailModule,
+    SecurityNoticesModule,
+    RetentionModule,
+  ],
   controllers: [JwksController, MySessionsController, AuthMessagesController],
   providers: [...KEYS_AND_TOKENS, ...GUARDS, ...SESSIONS],
   exports: [AccessGuard, StepUpGuard, AuthCookies, TokenService, SessionsService, SessionIssuer, SessionReply],

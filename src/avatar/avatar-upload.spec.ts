@@ -81,7 +81,7 @@ describe('readAvatarUpload', () => {
     assert.equal(received.head.toString(), long.slice(0, 64));
   });
 
-  it('fails with SERVICE_UNAVAILABLE (not the client\'s fault) when the sink cannot be written', async () => {
+  it("fails with SERVICE_UNAVAILABLE (not the client's fault) when the sink cannot be written", async () => {
     failingSink = true;
     try {
       await assert.rejects(send([head('file'), 'PNGDATA', tail]), (error: AppError) => error.code === 'SERVICE_UNAVAILABLE');

@@ -26,7 +26,8 @@ const invalidPart = (reason: string) => new AppError('VALIDATION_FAILED', 'The r
 const missingFile = () => invalidPart('a file part named "file" is required');
 const malformed = () => new AppError('VALIDATION_FAILED', 'The multipart body is malformed.', { fields: { file: ['malformed multipart body'] } });
 /** The upload could not be kept while it arrived (the spool's disk): the service's fault, not the client's. */
-export const uploadNotReceived = () => new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
+export const uploadNotReceived = () =>
+  new AppError('SERVICE_UNAVAILABLE', 'The upload could not be received; your previous avatar is unchanged. Try again later.');
 
 /**
  * Streams the multipart part named `file` into `sink`, at most `maxBytes` of it: a longer upload is cut off

@@ -200,7 +200,8 @@ export class AvatarService implements OnApplicationBootstrap, OnApplicationShutd
   private switchTo(userId: string, version: string | null): ReturnType<UsersRepository['switchAvatar']> {
     return this.database.run(async (tx) => {
       const switched = await this.users.switchAvatar(userId, version, tx);
-      if (switched) await this.outbox.record(tx, AccountEvents.avatarChanged, { userId, avatar: this.mapper.toAvatar(switched.user), at: new Date().toISOString() });
+      if (switched)
+        await this.outbox.record(tx, AccountEvents.avatarChanged, { userId, avatar: this.mapper.toAvatar(switched.user), at: new Date().toISOString() });
       return switched;
     });
   }

@@ -24,9 +24,13 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
 export class AvatarsController {
   constructor(private readonly avatars: AvatarService) {}
 
-  @ApiOperation({ summary: 'An avatar rendition (no authentication)', description: 'Cached for a year (immutable); ETag and 304 on If-None-Match. 404 NOT_FOUND for an unknown user, version or size, and for a replaced or deleted avatar.' })
+  @ApiOperation({
+    summary: 'An avatar rendition (no authentication)',
+    description:
+      'Cached for a year (immutable); ETag and 304 on If-None-Match. 404 NOT_FOUND for an unknown user, version or size, and for a replaced or deleted avatar.',
+  })
   @ApiParam({ name: 'userId', format: 'uuid' })
-  @ApiParam({ name: 'version', description: 'From the profile\'s avatar URLs: every upload has a new one.' })
+  @ApiParam({ name: 'version', description: "From the profile's avatar URLs: every upload has a new one." })
   @ApiParam({ name: 'file', enum: ['64.webp', '256.webp', '512.webp'], description: 'The rendition (the sizes of AVATAR_SIZES; these are the defaults).' })
   @ApiOkResponse({ description: 'The WebP image.', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
   @ApiResponse({ status: 304, description: 'Not modified: If-None-Match named this ETag.' })

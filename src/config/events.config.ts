@@ -40,7 +40,8 @@ function parseStream(reader: EnvReader): EventsConfig['stream'] {
   const name = reader.string('BROKER_STREAM', 'PROFILE_EVENTS');
   if (name.toLowerCase() === 'off') return null;
   // JetStream stream names: no spaces, dots, wildcards or path separators.
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new ConfigError('BROKER_STREAM', `must be a stream name of letters, digits, "_" and "-", or off; got "${name}"`);
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
+    throw new ConfigError('BROKER_STREAM', `must be a stream name of letters, digits, "_" and "-", or off; got "${name}"`);
   return { name, maxAgeSeconds: reader.durationSeconds('BROKER_STREAM_MAX_AGE', '7d') };
 }
 

@@ -46,7 +46,8 @@ function parseWebAuthn(reader: EnvReader, publicUrl: string): WebAuthnConfig {
     const host = new URL(origin).hostname;
     return host === rpId || host.endsWith(`.${rpId}`);
   });
-  if (usable.length === 0) throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not the host (or a parent domain) of any of WEBAUTHN_ORIGINS (${origins.join(', ')})`);
+  if (usable.length === 0)
+    throw new ConfigError('WEBAUTHN_RP_ID', `"${rpId}" is not the host (or a parent domain) of any of WEBAUTHN_ORIGINS (${origins.join(', ')})`);
   return { rpId, rpName: reader.string('WEBAUTHN_RP_NAME', 'Profile service'), origins, challengeTtl: reader.durationSeconds('WEBAUTHN_CHALLENGE_TTL', '5m') };
 }
 

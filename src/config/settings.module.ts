@@ -14,7 +14,17 @@ import { retentionConfig } from './retention.config';
 /** Where the settings come from: the environment of this service, or what a host application passes. */
 export const PROFILE_SETTINGS = Symbol('PROFILE_SETTINGS');
 
-const NAMESPACES: Array<SettingsToken<unknown>> = [appConfig, authConfig, avatarConfig, databaseConfig, eventsConfig, factorsConfig, mailConfig, oidcConfig, retentionConfig];
+const NAMESPACES: Array<SettingsToken<unknown>> = [
+  appConfig,
+  authConfig,
+  avatarConfig,
+  databaseConfig,
+  eventsConfig,
+  factorsConfig,
+  mailConfig,
+  oidcConfig,
+  retentionConfig,
+];
 
 /**
  * The typed, validated settings, one provider per namespace (injected with `@Inject(authConfig.KEY)`),

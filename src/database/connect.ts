@@ -30,7 +30,10 @@ export class DatabaseStartError extends Error {
  * instances may start at once). An unreachable PostgreSQL is retried a few times, one warning line each, then
  * reported as one line; any other failure (a wrong password, a missing database, a failing migration) at once.
  */
-export async function connectDataSource(options: DataSourceOptions, sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))): Promise<DataSource> {
+export async function connectDataSource(
+  options: DataSourceOptions,
+  sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<DataSource> {
   const logger = new Logger('Database');
   const url = options.type === 'postgres' ? options.url : undefined;
   for (let attempt = 1; ; attempt += 1) {
@@ -43,7 +46,9 @@ export async function connectDataSource(options: DataSourceOptions, sleep = (ms:
       if (url === undefined) throw error;
       if (!isOutage(error)) throw new DatabaseStartError(url, error);
       if (attempt === ATTEMPTS) throw new DatabaseStartError(url, error, attempt);
-      logger.warn(`${redactedUrl(url)} is not reachable (${error instanceof Error ? error.message : String(error)}); trying again in ${DELAY_MS / 1000} s (${attempt}/${ATTEMPTS})`);
+      logger.warn(
+        `${redactedUrl(url)} is not reachable (${error instanceof Error ? error.message : String(error)}); trying again in ${DELAY_MS / 1000} s (${attempt}/${ATTEMPTS})`,
+      );
       await sleep(DELAY_MS);
     }
   }

@@ -36,12 +36,20 @@ export class EmailLinkPagesController {
     });
   }
 
-  @LinkPage('verify-email', 'Verify an address (the page of the mailed link)', 'The page of the verification link: it posts the token to POST /api/auth/email/verify.')
+  @LinkPage(
+    'verify-email',
+    'Verify an address (the page of the mailed link)',
+    'The page of the verification link: it posts the token to POST /api/auth/email/verify.',
+  )
   verifyEmailPage(): string {
     return this.verifyPage;
   }
 
-  @LinkPage('revert-email', 'Undo an email change (the page of the mailed link)', 'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert.')
+  @LinkPage(
+    'revert-email',
+    'Undo an email change (the page of the mailed link)',
+    'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert.',
+  )
   revertEmailPage(): string {
     return this.revertPage;
   }

@@ -62,7 +62,12 @@ export class NatsEventPublisher extends EventPublisher {
     const manager = await jetstreamManager(connection, { timeout: PUBLISH_TIMEOUT_MS });
     const existing = await manager.streams.info(stream.name).catch(() => null);
     if (!existing) {
-      await manager.streams.add({ name: stream.name, subjects: STREAM_SUBJECTS, max_age: nanos(stream.maxAgeSeconds * 1000), duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+      await manager.streams.add({
+        name: stream.name,
+        subjects: STREAM_SUBJECTS,
+        max_age: nanos(stream.maxAgeSeconds * 1000),
+        duplicate_window: nanos(DUPLICATE_WINDOW_MS),
+      });
     } else {
       const subjects = existing.config.subjects ?? [];
       const missing = STREAM_SUBJECTS.filter((subject) => !subjects.includes(subject));

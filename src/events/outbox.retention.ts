@@ -23,7 +23,10 @@ export class OutboxRetention implements OnModuleInit {
       entity: OutboxEventEntity,
       key: 'id',
       // With a broker, unpublished rows wait for it however old they are; without one, nobody relays them.
-      conditions: (now) => [{ publishedAt: LessThan(ago(now, outboxSeconds)) }, ...(brokerConfigured ? [] : [{ publishedAt: IsNull(), createdAt: LessThan(ago(now, outboxSeconds)) }])],
+      conditions: (now) => [
+        { publishedAt: LessThan(ago(now, outboxSeconds)) },
+        ...(brokerConfigured ? [] : [{ publishedAt: IsNull(), createdAt: LessThan(ago(now, outboxSeconds)) }]),
+      ],
     });
   }
 }

@@ -22,7 +22,9 @@ export class Outbox {
   async record(tx: Transaction, name: AccountEventName, payload: object): Promise<void> {
     const eventId = randomUUID();
     const event = { eventId, ...payload };
-    await tx.manager.getRepository(OutboxEventEntity).insert({ id: eventId, name, payload: JSON.stringify(event), createdAt: new Date(), publishedAt: null, claimedUntil: null, attempts: 0 });
+    await tx.manager
+      .getRepository(OutboxEventEntity)
+      .insert({ id: eventId, name, payload: JSON.stringify(event), createdAt: new Date(), publishedAt: null, claimedUntil: null, attempts: 0 });
     tx.afterCommit(() => {
       this.emitter.emit(name, event);
       this.relay.kick();

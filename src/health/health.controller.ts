@@ -14,7 +14,11 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  @ApiOperation({ summary: 'Liveness and dependencies', description: '503 SERVICE_UNAVAILABLE, with `details.checks` naming what is down, only when the database is down; a broker outage is `status: "degraded"` with 200.' })
+  @ApiOperation({
+    summary: 'Liveness and dependencies',
+    description:
+      '503 SERVICE_UNAVAILABLE, with `details.checks` naming what is down, only when the database is down; a broker outage is `status: "degraded"` with 200.',
+  })
   @ApiErrors('SERVICE_UNAVAILABLE')
   @Get()
   async getHealth(): Promise<HealthResponseDto> {

@@ -29,7 +29,19 @@ const FLOWS = [OidcProviders, OidcClient, OidcFlowsService, OidcFlowStarter, Oid
 
 /** OpenID Connect providers as one capability: signing in with one, linking and unlinking it, stepping up through it. */
 @Module({
-  imports: [TypeOrmModule.forFeature([OidcFlowEntity], PROFILE_CONNECTION), AuthModule, SecondFactorsModule, StepUpModule, TakebackModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule, RetentionModule],
+  imports: [
+    TypeOrmModule.forFeature([OidcFlowEntity], PROFILE_CONNECTION),
+    AuthModule,
+    SecondFactorsModule,
+    StepUpModule,
+    TakebackModule,
+    UsersModule,
+    MailModule,
+    SecurityNoticesModule,
+    EventsModule,
+    RateLimitModule,
+    RetentionModule,
+  ],
   controllers: [OidcController, ProviderStepUpController, LinkedProvidersController],
   providers: [...FLOWS, LinkedProvidersService, ProviderLinking],
 })

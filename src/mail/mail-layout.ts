@@ -7,7 +7,8 @@ export interface MailContent {
   lockUrl?: string;
 }
 
-const LOCK_TEXT = 'Not you? This wasn\u2019t me \u2014 lock my account (every device is signed out and nobody can sign in until you unlock it from this mailbox)';
+const LOCK_TEXT =
+  'Not you? This wasn\u2019t me \u2014 lock my account (every device is signed out and nobody can sign in until you unlock it from this mailbox)';
 
 /** One plain-text and one HTML rendering of the same content, with the product name and site address. */
 export function renderMail(productName: string, appUrl: string, content: MailContent): { text: string; html: string } {

@@ -63,8 +63,7 @@ export class MailService {
   }
 
   registrationAttempt(to: string): OutgoingMail {
-    return this.compose(
-      to, `Someone tried to register with your ${this.config.productName} address`, {
+    return this.compose(to, `Someone tried to register with your ${this.config.productName} address`, {
       title: 'You already have an account',
       paragraphs: [
         'Someone (perhaps you) tried to create a new account with this address. Your existing account is unchanged.',
@@ -75,8 +74,7 @@ export class MailService {
 
   passwordChanged(to: string, firstPassword = false, providers: string[] = []): OutgoingMail {
     const subject = firstPassword ? `A password was added to your ${this.config.productName} account` : `Your ${this.config.productName} password was changed`;
-    return this.compose(
-      to, subject, {
+    return this.compose(to, subject, {
       title: firstPassword ? 'A password was added' : 'Your password was changed',
       paragraphs: [
         `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, every other signed-in device was signed out and a pending change of your email address, if any, was cancelled.`,
@@ -87,8 +85,7 @@ export class MailService {
   }
 
   accountDeleted(to: string): OutgoingMail {
-    return this.compose(
-      to, `Your ${this.config.productName} account was deleted`, {
+    return this.compose(to, `Your ${this.config.productName} account was deleted`, {
       title: 'Goodbye',
       paragraphs: ['Your account and everything stored with it have been deleted. This address can be used to register again.'],
     });
@@ -112,8 +109,7 @@ export class MailService {
   }
 
   addressInUseNotice(to: string): OutgoingMail {
-    return this.compose(
-      to, `Someone tried to use your ${this.config.productName} address`, {
+    return this.compose(to, `Someone tried to use your ${this.config.productName} address`, {
       title: 'Your address was offered for another account',
       paragraphs: [
         'Someone signed in to another account asked to change its email address to this one. Nothing was changed: this address stays with your account.',
@@ -184,16 +180,17 @@ export class MailService {
   }
 
   passwordWasReset(to: string, providers: string[]): OutgoingMail {
-    return this.compose(
-      to, `Your ${this.config.productName} password was reset`, {
+    return this.compose(to, `Your ${this.config.productName} password was reset`, {
       title: 'Your password was reset',
-      paragraphs: ['The password of your account was reset with a link mailed to this address, and every device was signed out.', ...this.providerParagraphs(providers)],
+      paragraphs: [
+        'The password of your account was reset with a link mailed to this address, and every device was signed out.',
+        ...this.providerParagraphs(providers),
+      ],
     });
   }
 
   newSignIn(to: string, signIn: { method: string; at: Date; ip: string; device: string; sessionId: string }): OutgoingMail {
-    return this.compose(
-      to, `New sign-in to your ${this.config.productName} account`, {
+    return this.compose(to, `New sign-in to your ${this.config.productName} account`, {
       title: 'A new sign-in to your account',
       paragraphs: [
         `Your account was signed in to with ${signIn.method} on ${signIn.at.toUTCString()}, from ${signIn.device} at IP address ${signIn.ip}. It is not a browser and address your account has used in the last 90 days.`,
@@ -203,8 +200,7 @@ export class MailService {
   }
 
   signedOutEverywhere(to: string, providers: string[]): OutgoingMail {
-    return this.compose(
-      to, `Every other device was signed out of your ${this.config.productName} account`, {
+    return this.compose(to, `Every other device was signed out of your ${this.config.productName} account`, {
       title: 'Other devices were signed out',
       paragraphs: [
         'Every device but the one you used was signed out of your account, and a pending change of your email address, if any, was cancelled.',
@@ -222,8 +218,7 @@ export class MailService {
   }
 
   providerLinked(to: string, providerName: string): OutgoingMail {
-    return this.compose(
-      to, `${providerName} can now sign in to your ${this.config.productName} account`, {
+    return this.compose(to, `${providerName} can now sign in to your ${this.config.productName} account`, {
       title: 'A sign-in method was added',
       paragraphs: [
         `Your ${providerName} account was linked to your account: it can now be used to sign in and to confirm sensitive changes.`,
@@ -233,8 +228,7 @@ export class MailService {
   }
 
   providerUnlinked(to: string, providerName: string): OutgoingMail {
-    return this.compose(
-      to, `${providerName} was removed from your ${this.config.productName} account`, {
+    return this.compose(to, `${providerName} was removed from your ${this.config.productName} account`, {
       title: 'A sign-in method was removed',
       paragraphs: [`Your ${providerName} account can no longer be used to sign in to your account.`, 'If you did not do this, contact support at once.'],
     });
@@ -243,8 +237,14 @@ export class MailService {
   /** A second factor was added or removed, or the recovery codes were replaced. */
   secondFactorChanged(to: string, change: SecondFactorChange): OutgoingMail {
     const what = {
-      totp_added: ['Two-step sign-in was turned on', 'An authenticator app now confirms sign-ins to your account, and recovery codes were made for when it is not at hand.'],
-      totp_removed: ['Two-step sign-in was turned off', 'The authenticator app no longer confirms sign-ins to your account; its recovery codes stopped working too.'],
+      totp_added: [
+        'Two-step sign-in was turned on',
+        'An authenticator app now confirms sign-ins to your account, and recovery codes were made for when it is not at hand.',
+      ],
+      totp_removed: [
+        'Two-step sign-in was turned off',
+        'The authenticator app no longer confirms sign-ins to your account; its recovery codes stopped working too.',
+      ],
       passkey_added: ['A passkey was added', 'A new passkey can now sign in to your account and confirm sensitive changes on its own.'],
       passkey_removed: ['A passkey was removed', 'One of your passkeys can no longer sign in to your account.'],
       recovery_codes_regenerated: ['New recovery codes were made', 'The recovery codes of your account were replaced: the earlier ones no longer work.'],
@@ -256,8 +256,7 @@ export class MailService {
   }
 
   providerSignInRefused(to: string, providerName: string): OutgoingMail {
-    return this.compose(
-      to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
+    return this.compose(to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
       title: 'A sign-in with another provider was refused',
       paragraphs: [
         `Someone (perhaps you) tried to sign in with a ${providerName} account that uses this email address. It is not linked to your account, so nothing was changed and nobody was signed in.`,
@@ -302,14 +301,19 @@ export class MailService {
   accountUnlocked(to: string): OutgoingMail {
     return this.compose(to, `Your ${this.config.productName} account is unlocked`, {
       title: 'Your account is unlocked',
-      paragraphs: ['Your account was unlocked with a new password, from a link mailed to this address. Sign-in methods added shortly before the lock were removed: add them again if they were yours.'],
+      paragraphs: [
+        'Your account was unlocked with a new password, from a link mailed to this address. Sign-in methods added shortly before the lock were removed: add them again if they were yours.',
+      ],
     });
   }
 
   dataExported(to: string): OutgoingMail {
     return this.compose(to, `Your ${this.config.productName} data was exported`, {
       title: 'A copy of your data was downloaded',
-      paragraphs: ['A signed-in device downloaded a copy of your account data (profile, sessions, security log, sign-in methods).', 'If this was you, there is nothing to do.'],
+      paragraphs: [
+        'A signed-in device downloaded a copy of your account data (profile, sessions, security log, sign-in methods).',
+        'If this was you, there is nothing to do.',
+      ],
     });
   }
 

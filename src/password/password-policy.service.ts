@@ -7,7 +7,6 @@ import { authConfig } from '#src/config/auth.config';
 import { commonPasswords } from './common-passwords';
 import { BCRYPT_MAX_BYTES, PasswordHasher } from './password-hasher.service';
 
-
 export interface PasswordContext {
   email?: string;
   username?: string | null;

@@ -12,7 +12,6 @@ const FIRST_RUN_DELAY_MS = 30_000;
 
 export type PurgeReport = Record<string, number>;
 
-
 /**
  * Deletes what the service no longer needs, by the rules each module adds for its own tables (`RetentionRules`;
  * docs/api.md lists them). In batches of RETENTION_BATCH_SIZE, each its own short statement (no long lock,
@@ -34,10 +33,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   onApplicationBootstrap(): void {
     if (this.config.intervalSeconds === 0) return;
     const run = () => void this.purge().catch((error: Error) => this.logger.warn(`retention purge failed: ${error.message}`));
-    this.timer = setTimeout(() => {
-      run();
-      this.timer = setInterval(run, this.config.intervalSeconds * 1000).unref();
-    }, Math.min(FIRST_RUN_DELAY_MS, this.config.intervalSeconds * 1000)).unref();
+    this.timer = setTimeout(
+      () => {
+        run();
+        this.timer = setInterval(run, this.config.intervalSeconds * 1000).unref();
+      },
+      Math.min(FIRST_RUN_DELAY_MS, this.config.intervalSeconds * 1000),
+    ).unref();
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -62,7 +64,12 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     const report: PurgeReport = {};
     for (const rule of this.rules.all()) report[rule.name] = await this.purgeRule(rule, now);
     const total = Object.values(report).reduce((sum, count) => sum + count, 0);
-    if (total > 0) this.logger.log(`retention purge removed ${Object.entries(report).map(([name, count]) => `${count} ${name}`).join(', ')}`);
+    if (total > 0)
+      this.logger.log(
+        `retention purge removed ${Object.entries(report)
+          .map(([name, count]) => `${count} ${name}`)
+          .join(', ')}`,
+      );
     return report;
   }
 
@@ -85,7 +92,10 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
           const gone = await rows.delete(matching);
           if (rule.deleted) {
             const left = new Set((await rows.find(byKey)).map((row) => row[rule.key]));
-            await rule.deleted(present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])), tx);
+            await rule.deleted(
+              present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])),
+              tx,
+            );
           }
           return gone.affected ?? keys.length;
         });

@@ -50,7 +50,10 @@ export class FactorsController {
     return { recoveryCodes: await this.factors.confirmTotp(auth, dto.code, origin) };
   }
 
-  @ApiOperation({ summary: 'Turn off the authenticator app (step-up)', description: 'Being the last second factor, its recovery codes stop working too. A notice is mailed.' })
+  @ApiOperation({
+    summary: 'Turn off the authenticator app (step-up)',
+    description: 'Being the last second factor, its recovery codes stop working too. A notice is mailed.',
+  })
   @ApiErrors('NOT_FOUND')
   @RequiresStepUp()
   @Delete('totp')
@@ -100,7 +103,10 @@ export class FactorsController {
     return this.factors.renamePasskey(auth, id, dto.name);
   }
 
-  @ApiOperation({ summary: 'Remove a passkey (step-up)', description: 'It can no longer sign in. Being the last second factor, the recovery codes stop working too. A notice is mailed.' })
+  @ApiOperation({
+    summary: 'Remove a passkey (step-up)',
+    description: 'It can no longer sign in. Being the last second factor, the recovery codes stop working too. A notice is mailed.',
+  })
   @ApiErrors('NOT_FOUND')
   @ApiParam({ name: 'id', format: 'uuid', description: 'A passkey id from the list.' })
   @RequiresStepUp()

@@ -33,7 +33,13 @@ export interface PasskeyView {
 }
 
 export function passkeyView(passkey: PasskeyEntity): PasskeyView {
-  return { id: passkey.id, name: passkey.name, createdAt: passkey.createdAt.toISOString(), lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null, backedUp: passkey.backedUp };
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    createdAt: passkey.createdAt.toISOString(),
+    lastUsedAt: passkey.lastUsedAt?.toISOString() ?? null,
+    backedUp: passkey.backedUp,
+  };
 }
 
 const SECURITY_EVENT: Record<SecondFactorChange, ['factor_added' | 'factor_removed' | 'recovery_codes_regenerated', string | undefined]> = {
@@ -109,7 +115,12 @@ export class FactorsService {
   }
 
   /** Registers the passkey that answered this session's options; the account's first second factor also gets recovery codes. */
-  async addPasskey(auth: AuthContext, name: string | undefined, credential: unknown, origin: RequestOrigin): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
+  async addPasskey(
+    auth: AuthContext,
+    name: string | undefined,
+    credential: unknown,
+    origin: RequestOrigin,
+  ): Promise<{ passkey: PasskeyView; recoveryCodes: string[] | null }> {
     const verified = await this.countedOnSecondFactorLimit(auth.userId, () => this.passkeys.verifyRegistration(auth.userId, auth.sessionId, credential));
     return this.change(auth, 'passkey_added', origin, async (tx) => {
       const passkey = await this.passkeys.add(auth.userId, verified, name, tx);

@@ -15,6 +15,7 @@ import { MfaTokenEntity } from './mfa-tokens/mfa-token.entity';
 import { MfaTokens } from './mfa-tokens/mfa-tokens';
 import { PasskeyEntity, WebAuthnChallengeEntity } from './passkeys/passkey.entities';
 import { Passkeys } from './passkeys/passkeys';
+import { PasskeysRepository } from './passkeys/passkeys.repository';
 import { WebAuthnCeremony } from './passkeys/webauthn-ceremony';
 import { WebAuthnChallenges } from './passkeys/webauthn-challenges';
 import { RecoveryCodeEntity } from './recovery-codes/recovery-code.entity';
@@ -26,14 +27,23 @@ import { TotpFactorEntity } from './totp/totp-factor.entity';
 import { TotpFactors } from './totp/totp-factors';
 
 const ENTITIES = [TotpFactorEntity, RecoveryCodeEntity, MfaTokenEntity, PasskeyEntity, WebAuthnChallengeEntity];
-const FACTORS = [SecretBox, TotpFactors, RecoveryCodes, WebAuthnCeremony, WebAuthnChallenges, Passkeys];
+const FACTORS = [SecretBox, TotpFactors, RecoveryCodes, WebAuthnCeremony, WebAuthnChallenges, PasskeysRepository, Passkeys];
 
 /**
  * Second factors: TOTP, passkeys, recovery codes, the MfaTokens of a sign-in's second step, and the `/me/factors`
  * routes. `SecondFactors` tells sign-in and step-up what an account must show and checks it on the failure counter.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(ENTITIES, PROFILE_CONNECTION), AuthModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule, RetentionModule],
+  imports: [
+    TypeOrmModule.forFeature(ENTITIES, PROFILE_CONNECTION),
+    AuthModule,
+    UsersModule,
+    MailModule,
+    SecurityNoticesModule,
+    EventsModule,
+    RateLimitModule,
+    RetentionModule,
+  ],
   controllers: [FactorsController],
   providers: [...FACTORS, SecondFactors, MfaTokens, MfaChallenges, FactorsService, SecondFactorsRetention],
   exports: [SecondFactors, MfaTokens, MfaChallenges, Passkeys, TotpFactors, FactorsService],

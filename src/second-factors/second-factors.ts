@@ -56,7 +56,10 @@ export class SecondFactors {
     requireUserVerification: boolean,
   ): Promise<PasskeyAssertion | null> {
     let assertion: PasskeyAssertion | null = null;
-    await this.attempts.checkSecondFactor(user.id, async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null);
+    await this.attempts.checkSecondFactor(
+      user.id,
+      async () => (assertion = await this.passkeys.authenticate(response, expected, user.id, requireUserVerification)) !== null,
+    );
     return assertion;
   }
 

@@ -59,7 +59,11 @@ export class LoginService {
    * a wrong factor gives it back, up to MFA_TOKEN_MAX_FAILURES wrong ones. Success keeps it used: one sign-in,
    * one session.
    */
-  async completeSecondFactor(mfaToken: string | undefined, client: RequestOrigin & { ip: string }, prove: (user: UserEntity) => Promise<ProvedFactor | null>): Promise<SessionTokens> {
+  async completeSecondFactor(
+    mfaToken: string | undefined,
+    client: RequestOrigin & { ip: string },
+    prove: (user: UserEntity) => Promise<ProvedFactor | null>,
+  ): Promise<SessionTokens> {
     const pending = await this.mfaTokens.peek(mfaToken);
     const user = pending ? await this.users.findById(pending.userId) : null;
     if (!mfaToken || !pending || !user) throw mfaTokenInvalid();
@@ -89,7 +93,11 @@ export class LoginService {
 
   async refresh(refreshToken: string | undefined, origin: RequestOrigin): Promise<SessionTokens> {
     if (refreshToken === undefined) throw AuthErrors.refreshTokenMissing();
-    const { session, refreshToken: next, user: loaded } = await this.sessions.rotate(refreshToken, origin).catch(async (error: unknown) => {
+    const {
+      session,
+      refreshToken: next,
+      user: loaded,
+    } = await this.sessions.rotate(refreshToken, origin).catch(async (error: unknown) => {
       // A lock ended the session: say so rather than "invalid", so the client shows the way out.
       const owner = error instanceof AppError && error.code === 'REFRESH_TOKEN_INVALID' ? await this.sessions.ownerOfRefreshToken(refreshToken) : null;
       if (owner) assertNotLocked((await this.users.findById(owner)) ?? { lockedAt: null });

@@ -46,7 +46,11 @@ export class PasskeySignInController {
   @ApiErrors('VALIDATION_FAILED', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('passkeys/login')
   @HttpCode(HttpStatus.OK)
-  async signInWithPasskey(@Body() dto: WebAuthnCredentialDto, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+  async signInWithPasskey(
+    @Body() dto: WebAuthnCredentialDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<TokenResponseDto> {
     return this.sessionReply.send(reply, await this.passkeySignIn.signIn(dto.credential, origin));
   }
 
@@ -64,12 +68,18 @@ export class PasskeySignInController {
 
   @ApiOperation({
     summary: 'Complete a sign-in with a passkey',
-    description: 'The authenticator’s answer to the options of this sign-in. A refused answer counts on the account’s failure counter. Answers as a sign-in does; the MfaToken is used up.',
+    description:
+      'The authenticator’s answer to the options of this sign-in. A refused answer counts on the account’s failure counter. Answers as a sign-in does; the MfaToken is used up.',
   })
   @ApiErrors('VALIDATION_FAILED', 'MFA_TOKEN_INVALID', 'INVALID_CREDENTIALS', 'ACCOUNT_LOCKED', 'TOO_MANY_REQUESTS')
   @Post('login/mfa/passkey')
   @HttpCode(HttpStatus.OK)
-  async completeSignInWithPasskey(@Body() dto: MfaPasskeyDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+  async completeSignInWithPasskey(
+    @Body() dto: MfaPasskeyDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<TokenResponseDto> {
     const tokens = await this.passkeySignIn.completeWithPasskey(readMfaToken(request, dto.mfaToken), dto.credential, origin);
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);

@@ -48,7 +48,12 @@ export class PasskeySignInService {
 
   completeWithPasskey(mfaToken: string | undefined, response: unknown, client: RequestOrigin & { ip: string }): Promise<SessionTokens> {
     return this.login.completeSecondFactor(mfaToken, client, async (user) => {
-      const assertion = await this.secondFactors.checkPasskey(user, response, { purpose: 'second_factor', binding: mfaBinding(user.id, mfaToken as string) }, false);
+      const assertion = await this.secondFactors.checkPasskey(
+        user,
+        response,
+        { purpose: 'second_factor', binding: mfaBinding(user.id, mfaToken as string) },
+        false,
+      );
       return assertion && { method: 'passkey', amr: assertion.amr };
     });
   }

@@ -41,7 +41,11 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async signIn(@Body() dto: LoginDto, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto | MfaRequiredDto> {
+  async signIn(
+    @Body() dto: LoginDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<TokenResponseDto | MfaRequiredDto> {
     const outcome = await this.login.login(dto.email, dto.password, origin);
     if ('mfaRequired' in outcome) return outcome;
     return this.sessionReply.send(reply, outcome);
@@ -56,7 +60,12 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('login/mfa')
   @HttpCode(HttpStatus.OK)
-  async completeSignIn(@Body() dto: MfaCodeDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+  async completeSignIn(
+    @Body() dto: MfaCodeDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<TokenResponseDto> {
     const tokens = await this.login.completeWithCode(readMfaToken(request, dto.mfaToken), dto.code, origin);
     this.cookies.clearMfa(reply);
     return this.sessionReply.send(reply, tokens);
@@ -73,7 +82,12 @@ export class SignInController {
   @UseGuards(AuthIpRateLimitGuard)
   @Post('refresh')
   @HttpCode(HttpStatus.OK)
-  async refresh(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<TokenResponseDto> {
+  async refresh(
+    @Body() dto: RefreshTokenDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<TokenResponseDto> {
     const tokens = await this.login.refresh(readRefreshToken(request, dto.refreshToken), origin);
     return this.sessionReply.send(reply, tokens);
   }
@@ -86,7 +100,12 @@ export class SignInController {
   @OptionalCredentials(BEARER_SECURITY, ACCESS_COOKIE_SECURITY, REFRESH_COOKIE_SECURITY)
   @Post('logout')
   @HttpCode(HttpStatus.NO_CONTENT)
-  async logout(@Body() dto: RefreshTokenDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+  async logout(
+    @Body() dto: RefreshTokenDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<void> {
     await this.login.logout(request, dto.refreshToken, origin);
     this.cookies.clearAll(reply);
   }

@@ -28,7 +28,9 @@ export class StepUpService {
     if ((credential.password === undefined) === (credential.code === undefined)) {
       throw StepUpErrors.passwordOrCode();
     }
-    return credential.code !== undefined ? this.stepUpWithCode(auth, credential.code, origin) : this.stepUpWithPassword(auth, credential.password as string, origin);
+    return credential.code !== undefined
+      ? this.stepUpWithCode(auth, credential.code, origin)
+      : this.stepUpWithPassword(auth, credential.password as string, origin);
   }
 
   /** Issues a step-up token bound to this user and session; failures share the login counter. */

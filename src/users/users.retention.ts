@@ -22,6 +22,11 @@ export class UsersRetention implements OnModuleInit {
       key: 'id',
       conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }, { usedAt: LessThan(ago(now, graceSeconds)) }],
     });
-    this.rules.add<SecurityEventEntity>({ name: 'security events', entity: SecurityEventEntity, key: 'id', conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }] });
+    this.rules.add<SecurityEventEntity>({
+      name: 'security events',
+      entity: SecurityEventEntity,
+      key: 'id',
+      conditions: (now) => [{ createdAt: LessThan(ago(now, securityEventSeconds)) }],
+    });
   }
 }

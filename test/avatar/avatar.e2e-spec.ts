@@ -278,7 +278,10 @@ describe('avatars', () => {
     // This host, a running process (this one's parent): left alone.
     const running = put(`${hostname()}-${process.ppid}`, 'd.upload');
     assert.equal(await t.app.get(UploadSpool).sweep(), 2);
-    assert.deepEqual([gone, stale, fresh, running].map((file) => existsSync(file)), [false, false, true, true]);
+    assert.deepEqual(
+      [gone, stale, fresh, running].map((file) => existsSync(file)),
+      [false, false, true, true],
+    );
   });
 
   it('leaves nothing in the upload spool after any upload, accepted or refused', async () => {
@@ -299,7 +302,11 @@ describe('avatar uploads under pressure', () => {
   });
   after(() => t.close());
 
-  const upload = async (who: SignedIn) => t.http.put(AVATAR).set('Authorization', `Bearer ${who.accessToken}`).attach('file', await solid(40, 40, 'png'), 'a.png');
+  const upload = async (who: SignedIn) =>
+    t.http
+      .put(AVATAR)
+      .set('Authorization', `Bearer ${who.accessToken}`)
+      .attach('file', await solid(40, 40, 'png'), 'a.png');
 
   it('serves avatars that a page on another origin may show (Cross-Origin-Resource-Policy: cross-origin)', async () => {
     const uploaded = await upload(await registerAndLogin(t));
@@ -333,7 +340,11 @@ describe('avatar uploads under pressure', () => {
           host: '127.0.0.1',
           method: 'PUT',
           path: AVATAR,
-          headers: { authorization: `Bearer ${who.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': head.length + image.length + tail.length },
+          headers: {
+            authorization: `Bearer ${who.accessToken}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+            'content-length': head.length + image.length + tail.length,
+          },
         });
         const status = new Promise<number>((resolve, reject) => {
           request.on('response', (response) => {

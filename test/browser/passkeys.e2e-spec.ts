@@ -73,7 +73,15 @@ function claimsOf(jwt: unknown): Record<string, unknown> {
 /** A platform authenticator with resident keys and user verification, as CDP's WebAuthn domain offers. */
 async function addAuthenticator(cdp: CDPSession): Promise<string> {
   const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      ctap2Version: 'ctap2_1',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
   return authenticatorId;
 }
@@ -145,7 +153,9 @@ describe('passkeys in a real browser (Chromium, CDP virtual authenticator)', { s
     const stepped = await run(`stepUpWithPasskey(${JSON.stringify(user.accessToken)})`);
     assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
     assert.deepEqual(claimsOf(stepped.body.stepUpToken).amr, ['hwk', 'user']);
-    const exported = await t.http.get('/api/auth/users/me/export').set({ Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': String(stepped.body.stepUpToken) });
+    const exported = await t.http
+      .get('/api/auth/users/me/export')
+      .set({ Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': String(stepped.body.stepUpToken) });
     assert.equal(exported.status, 200, 'the step-up token opens a step-up route');
     assert.equal(exported.body.secondFactors.passkeys.length, 1);
   });

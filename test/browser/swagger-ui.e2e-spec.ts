@@ -61,7 +61,7 @@ describe('Swagger UI in a real browser', { skip }, () => {
     const page = await browser.newPage();
     await page.goto(`${baseUrl}/api/docs`);
     assert.equal(await tryOut(page.locator('#operations-auth-signIn'), JSON.stringify({ email, password })), '200');
-    assert.equal(await tryOut(page.locator('#operations-profile-getMyProfile')), '401', 'no cookie from the UI\'s own login was sent');
+    assert.equal(await tryOut(page.locator('#operations-profile-getMyProfile')), '401', "no cookie from the UI's own login was sent");
   });
 
   it('turns on an authenticator app and signs in with it, all through the UI', async () => {
@@ -102,14 +102,20 @@ describe('Swagger UI in a real browser', { skip }, () => {
     const pending = await answer('auth-signIn', JSON.stringify({ email, password }));
     assert.equal(pending.body.mfaRequired, true);
     // The next step's code: the one that confirmed is used up.
-    const completed = await answer('auth-completeSignIn', JSON.stringify({ mfaToken: pending.body.mfaToken, code: totp.generate({ timestamp: Date.now() + 30_000 }) }));
+    const completed = await answer(
+      'auth-completeSignIn',
+      JSON.stringify({ mfaToken: pending.body.mfaToken, code: totp.generate({ timestamp: Date.now() + 30_000 }) }),
+    );
     assert.equal(completed.status, '200', JSON.stringify(completed.body));
     assert.ok(completed.body.accessToken);
   });
 
   it('shows an avatar on a page of another origin', async () => {
     const user = await registerAndLogin(t);
-    const uploaded = await t.http.put('/api/auth/users/me/avatar').set('Authorization', `Bearer ${user.accessToken}`).attach('file', await solid(90, 90, 'png'), 'a.png');
+    const uploaded = await t.http
+      .put('/api/auth/users/me/avatar')
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .attach('file', await solid(90, 90, 'png'), 'a.png');
     assert.equal(uploaded.status, 200);
     const src = `${t.url}${new URL(uploaded.body.avatar.url).pathname}`;
     // Another origin (another port): a front end that shows its users' avatars.

@@ -49,13 +49,17 @@ async function main(): Promise<void> {
 
       const email = uniqueEmail('broker');
       assert.equal((await call('/api/auth/register', 'POST', { email, password: STRONG_PASSWORD })).status, 201);
-      const { accessToken, user } = (await json(await call('/api/auth/login', 'POST', { email, password: STRONG_PASSWORD }))) as { accessToken: string; user: { id: string } };
+      const { accessToken, user } = (await json(await call('/api/auth/login', 'POST', { email, password: STRONG_PASSWORD }))) as {
+        accessToken: string;
+        user: { id: string };
+      };
       const names = ['one', 'two', 'three'];
       for (const displayName of names.slice(0, 2)) assert.equal((await call('/api/auth/users/me', 'PUT', { displayName }, accessToken)).status, 200);
 
       const restored = Date.now();
       await proxy.restore();
-      const delivered = (count: number) => consumer.waitFor(() => new Set(consumer.received.filter((r) => r.data.userId === user.id).map((r) => r.data.eventId)).size >= count, 15_000);
+      const delivered = (count: number) =>
+        consumer.waitFor(() => new Set(consumer.received.filter((r) => r.data.userId === user.id).map((r) => r.data.eventId)).size >= count, 15_000);
       await delivered(2);
       console.log(`# broker back at boot: events delivered ${Date.now() - restored} ms after it returned`);
       for (let i = 0; i < 50 && (await json(await call('/api/health'))).status !== 'ok'; i++) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -40,7 +40,11 @@ describe('the process killed (SIGKILL) mid-operation, then restarted', { timeout
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.stepUp) headers['x-step-up-token'] = init.stepUp;
-    const response = await fetch(`${service!.url}${path}`, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    const response = await fetch(`${service!.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers,
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
     const text = await response.text();
     return { status: response.status, body: (text ? JSON.parse(text) : {}) as Answer };
   };
@@ -48,7 +52,8 @@ describe('the process killed (SIGKILL) mid-operation, then restarted', { timeout
     const { body } = await call('/api/auth/login', { method: 'POST', body: { email, password: STRONG_PASSWORD } });
     return body.accessToken ?? '';
   };
-  const stepUp = async (token: string) => (await call('/api/auth/step-up', { method: 'POST', token, body: { password: STRONG_PASSWORD } })).body.stepUpToken ?? '';
+  const stepUp = async (token: string) =>
+    (await call('/api/auth/step-up', { method: 'POST', token, body: { password: STRONG_PASSWORD } })).body.stepUpToken ?? '';
 
   /** Sends a multipart upload; resolves once `fraction` of it is written (the answer, if any, is ignored). */
   const sendUpload = (token: string, image: Buffer, fraction: number) =>
@@ -119,7 +124,9 @@ describe('the process killed (SIGKILL) mid-operation, then restarted', { timeout
       assert.equal(me.body.email?.toLowerCase(), current.toLowerCase(), 'the address only changes once verified');
       if (me.body.pendingEmail) {
         assert.equal(me.body.pendingEmail.email.toLowerCase(), target.toLowerCase());
-        const mail = readOutbox(dataDir).filter((m) => m.to.toLowerCase().includes(target.toLowerCase())).pop();
+        const mail = readOutbox(dataDir)
+          .filter((m) => m.to.toLowerCase().includes(target.toLowerCase()))
+          .pop();
         assert.ok(mail, 'a pending change has had its link mailed');
         const verified = await call('/api/auth/email/verify', { method: 'POST', body: { token: linkToken(mail) } });
         assert.equal(verified.status, 200, 'and the link works');

@@ -57,7 +57,9 @@ async function main(): Promise<void> {
       service = undefined;
     };
     /** The distinct events (by eventId: delivery is at-least-once, a consumer de-duplicates) about the user. */
-    const eventsOf = (userId: string) => [...new Set(consumer.received.filter((event) => event.subject === 'profile.updated' && event.data.userId === userId).map((event) => event.data.eventId))];
+    const eventsOf = (userId: string) => [
+      ...new Set(consumer.received.filter((event) => event.subject === 'profile.updated' && event.data.userId === userId).map((event) => event.data.eventId)),
+    ];
 
     before(async () => {
       consumer = await startConsumer(['profile.updated']);

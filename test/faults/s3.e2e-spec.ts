@@ -16,7 +16,10 @@ import { type TestApp, startTestApp } from '../helpers/test-app';
 const AVATAR = '/api/auth/users/me/avatar';
 
 /** Random pixels: renditions of tens of kilobytes, so the cut lands inside a write. */
-const noise = (size: number) => sharp(randomBytes(size * size * 3), { raw: { width: size, height: size, channels: 3 } }).png().toBuffer();
+const noise = (size: number) =>
+  sharp(randomBytes(size * size * 3), { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer();
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 describe('S3 gone during an upload, then back', () => {
@@ -26,7 +29,13 @@ describe('S3 gone during an upload, then back', () => {
   let t: TestApp;
   let user: SignedIn;
   before(async () => {
-    s3rver = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory: mkdtempSync(join(tmpdir(), 's3rver-')), configureBuckets: [{ name: 'avatars', configs: [] }] });
+    s3rver = new S3rver({
+      port: 0,
+      address: '127.0.0.1',
+      silent: true,
+      directory: mkdtempSync(join(tmpdir(), 's3rver-')),
+      configureBuckets: [{ name: 'avatars', configs: [] }],
+    });
     const { port } = await s3rver.run();
     client = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', forcePathStyle: true, credentials });
     proxy = await startTcpProxy(port);

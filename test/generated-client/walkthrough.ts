@@ -11,7 +11,10 @@ export interface Walk {
 }
 
 /** A sign-in of this account (no second factor) answers tokens; the union narrows on `mfaRequired`. */
-function tokensOf(step: string, data: components['schemas']['TokenResponseDto'] | components['schemas']['MfaRequiredDto']): components['schemas']['TokenResponseDto'] {
+function tokensOf(
+  step: string,
+  data: components['schemas']['TokenResponseDto'] | components['schemas']['MfaRequiredDto'],
+): components['schemas']['TokenResponseDto'] {
   if ('mfaRequired' in data) throw new Error(`${step}: asked for a second factor`);
   return data;
 }

@@ -99,7 +99,8 @@ export class OpenApiResponseCheck {
     const sent = mediaType(reply.getHeader('content-type') as string | undefined);
     const documented = Object.keys(response.content ?? {});
     if (documented.length === 0) {
-      if (payload !== undefined && payload !== null && payload !== '' && reply.statusCode !== 302) this.violations.push(`${at}: a body was sent where the document has none`);
+      if (payload !== undefined && payload !== null && payload !== '' && reply.statusCode !== 302)
+        this.violations.push(`${at}: a body was sent where the document has none`);
       return;
     }
     if (!documented.includes(sent)) return void this.violations.push(`${at}: content type "${sent}" not documented (documented: ${documented.join(', ')})`);

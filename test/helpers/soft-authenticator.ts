@@ -66,14 +66,29 @@ export class SoftAuthenticator {
       [-3, Buffer.from(this.publicJwk.y, 'base64url')],
     ]);
     const idBytes = Buffer.from(this.credentialId, 'base64url');
-    const attested = Buffer.concat([Buffer.alloc(16), Buffer.from([idBytes.length >> 8, idBytes.length & 0xff]), idBytes, Buffer.from(isoCBOR.encode(coseKey))]);
+    const attested = Buffer.concat([
+      Buffer.alloc(16),
+      Buffer.from([idBytes.length >> 8, idBytes.length & 0xff]),
+      idBytes,
+      Buffer.from(isoCBOR.encode(coseKey)),
+    ]);
     const authData = this.authData(overrides.rpId ?? options.rp.id ?? '', AT | this.flags(overrides), attested);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
+    const attestationObject = isoCBOR.encode(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]) as never,
+    );
     return {
       id: this.credentialId,
       rawId: this.credentialId,
       type: 'public-key',
-      response: { clientDataJSON: this.clientData('webauthn.create', overrides.challenge ?? options.challenge, overrides), attestationObject: Buffer.from(attestationObject).toString('base64url'), transports: ['internal'] },
+      response: {
+        clientDataJSON: this.clientData('webauthn.create', overrides.challenge ?? options.challenge, overrides),
+        attestationObject: Buffer.from(attestationObject).toString('base64url'),
+        transports: ['internal'],
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform',
     };

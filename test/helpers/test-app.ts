@@ -89,7 +89,9 @@ export function readOutbox(dataDir: string): OutboxMail[] {
  */
 export function linkToken(mail: { raw: string; subject?: string }, page?: string): string {
   const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-  const matches = [...text.matchAll(/\/([a-z-]+)\?token=([A-Za-z0-9_-]+)/g)].filter(([, path]) => (page === undefined ? path !== 'lock-account' : path === page));
+  const matches = [...text.matchAll(/\/([a-z-]+)\?token=([A-Za-z0-9_-]+)/g)].filter(([, path]) =>
+    page === undefined ? path !== 'lock-account' : path === page,
+  );
   if (matches.length === 0) throw new Error(`no ${page ?? ''} link token in mail "${mail.subject ?? ''}"`);
   return matches[matches.length - 1][2];
 }

@@ -173,7 +173,9 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
   /** An account whose address is verified (the registration link followed). */
   async function verifiedUser() {
     const user = await registerAndLogin(t);
-    const mail = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === user.email.toLowerCase()).pop()!;
+    const mail = readOutbox(t.dataDir)
+      .filter((m) => m.to.toLowerCase() === user.email.toLowerCase())
+      .pop()!;
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(mail) })).status, 200);
     return user;
   }
@@ -209,14 +211,22 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
   it('unlinks on an email-change undo the providers linked since that change', async () => {
     const user = await verifiedUser();
     const moved = uniqueEmail('moved');
-    const change = await t.http.put(`${ME}/email`).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', await stepUp(t, user)).send({ email: moved });
+    const change = await t.http
+      .put(`${ME}/email`)
+      .set('Authorization', `Bearer ${user.accessToken}`)
+      .set('X-Step-Up-Token', await stepUp(t, user))
+      .send({ email: moved });
     assert.equal(change.status, 202);
-    const confirm = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === moved.toLowerCase()).pop()!;
+    const confirm = readOutbox(t.dataDir)
+      .filter((m) => m.to.toLowerCase() === moved.toLowerCase())
+      .pop()!;
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(confirm) })).status, 200);
     const headers = { Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': await stepUp(t, user) };
     const attackers = account();
     assert.equal((await authenticatedFlow(`${ME}/providers/globex`, globex, attackers, headers)).next.searchParams.get('error'), null);
-    const undo = readOutbox(t.dataDir).filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && /address was changed/.test(m.subject)).pop()!;
+    const undo = readOutbox(t.dataDir)
+      .filter((m) => m.to.toLowerCase() === user.email.toLowerCase() && /address was changed/.test(m.subject))
+      .pop()!;
     const reverted = await t.http.post('/api/auth/email/revert').send({ token: linkToken(undo) });
     assert.equal(reverted.status, 200);
     assert.deepEqual(reverted.body.identityProviders, []);
@@ -529,7 +539,10 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.match(mfaCookie, /HttpOnly/i);
     assert.match(mfaCookie, /SameSite=Lax/i);
     assert.match(mfaCookie, /Path=\/api\/auth\/login/i);
-    const completed = await t.http.post('/api/auth/login/mfa').set('Cookie', mfaCookie.split(';')[0]).send({ code: totp.generate({ timestamp: Date.now() + 30_000 }) });
+    const completed = await t.http
+      .post('/api/auth/login/mfa')
+      .set('Cookie', mfaCookie.split(';')[0])
+      .send({ code: totp.generate({ timestamp: Date.now() + 30_000 }) });
     assert.equal(completed.status, 200, JSON.stringify(completed.body));
     assert.equal(completed.body.user.id, user.userId);
     assert.match(cookieNamed(setCookies(completed.headers), 'mfa_token') ?? '', /Max-Age=0|Expires=Thu, 01 Jan 1970/i);

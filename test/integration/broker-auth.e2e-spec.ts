@@ -11,7 +11,11 @@ import { registerAndLogin } from '../helpers/factories';
 import { type TestApp, startTestApp } from '../helpers/test-app';
 
 const PORT = 4690;
-const SERVER = (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'nats-server')).find((path) => existsSync(path)) ?? ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((path) => existsSync(path));
+const SERVER =
+  (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, 'nats-server'))
+    .find((path) => existsSync(path)) ?? ['/usr/sbin/nats-server', '/usr/bin/nats-server'].find((path) => existsSync(path));
 const skip = SERVER ? false : 'no nats-server binary on this machine (Debian package nats-server)';
 if (skip) console.log(`# skipping the broker authentication test: ${skip}`);
 
@@ -42,7 +46,10 @@ describe('a broker that requires credentials (nats-server --user/--pass)', { ski
   it('connects with the credentials of BROKER_URL: publishes, and answers auth.verify', async () => {
     const health = await t.http.get('/api/health');
     assert.deepEqual(health.body, { status: 'ok', checks: { database: 'up', broker: 'up' } });
-    const client: ClientProxy = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [`nats://127.0.0.1:${PORT}`], user: 'profile', pass: 's3cr%t' } });
+    const client: ClientProxy = ClientProxyFactory.create({
+      transport: Transport.NATS,
+      options: { servers: [`nats://127.0.0.1:${PORT}`], user: 'profile', pass: 's3cr%t' },
+    });
     try {
       const user = await registerAndLogin(t);
       const verified = await lastValueFrom(client.send<{ userId: string }>('auth.verify', { token: user.accessToken }));

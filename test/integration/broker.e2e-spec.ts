@@ -27,7 +27,8 @@ async function main(): Promise<void> {
       try {
         const jsm = await jetstreamManager(setup);
         const existing = await jsm.streams.info('PROFILE_EVENTS').catch(() => null);
-        if (existing) await jsm.streams.update('PROFILE_EVENTS', { subjects: existing.config.subjects.filter((subject) => subject !== 'profile.factors_changed') });
+        if (existing)
+          await jsm.streams.update('PROFILE_EVENTS', { subjects: existing.config.subjects.filter((subject) => subject !== 'profile.factors_changed') });
       } finally {
         await setup.close();
       }
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
       const connection = await connect({ servers: [NATS_URL] });
       try {
         const js = jetstream(connection);
-        const missed = await js.consumers.get('PROFILE_EVENTS', { filter_subjects: 'profile.updated', deliver_policy: DeliverPolicy.StartTime, opt_start_time: since });
+        const missed = await js.consumers.get('PROFILE_EVENTS', {
+          filter_subjects: 'profile.updated',
+          deliver_policy: DeliverPolicy.StartTime,
+          opt_start_time: since,
+        });
         let stored: { pattern: string; data: Record<string, unknown> } | undefined;
         for await (const message of await missed.consume({ expires: 2000 })) {
           const record = message.json<{ pattern: string; data: Record<string, unknown> }>();

@@ -49,8 +49,10 @@ async function main(): Promise<void> {
       consumer = undefined;
     }
 
-    const notes = (user: SignedIn) => fetch(`${consumerUrl.replace('[::1]', '127.0.0.1')}/api/notes`, { headers: { Authorization: `Bearer ${user.accessToken}` } });
-    const knownRows = (userId: string) => (consumer?.get(DataSource).query('SELECT profileUpdatedAt FROM known_users WHERE id = ?', [userId]) ?? Promise.resolve([]));
+    const notes = (user: SignedIn) =>
+      fetch(`${consumerUrl.replace('[::1]', '127.0.0.1')}/api/notes`, { headers: { Authorization: `Bearer ${user.accessToken}` } });
+    const knownRows = (userId: string) =>
+      consumer?.get(DataSource).query('SELECT profileUpdatedAt FROM known_users WHERE id = ?', [userId]) ?? Promise.resolve([]);
     const knownRow = async (userId: string): Promise<boolean> => (await knownRows(userId)).length > 0;
 
     async function deleteAccount(user: SignedIn): Promise<void> {
@@ -91,7 +93,10 @@ async function main(): Promise<void> {
       const stepUpToken = await stepUp(profile, user);
       assert.equal((await notes({ ...user, accessToken: stepUpToken })).status, 401, 'a step-up token is not an access token');
 
-      assert.equal((await profile.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).send({ bio: 'seen elsewhere' })).status, 200);
+      assert.equal(
+        (await profile.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).send({ bio: 'seen elsewhere' })).status,
+        200,
+      );
       await until(async () => typeof (await knownRows(user.userId))[0]?.profileUpdatedAt === 'string', 'profile.updated to reach the consumer');
 
       await deleteAccount(user);

@@ -50,10 +50,12 @@ describe('examples/host-app: ProfileServiceModule.forRoot inside another applica
     const email = uniqueEmail('host-contract');
     assert.equal((await http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD })).status, 201);
     const login = await http.post('/api/auth/login').send({ email, password: STRONG_PASSWORD });
-    const unknownField = await http.put('/api/auth/users/me').set('Authorization', `Bearer ${login.body.accessToken}`).send({ displayName: 'Ada', role: 'admin' });
+    const unknownField = await http
+      .put('/api/auth/users/me')
+      .set('Authorization', `Bearer ${login.body.accessToken}`)
+      .send({ displayName: 'Ada', role: 'admin' });
     assert.equal(unknownField.status, 400);
     assert.equal(unknownField.body.code, 'VALIDATION_FAILED');
     assert.ok(unknownField.body.details.fields.role, JSON.stringify(unknownField.body));
   });
 });
-

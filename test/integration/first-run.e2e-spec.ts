@@ -32,7 +32,14 @@ describe('a first run that explains itself', () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise((resolve) => probe.close(resolve));
     const child = spawn(process.execPath, [MAIN], {
-      env: { ...process.env, DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-first-run-')), LOG_LEVEL: 'info', LOG_FORMAT: 'json', PORT: String(port), PUBLIC_URL: '' },
+      env: {
+        ...process.env,
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-first-run-')),
+        LOG_LEVEL: 'info',
+        LOG_FORMAT: 'json',
+        PORT: String(port),
+        PUBLIC_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -51,7 +58,10 @@ describe('a first run that explains itself', () => {
     } finally {
       child.kill('SIGTERM');
     }
-    const lines = stdout.trim().split('\n').map((line) => (JSON.parse(line) as { msg: string; context?: string }));
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { msg: string; context?: string });
     assert.ok(lines.length <= 5, `a short start:\n${stdout}`);
     assert.ok(!lines.some((line) => line.context === 'RouterExplorer' || /Mapped \{/.test(line.msg)), 'route mapping is debug detail');
   });
@@ -77,7 +87,10 @@ describe('a first run that explains itself', () => {
     await new Promise((resolve) => closed.close(resolve));
     const { code, stderr } = await run({ DATABASE_URL: `postgres://profile:secret@127.0.0.1:${port}/profile` });
     assert.equal(code, 1);
-    assert.equal(stderr, `The database of DATABASE_URL (postgres://profile:***@127.0.0.1:${port}/profile) cannot be reached after 5 attempts: connect ECONNREFUSED 127.0.0.1:${port}`);
+    assert.equal(
+      stderr,
+      `The database of DATABASE_URL (postgres://profile:***@127.0.0.1:${port}/profile) cannot be reached after 5 attempts: connect ECONNREFUSED 127.0.0.1:${port}`,
+    );
   });
 
   it('says in one line that the port is taken', async () => {

@@ -36,7 +36,7 @@ async function startAtOnce(count: number, env: Record<string, string>): Promise<
   const up = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   if (failed.length > 0) {
     await Promise.all(up.map((instance) => instance.stop()));
-    assert.fail(`${failed.length} of ${count} instances did not start: ${failed.map((result) => String((result).reason)).join('; ')}`);
+    assert.fail(`${failed.length} of ${count} instances did not start: ${failed.map((result) => String(result.reason)).join('; ')}`);
   }
   return up;
 }
@@ -45,7 +45,12 @@ async function startAtOnce(count: number, env: Record<string, string>): Promise<
 async function assertTokensValidEverywhere(instances: ChildService[]): Promise<void> {
   for (const issuer of instances) {
     const email = uniqueEmail('fleet');
-    const post = (path: string) => fetch(`${issuer.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: STRONG_PASSWORD }) });
+    const post = (path: string) =>
+      fetch(`${issuer.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: STRONG_PASSWORD }),
+      });
     assert.equal((await post('/api/auth/register')).status, 201);
     const { accessToken } = (await (await post('/api/auth/login')).json()) as { accessToken: string };
     for (const verifier of instances) {
@@ -103,24 +108,35 @@ describe('a fleet that starts together: migrations under a lock', () => {
     }
   });
 
-  it('upgrades: on the schema of the release before (every migration but the last), two new instances at once apply the last once', { skip: pgSkip }, async () => {
-    const url = await freshDatabase();
-    const env = { ...process.env, DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-fleet-cli-')) };
-    await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'scripts', 'migrate.js')], { cwd: ROOT, env });
-    await promisify(execFile)(process.execPath, [require.resolve('typeorm/cli.js'), 'migration:revert', '-d', join(ROOT, 'dist', 'ormconfig.js')], { cwd: ROOT, env });
-    assert.equal((await appliedMigrations(url)).length, MIGRATIONS - 1);
-    const instances = await startAtOnce(2, { ...fleetSettings(), DATABASE_URL: url });
-    running.push(...instances);
-    const applied = await appliedMigrations(url);
-    assert.equal(applied.length, MIGRATIONS);
-    assert.equal(new Set(applied).size, MIGRATIONS);
-    await assertTokensValidEverywhere(instances);
-  });
+  it(
+    'upgrades: on the schema of the release before (every migration but the last), two new instances at once apply the last once',
+    { skip: pgSkip },
+    async () => {
+      const url = await freshDatabase();
+      const env = { ...process.env, DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'profile-fleet-cli-')) };
+      await promisify(execFile)(process.execPath, [join(ROOT, 'dist', 'scripts', 'migrate.js')], { cwd: ROOT, env });
+      await promisify(execFile)(process.execPath, [require.resolve('typeorm/cli.js'), 'migration:revert', '-d', join(ROOT, 'dist', 'ormconfig.js')], {
+        cwd: ROOT,
+        env,
+      });
+      assert.equal((await appliedMigrations(url)).length, MIGRATIONS - 1);
+      const instances = await startAtOnce(2, { ...fleetSettings(), DATABASE_URL: url });
+      running.push(...instances);
+      const applied = await appliedMigrations(url);
+      assert.equal(applied.length, MIGRATIONS);
+      assert.equal(new Set(applied).size, MIGRATIONS);
+      await assertTokensValidEverywhere(instances);
+    },
+  );
 
-  it('on SQLite, instances started at once on one shared DATA_DIR wait for each other’s migrations', { skip: process.env.DATABASE_URL ? 'this run is on PostgreSQL' : false }, async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'profile-fleet-sqlite-'));
-    const instances = await startAtOnce(3, { ...fleetSettings(), DATA_DIR: dataDir, DATABASE_URL: '' });
-    running.push(...instances);
-    await assertTokensValidEverywhere(instances);
-  });
+  it(
+    'on SQLite, instances started at once on one shared DATA_DIR wait for each other’s migrations',
+    { skip: process.env.DATABASE_URL ? 'this run is on PostgreSQL' : false },
+    async () => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'profile-fleet-sqlite-'));
+      const instances = await startAtOnce(3, { ...fleetSettings(), DATA_DIR: dataDir, DATABASE_URL: '' });
+      running.push(...instances);
+      await assertTokensValidEverywhere(instances);
+    },
+  );
 });

@@ -92,7 +92,13 @@ describe('a consumer of the tokens while the profile service is down, and after'
   const front = new JwksFront();
 
   const startService = async (keys: string[]) => {
-    service = await startChildService(port, { DATA_DIR: dataDir, PUBLIC_URL: ISSUER, JWT_PRIVATE_KEYS: keys.join('\n'), BCRYPT_COST: '4', RETENTION_INTERVAL: '0' });
+    service = await startChildService(port, {
+      DATA_DIR: dataDir,
+      PUBLIC_URL: ISSUER,
+      JWT_PRIVATE_KEYS: keys.join('\n'),
+      BCRYPT_COST: '4',
+      RETENTION_INTERVAL: '0',
+    });
     front.target = service.url;
   };
   const tokenFromService = async (): Promise<string> => {
@@ -112,7 +118,14 @@ describe('a consumer of the tokens while the profile service is down, and after'
     await front.start();
     await startService([oldKey]);
     @Module({
-      imports: [ProfileAuthModule.forRoot({ jwksUrl: `${front.url}/.well-known/jwks.json`, issuer: ISSUER, audience: 'profile-service', jwks: { refetchIntervalMs: REFETCH_MS, maxAgeMs: MAX_AGE_MS } })],
+      imports: [
+        ProfileAuthModule.forRoot({
+          jwksUrl: `${front.url}/.well-known/jwks.json`,
+          issuer: ISSUER,
+          audience: 'profile-service',
+          jwks: { refetchIntervalMs: REFETCH_MS, maxAgeMs: MAX_AGE_MS },
+        }),
+      ],
       controllers: [WhoAmIController],
     })
     class ConsumerModule {}
@@ -185,7 +198,11 @@ describe('a consumer of the tokens while the profile service is down, and after'
           ProfileAuthModule.forRootAsync({
             imports: [SettingsModule],
             inject: [SETTINGS],
-            useFactory: (settings: { jwksUrl: string; issuer: string }) => ({ jwksUrl: settings.jwksUrl, issuer: settings.issuer, audience: 'profile-service' }),
+            useFactory: (settings: { jwksUrl: string; issuer: string }) => ({
+              jwksUrl: settings.jwksUrl,
+              issuer: settings.issuer,
+              audience: 'profile-service',
+            }),
           }),
         ],
         controllers: [WhoAmIController],

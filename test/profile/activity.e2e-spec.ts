@@ -20,7 +20,11 @@ describe('my security log (GET /api/auth/users/me/security-events)', () => {
     const stranger = await registerAndLogin(t);
     assertError(await t.http.post('/api/auth/login').send({ email: user.email, password: OTHER_STRONG_PASSWORD }), 401, 'INVALID_CREDENTIALS');
     await stepUp(t, user);
-    assertError(await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${user.accessToken}`).send({ password: OTHER_STRONG_PASSWORD }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${user.accessToken}`).send({ password: OTHER_STRONG_PASSWORD }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     const second = await login(t, user.email, user.password);
     assert.equal((await t.http.delete('/api/auth/users/me/sessions').set('Authorization', `Bearer ${second.accessToken}`)).status, 204);
 
@@ -59,7 +63,15 @@ describe('my security log (GET /api/auth/users/me/security-events)', () => {
   it('pages through events that share their time, each once, in order (the cursor settles ties by id)', async () => {
     const user = await registerAndLogin(t);
     const at = new Date(Date.now() - 60_000);
-    const tied = Array.from({ length: 7 }, () => ({ id: randomUUID(), userId: user.userId, type: 'profile_updated' as const, ip: null, userAgent: null, details: null, createdAt: at }));
+    const tied = Array.from({ length: 7 }, () => ({
+      id: randomUUID(),
+      userId: user.userId,
+      type: 'profile_updated' as const,
+      ip: null,
+      userAgent: null,
+      details: null,
+      createdAt: at,
+    }));
     await t.db.getRepository(SecurityEventEntity).insert(tied);
     const seen: string[] = [];
     let before: string | null | undefined;
@@ -73,15 +85,27 @@ describe('my security log (GET /api/auth/users/me/security-events)', () => {
       before = response.body.next as string | null;
     } while (before);
     // Newest first: the sign-in, then the seven tied events by id, descending, then the registration's.
-    const tiedIds: string[] = tied.map((event) => event.id).sort().reverse();
-    assert.deepEqual(seen.filter((id) => tiedIds.includes(id)), tiedIds);
+    const tiedIds: string[] = tied
+      .map((event) => event.id)
+      .sort()
+      .reverse();
+    assert.deepEqual(
+      seen.filter((id) => tiedIds.includes(id)),
+      tiedIds,
+    );
     assert.equal(new Set(seen).size, seen.length, 'no event twice');
   });
 
   it('refuses a bad limit or cursor with VALIDATION_FAILED', async () => {
     const user = await registerAndLogin(t);
     const bearer = `Bearer ${user.accessToken}`;
-    for (const query of [{ limit: 0 }, { limit: 101 }, { limit: 'ten' }, { before: 'not a cursor!' }, { before: Buffer.from('yesterday|x').toString('base64url') }]) {
+    for (const query of [
+      { limit: 0 },
+      { limit: 101 },
+      { limit: 'ten' },
+      { before: 'not a cursor!' },
+      { before: Buffer.from('yesterday|x').toString('base64url') },
+    ]) {
       assertError(await t.http.get(EVENTS).query(query).set('Authorization', bearer), 400, 'VALIDATION_FAILED');
     }
     const page = await t.http.get(EVENTS).set('Authorization', bearer);
@@ -101,7 +125,9 @@ describe('a session’s lastUsedAt', () => {
     const user = await registerAndLogin(t);
     const bearer = `Bearer ${user.accessToken}`;
     const lastUsed = async () =>
-      ((await t.http.get('/api/auth/users/me/sessions').set('Authorization', bearer)).body as Array<{ current: boolean; lastUsedAt: string }>).find((s) => s.current)!.lastUsedAt;
+      ((await t.http.get('/api/auth/users/me/sessions').set('Authorization', bearer)).body as Array<{ current: boolean; lastUsedAt: string }>).find(
+        (s) => s.current,
+      )!.lastUsedAt;
     const sessions = t.db.getRepository(SessionEntity);
     const longAgo = new Date(Date.now() - 5 * 60_000);
     await sessions.update({ userId: user.userId }, { lastUsedAt: longAgo });

@@ -22,7 +22,17 @@ describe('data export (GET /api/auth/users/me/export)', () => {
     // A long log: it is streamed a page at a time.
     const events = t.db.getRepository(SecurityEventEntity);
     const old = Date.now() - 3600_000;
-    await events.insert(Array.from({ length: 1200 }, (_, i) => ({ id: randomUUID(), userId: user.userId, type: 'login' as const, ip: '10.0.0.1', userAgent: 'bulk', details: null, createdAt: new Date(old + i) })));
+    await events.insert(
+      Array.from({ length: 1200 }, (_, i) => ({
+        id: randomUUID(),
+        userId: user.userId,
+        type: 'login' as const,
+        ip: '10.0.0.1',
+        userAgent: 'bulk',
+        details: null,
+        createdAt: new Date(old + i),
+      })),
+    );
 
     const response = await t.http
       .get(EXPORT)
@@ -45,12 +55,26 @@ describe('data export (GET /api/auth/users/me/export)', () => {
       secondFactors: { totp: unknown; recoveryCodes: unknown };
     };
     assert.equal(document.profile.id, user.userId);
-    assert.deepEqual(document.sessions.map((s) => s.id).sort(), [user, other].map((s) => JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()).sid).sort());
+    assert.deepEqual(
+      document.sessions.map((s) => s.id).sort(),
+      [user, other].map((s) => JSON.parse(Buffer.from(s.accessToken.split('.')[1], 'base64url').toString()).sid).sort(),
+    );
     assert.equal(document.sessions.filter((s) => s.current).length, 1);
     assert.ok(document.securityEvents.length >= 1200 + 3);
     assert.ok(document.securityEvents.some((event) => event.type === 'data_exported'));
     assert.deepEqual(document.secondFactors, { totp: null, passkeys: [], recoveryCodes: null });
-    for (const secret of [user.refreshToken, other.refreshToken, user.accessToken, user.password, '$2b$', 'passwordHash', 'password_hash', 'tokenHash', stranger.email, 'Stranger Danger']) {
+    for (const secret of [
+      user.refreshToken,
+      other.refreshToken,
+      user.accessToken,
+      user.password,
+      '$2b$',
+      'passwordHash',
+      'password_hash',
+      'tokenHash',
+      stranger.email,
+      'Stranger Danger',
+    ]) {
       assert.ok(!text.includes(secret), `the export holds ${secret.slice(0, 12)}…`);
     }
   });
@@ -58,7 +82,8 @@ describe('data export (GET /api/auth/users/me/export)', () => {
   it('is limited per account (EXPORT_RATE_LIMIT)', async () => {
     const user = await registerAndLogin(t);
     const stepUpToken = await stepUp(t, user);
-    for (let i = 0; i < 3; i++) assert.equal((await t.http.get(EXPORT).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', stepUpToken)).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await t.http.get(EXPORT).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', stepUpToken)).status, 200);
     assertError(await t.http.get(EXPORT).set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', stepUpToken), 429, 'TOO_MANY_REQUESTS');
   });
 });

@@ -45,7 +45,16 @@ describe('verification links that can be sent again', () => {
     const bearer = `Bearer ${user.accessToken}`;
     assertError(await t.http.post(`${ME}/email/pending/resend`).set('Authorization', bearer), 404, 'NOT_FOUND');
     const target = uniqueEmail('target');
-    assert.equal((await t.http.put(`${ME}/email`).set('Authorization', bearer).set('X-Step-Up-Token', await stepUp(t, user)).send({ email: target })).status, 202);
+    assert.equal(
+      (
+        await t.http
+          .put(`${ME}/email`)
+          .set('Authorization', bearer)
+          .set('X-Step-Up-Token', await stepUp(t, user))
+          .send({ email: target })
+      ).status,
+      202,
+    );
     const first = linkToken(mailsTo(target).pop()!);
     assert.equal((await t.http.post(`${ME}/email/pending/resend`).set('Authorization', bearer)).status, 202);
     const second = linkToken(mailsTo(target).pop()!);

@@ -15,7 +15,10 @@ function claimsOf(jwt: string): Record<string, unknown> {
 describe('passkeys (WebAuthn) through the API, with a software authenticator', () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ WEBAUTHN_RP_ID: 'localhost', WEBAUTHN_ORIGINS: `${ORIGIN},http://localhost:4173`, AUTH_RATE_LIMIT_ACCOUNT: '5/15m',
+    t = await startTestApp({
+      WEBAUTHN_RP_ID: 'localhost',
+      WEBAUTHN_ORIGINS: `${ORIGIN},http://localhost:4173`,
+      AUTH_RATE_LIMIT_ACCOUNT: '5/15m',
       // The refused ceremonies below are many for one account; the limit itself is tested in takeback.e2e-spec.
       MFA_RATE_LIMIT_ACCOUNT: '50/15m',
     });
@@ -27,7 +30,10 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
   const withStepUp = async (user: SignedIn, authenticator?: SoftAuthenticator) => {
     if (!authenticator) return { ...bearer(user), 'X-Step-Up-Token': await stepUp(t, user) };
     const opts = (await t.http.post('/api/auth/step-up/passkey/options').set(bearer(user))).body;
-    const stepped = await t.http.post('/api/auth/step-up/passkey').set(bearer(user)).send({ credential: authenticator.authenticate(opts) });
+    const stepped = await t.http
+      .post('/api/auth/step-up/passkey')
+      .set(bearer(user))
+      .send({ credential: authenticator.authenticate(opts) });
     assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
     return { ...bearer(user), 'X-Step-Up-Token': stepped.body.stepUpToken as string };
   };
@@ -57,7 +63,10 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     assert.equal(creation.authenticatorSelection.residentKey, 'preferred');
     assert.deepEqual(creation.excludeCredentials, []);
     const authenticator = new SoftAuthenticator(ORIGIN);
-    const added = await t.http.post(`${FACTORS}/passkeys`).set(headers).send({ name: 'Laptop', credential: authenticator.register(creation) });
+    const added = await t.http
+      .post(`${FACTORS}/passkeys`)
+      .set(headers)
+      .send({ name: 'Laptop', credential: authenticator.register(creation) });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     assert.equal(added.body.passkey.name, 'Laptop');
     assert.equal(added.body.passkey.backedUp, false);
@@ -65,11 +74,17 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     assert.equal(added.body.recoveryCodes.length, 10);
 
     const factors = await t.http.get(FACTORS).set(bearer(user));
-    assert.deepEqual(factors.body.passkeys.map((p: { id: string }) => p.id), [added.body.passkey.id]);
+    assert.deepEqual(
+      factors.body.passkeys.map((p: { id: string }) => p.id),
+      [added.body.passkey.id],
+    );
     assert.equal(factors.body.recoveryCodes.remaining, 10);
     assert.ok(!JSON.stringify(factors.body).includes(authenticator.credentialId), 'no credential material in the list');
     const again = await options(user, await withStepUp(user, authenticator));
-    assert.deepEqual(again.excludeCredentials.map((c: { id: string }) => c.id), [authenticator.credentialId]);
+    assert.deepEqual(
+      again.excludeCredentials.map((c: { id: string }) => c.id),
+      [authenticator.credentialId],
+    );
 
     const signIn = await t.http.post('/api/auth/login').send({ email: user.email, password: user.password });
     assert.equal(signIn.body.mfaRequired, true);
@@ -95,7 +110,11 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     await refused({ nothing: true });
     // Another session's challenge, even of the same account.
     const other = await t.http.post('/api/auth/login').send({ email: user.email, password: user.password });
-    const otherHeaders = { Authorization: `Bearer ${other.body.accessToken}`, 'X-Step-Up-Token': (await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${other.body.accessToken}`).send({ password: user.password })).body.stepUpToken };
+    const otherHeaders = {
+      Authorization: `Bearer ${other.body.accessToken}`,
+      'X-Step-Up-Token': (await t.http.post('/api/auth/step-up').set('Authorization', `Bearer ${other.body.accessToken}`).send({ password: user.password }))
+        .body.stepUpToken,
+    };
     await refused(new SoftAuthenticator(ORIGIN).register(await options(user, otherHeaders)));
 
     const authenticator = new SoftAuthenticator(ORIGIN);
@@ -161,10 +180,19 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     const optionsFor = async (mfaToken: string) => (await t.http.post('/api/auth/login/mfa/passkey/options').send({ mfaToken })).body;
 
     const firstOptions = await optionsFor(first.mfaToken);
-    assert.deepEqual(firstOptions.allowCredentials.map((c: { id: string }) => c.id), [authenticator.credentialId]);
+    assert.deepEqual(
+      firstOptions.allowCredentials.map((c: { id: string }) => c.id),
+      [authenticator.credentialId],
+    );
     // Answering the first sign-in's challenge does not complete the second.
-    assertError(await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: second.mfaToken, credential: authenticator.authenticate(firstOptions) }), 401, 'INVALID_CREDENTIALS');
-    const done = await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: first.mfaToken, credential: authenticator.authenticate(await optionsFor(first.mfaToken)) });
+    assertError(
+      await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: second.mfaToken, credential: authenticator.authenticate(firstOptions) }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
+    const done = await t.http
+      .post('/api/auth/login/mfa/passkey')
+      .send({ mfaToken: first.mfaToken, credential: authenticator.authenticate(await optionsFor(first.mfaToken)) });
     assert.equal(done.status, 200, JSON.stringify(done.body));
     assert.deepEqual(claimsOf(done.body.accessToken).amr, ['pwd', 'hwk', 'user', 'mfa']);
     assertError(await t.http.post('/api/auth/login/mfa/passkey/options').send({ mfaToken: first.mfaToken }), 401, 'MFA_TOKEN_INVALID');
@@ -173,7 +201,9 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     const stranger = await registerAndLogin(t);
     const strangers = await addPasskey(stranger);
     assertError(
-      await t.http.post('/api/auth/login/mfa/passkey').send({ mfaToken: second.mfaToken, credential: strangers.authenticator.authenticate(await optionsFor(second.mfaToken)) }),
+      await t.http
+        .post('/api/auth/login/mfa/passkey')
+        .send({ mfaToken: second.mfaToken, credential: strangers.authenticator.authenticate(await optionsFor(second.mfaToken)) }),
       401,
       'INVALID_CREDENTIALS',
     );
@@ -197,13 +227,30 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     const first = await stepUpOptions(user);
     assert.equal(first.userVerification, 'required');
     // No user verification: refused; and that challenge is used up.
-    assertError(await t.http.post('/api/auth/step-up/passkey').set(bearer(user)).send({ credential: authenticator.authenticate(first, { userVerified: false }) }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http
+        .post('/api/auth/step-up/passkey')
+        .set(bearer(user))
+        .send({ credential: authenticator.authenticate(first, { userVerified: false }) }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     // Another session's challenge.
     const otherSession = await t.http.post('/api/auth/passkeys/login').send({ credential: authenticator.authenticate(await passwordless()) });
     const foreign = await stepUpOptions({ ...user, accessToken: otherSession.body.accessToken });
-    assertError(await t.http.post('/api/auth/step-up/passkey').set(bearer(user)).send({ credential: authenticator.authenticate(foreign) }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http
+        .post('/api/auth/step-up/passkey')
+        .set(bearer(user))
+        .send({ credential: authenticator.authenticate(foreign) }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
 
-    const stepped = await t.http.post('/api/auth/step-up/passkey').set(bearer(user)).send({ credential: authenticator.authenticate(await stepUpOptions(user)) });
+    const stepped = await t.http
+      .post('/api/auth/step-up/passkey')
+      .set(bearer(user))
+      .send({ credential: authenticator.authenticate(await stepUpOptions(user)) });
     assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
     assert.deepEqual(claimsOf(stepped.body.stepUpToken).amr, ['hwk', 'user']);
     const headers = { ...bearer(user), 'X-Step-Up-Token': stepped.body.stepUpToken };
@@ -220,7 +267,11 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     assertError(await t.http.delete(`${FACTORS}/passkeys/${body.passkey.id}`).set(await withStepUp(stranger)), 404, 'NOT_FOUND');
     assert.equal((await t.http.delete(`${FACTORS}/passkeys/${body.passkey.id}`).set(headers)).status, 204);
     assert.deepEqual((await t.http.get(FACTORS).set(bearer(user))).body, { totp: null, passkeys: [], recoveryCodes: null });
-    assertError(await t.http.post('/api/auth/passkeys/login').send({ credential: authenticator.authenticate(await passwordless()) }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http.post('/api/auth/passkeys/login').send({ credential: authenticator.authenticate(await passwordless()) }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     const outbox = await t.db.getRepository('OutboxEventEntity').find({ where: { name: 'profile.factors_changed' } });
     const changes = outbox.map((row) => JSON.parse(String(row.payload)) as { userId: string; change: string }).filter((event) => event.userId === user.userId);
     assert.deepEqual(changes.map((event) => event.change).sort(), ['passkey_added', 'passkey_removed']);
@@ -234,9 +285,18 @@ describe('passkeys (WebAuthn) through the API, with a software authenticator', (
     assert.equal(second.body.recoveryCodes, null, 'codes only with the first factor');
     const stepUpWith = async (authenticator: SoftAuthenticator) => {
       const opts = (await t.http.post('/api/auth/step-up/passkey/options').set(bearer(user))).body;
-      return (await t.http.post('/api/auth/step-up/passkey').set(bearer(user)).send({ credential: authenticator.authenticate(opts) })).body.stepUpToken as string;
+      return (
+        await t.http
+          .post('/api/auth/step-up/passkey')
+          .set(bearer(user))
+          .send({ credential: authenticator.authenticate(opts) })
+      ).body.stepUpToken as string;
     };
-    assert.equal((await t.http.delete(`${FACTORS}/passkeys/${first.body.passkey.id}`).set({ ...bearer(user), 'X-Step-Up-Token': await stepUpWith(second.authenticator) })).status, 204);
+    assert.equal(
+      (await t.http.delete(`${FACTORS}/passkeys/${first.body.passkey.id}`).set({ ...bearer(user), 'X-Step-Up-Token': await stepUpWith(second.authenticator) }))
+        .status,
+      204,
+    );
     assert.equal((await t.http.get(FACTORS).set(bearer(user))).body.recoveryCodes.remaining, 10);
     await t.http.post('/api/auth/passkeys/options');
     await t.http.post('/api/auth/step-up/passkey/options').set(bearer(user));

@@ -29,7 +29,10 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
   const enrol = async (user: SignedIn) => {
     const started = await t.http.post(`${FACTORS}/totp`).set(await withStepUp(user));
     assert.equal(started.status, 200, JSON.stringify(started.body));
-    const confirmed = await t.http.post(`${FACTORS}/totp/confirm`).set(bearer(user)).send({ code: codeFor(started.body.secret) });
+    const confirmed = await t.http
+      .post(`${FACTORS}/totp/confirm`)
+      .set(bearer(user))
+      .send({ code: codeFor(started.body.secret) });
     assert.equal(confirmed.status, 200, JSON.stringify(confirmed.body));
     return { secret: started.body.secret as string, recoveryCodes: confirmed.body.recoveryCodes as string[] };
   };
@@ -49,12 +52,36 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
 
     const second = await t.http.post(`${FACTORS}/totp`).set(headers);
     assert.notEqual(second.body.secret, first.body.secret);
-    assertError(await t.http.post(`${FACTORS}/totp/confirm`).set(bearer(user)).send({ code: codeFor(first.body.secret) }), 422, 'INVALID_CODE');
-    assertError(await t.http.post(`${FACTORS}/totp/confirm`).set(bearer(user)).send({ code: '000000' === codeFor(second.body.secret) ? '111111' : '000000' }), 422, 'INVALID_CODE');
+    assertError(
+      await t.http
+        .post(`${FACTORS}/totp/confirm`)
+        .set(bearer(user))
+        .send({ code: codeFor(first.body.secret) }),
+      422,
+      'INVALID_CODE',
+    );
+    assertError(
+      await t.http
+        .post(`${FACTORS}/totp/confirm`)
+        .set(bearer(user))
+        .send({ code: '000000' === codeFor(second.body.secret) ? '111111' : '000000' }),
+      422,
+      'INVALID_CODE',
+    );
     const otherSession = await signIn(user);
-    assertError(await t.http.post(`${FACTORS}/totp/confirm`).set('Authorization', `Bearer ${otherSession.body.accessToken}`).send({ code: codeFor(second.body.secret) }), 404, 'NOT_FOUND');
+    assertError(
+      await t.http
+        .post(`${FACTORS}/totp/confirm`)
+        .set('Authorization', `Bearer ${otherSession.body.accessToken}`)
+        .send({ code: codeFor(second.body.secret) }),
+      404,
+      'NOT_FOUND',
+    );
 
-    const confirmed = await t.http.post(`${FACTORS}/totp/confirm`).set(bearer(user)).send({ code: codeFor(second.body.secret) });
+    const confirmed = await t.http
+      .post(`${FACTORS}/totp/confirm`)
+      .set(bearer(user))
+      .send({ code: codeFor(second.body.secret) });
     assert.equal(confirmed.status, 200);
     assert.equal(confirmed.body.recoveryCodes.length, 10);
     assert.equal(new Set(confirmed.body.recoveryCodes).size, 10);
@@ -123,7 +150,8 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     const { body } = await signIn(user);
     const right = codeFor(secret, 1);
     const wrong = right === '000000' ? '999999' : '000000';
-    for (let i = 0; i < 5; i += 1) assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: wrong }), 401, 'INVALID_CREDENTIALS');
+    for (let i = 0; i < 5; i += 1)
+      assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: wrong }), 401, 'INVALID_CREDENTIALS');
     // The token saw five wrong codes: it is dead, even for the right one.
     assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: right }), 401, 'MFA_TOKEN_INVALID');
     // The right password opens a new attempt, but does not clear the count of wrong codes (MFA_RATE_LIMIT_ACCOUNT, 5/15m).
@@ -138,8 +166,18 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     const refused = await t.http.post('/api/auth/step-up').set(bearer(user)).send({ password: STRONG_PASSWORD });
     assertError(refused, 401, 'SECOND_FACTOR_REQUIRED');
     assert.deepEqual(refused.body.details.methods, ['totp', 'recovery_code']);
-    assertError(await t.http.post('/api/auth/step-up').set(bearer(user)).send({ password: STRONG_PASSWORD, code: codeFor(secret, 1) }), 400, 'VALIDATION_FAILED');
-    const stepped = await t.http.post('/api/auth/step-up').set(bearer(user)).send({ code: codeFor(secret, 1) });
+    assertError(
+      await t.http
+        .post('/api/auth/step-up')
+        .set(bearer(user))
+        .send({ password: STRONG_PASSWORD, code: codeFor(secret, 1) }),
+      400,
+      'VALIDATION_FAILED',
+    );
+    const stepped = await t.http
+      .post('/api/auth/step-up')
+      .set(bearer(user))
+      .send({ code: codeFor(secret, 1) });
     assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
     assert.deepEqual(claimsOf(stepped.body.stepUpToken).amr, ['otp']);
 
@@ -157,7 +195,9 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
     assert.deepEqual((await t.http.get(FACTORS).set(bearer(user))).body, { totp: null, passkeys: [], recoveryCodes: null });
     assert.ok((await signIn(user)).body.accessToken, 'the password alone signs in again');
     assertError(await t.http.post(`${FACTORS}/recovery-codes`).set(await withStepUp(user)), 409, 'NO_SECOND_FACTOR');
-    const subjects = readOutbox(t.dataDir).filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase()).map((mail) => mail.subject);
+    const subjects = readOutbox(t.dataDir)
+      .filter((mail) => mail.to.toLowerCase() === user.email.toLowerCase())
+      .map((mail) => mail.subject);
     assert.ok(subjects.some((subject) => /New recovery codes/.test(subject)) && subjects.some((subject) => /turned off/.test(subject)), subjects.join(' | '));
     const outbox = await t.db.getRepository('OutboxEventEntity').find({ where: { name: 'profile.factors_changed' } });
     const changes = outbox.map((row) => JSON.parse(String(row.payload)) as { userId: string; change: string }).filter((event) => event.userId === user.userId);
@@ -196,7 +236,11 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
       const user = await registerAndLogin(short);
       const token = await stepUp(short, user);
       await delay(1100);
-      assertError(await short.http.post(`${FACTORS}/totp`).set({ Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': token }), 401, 'STEP_UP_REQUIRED');
+      assertError(
+        await short.http.post(`${FACTORS}/totp`).set({ Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': token }),
+        401,
+        'STEP_UP_REQUIRED',
+      );
     } finally {
       await short.close();
     }
@@ -208,10 +252,17 @@ describe('second factors: an authenticator app (TOTP) and recovery codes', () =>
       const user = await registerAndLogin(short);
       const headers = { Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': await stepUp(short, user) };
       const started = await short.http.post(`${FACTORS}/totp`).set(headers);
-      await short.http.post(`${FACTORS}/totp/confirm`).set({ Authorization: `Bearer ${user.accessToken}` }).send({ code: codeFor(started.body.secret) });
+      await short.http
+        .post(`${FACTORS}/totp/confirm`)
+        .set({ Authorization: `Bearer ${user.accessToken}` })
+        .send({ code: codeFor(started.body.secret) });
       const { body } = await short.http.post('/api/auth/login').send({ email: user.email, password: user.password });
       await delay(1100);
-      assertError(await short.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: codeFor(started.body.secret, 1) }), 401, 'MFA_TOKEN_INVALID');
+      assertError(
+        await short.http.post('/api/auth/login/mfa').send({ mfaToken: body.mfaToken, code: codeFor(started.body.secret, 1) }),
+        401,
+        'MFA_TOKEN_INVALID',
+      );
     } finally {
       await short.close();
     }

@@ -162,7 +162,10 @@ describe('sessions have an absolute lifetime (SESSION_MAX_AGE)', () => {
       refreshToken = refreshed.body.refreshToken;
       cookieAges.push(Number(/Max-Age=(\d+)/.exec(cookieNamed(setCookies(refreshed.headers), 'refresh_token') ?? '')?.[1]));
     }
-    assert.ok(cookieAges.every((age) => age <= 3), `refresh cookie ages ${cookieAges.join(', ')}`);
+    assert.ok(
+      cookieAges.every((age) => age <= 3),
+      `refresh cookie ages ${cookieAges.join(', ')}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1200));
     assertError(await t.http.post('/api/auth/refresh').send({ refreshToken }), 401, 'REFRESH_TOKEN_INVALID');
   });

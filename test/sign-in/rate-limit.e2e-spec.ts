@@ -61,7 +61,11 @@ describe('rate limits that hold', () => {
     }
     assert.deepEqual(statuses.slice(0, 30), Array(30).fill(401));
     assert.equal(statuses[30], 429, 'the 31st request from one /64 is refused');
-    assert.equal((await t.http.post('/api/auth/refresh').set('X-Forwarded-For', '2001:db8:0:8::1').send({ refreshToken: 'x' })).status, 401, 'another /64 is not');
+    assert.equal(
+      (await t.http.post('/api/auth/refresh').set('X-Forwarded-For', '2001:db8:0:8::1').send({ refreshToken: 'x' })).status,
+      401,
+      'another /64 is not',
+    );
     for (let i = 0; i < 30; i++) await t.http.post('/api/auth/refresh').set('X-Forwarded-For', '192.0.2.9').send({ refreshToken: 'x' });
     assertError(await t.http.post('/api/auth/refresh').set('X-Forwarded-For', '::FFFF:192.0.2.9').send({ refreshToken: 'x' }), 429, 'TOO_MANY_REQUESTS');
   });

@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Secret, TOTP } from 'otpauth';
-import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, type SignedIn, assertError, login, registerAndLogin, registerUser, stepUp, uniqueEmail } from '../helpers/factories';
+import {
+  OTHER_STRONG_PASSWORD,
+  STRONG_PASSWORD,
+  type SignedIn,
+  assertError,
+  login,
+  registerAndLogin,
+  registerUser,
+  stepUp,
+  uniqueEmail,
+} from '../helpers/factories';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
 import { type TestApp, linkToken, readOutbox, startTestApp, waitForOutboxMail } from '../helpers/test-app';
 
@@ -32,7 +42,11 @@ describe('account takeover: recovery and undo', () => {
   };
   const bearer = (user: SignedIn) => `Bearer ${user.accessToken}`;
   const changeEmail = async (user: SignedIn, email: string) =>
-    t.http.put(`${ME}/email`).set('Authorization', bearer(user)).set('X-Step-Up-Token', await stepUp(t, user)).send({ email });
+    t.http
+      .put(`${ME}/email`)
+      .set('Authorization', bearer(user))
+      .set('X-Step-Up-Token', await stepUp(t, user))
+      .send({ email });
   const verifyLatest = async (address: string) => t.http.post('/api/auth/email/verify').send({ token: mailedToken(address, /Confirm your new/) });
 
   it('recovers a forgotten password: 202 for any address, a single-use link, every session ended, pending change cancelled', async () => {
@@ -116,7 +130,10 @@ describe('account takeover: recovery and undo', () => {
 
   it('removes on an undo the second factor the attacker added after the change, and keeps one the owner had before', async () => {
     const enrolTotp = async (user: SignedIn) => {
-      const started = await t.http.post(`${ME}/factors/totp`).set('Authorization', bearer(user)).set('X-Step-Up-Token', await stepUp(t, user));
+      const started = await t.http
+        .post(`${ME}/factors/totp`)
+        .set('Authorization', bearer(user))
+        .set('X-Step-Up-Token', await stepUp(t, user));
       const code = new TOTP({ secret: Secret.fromBase32(started.body.secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate();
       assert.equal((await t.http.post(`${ME}/factors/totp/confirm`).set('Authorization', bearer(user)).send({ code })).status, 200);
       return started.body.secret as string;
@@ -143,7 +160,10 @@ describe('account takeover: recovery and undo', () => {
     const stepped = await t.http.post('/api/auth/step-up').set('Authorization', bearer(careful)).send({ code: nextCode });
     assert.equal(stepped.status, 200, JSON.stringify(stepped.body));
     const moved = uniqueEmail('moved');
-    assert.equal((await t.http.put(`${ME}/email`).set('Authorization', bearer(careful)).set('X-Step-Up-Token', stepped.body.stepUpToken).send({ email: moved })).status, 202);
+    assert.equal(
+      (await t.http.put(`${ME}/email`).set('Authorization', bearer(careful)).set('X-Step-Up-Token', stepped.body.stepUpToken).send({ email: moved })).status,
+      202,
+    );
     assert.equal((await verifyLatest(moved)).status, 200);
     assert.equal((await t.http.post('/api/auth/email/revert').send({ token: mailedToken(careful.email, /address was changed/) })).status, 200);
     // The change was confirmed with the second factor: its undo keeps the factor and the password.
@@ -162,7 +182,10 @@ describe('account takeover: recovery and undo', () => {
     const headers = { Authorization: bearer(owner), 'X-Step-Up-Token': await stepUp(t, owner) };
     const options = await t.http.post(`${ME}/factors/passkeys/options`).set(headers);
     const attackers = new SoftAuthenticator('http://localhost:3000');
-    const added = await t.http.post(`${ME}/factors/passkeys`).set(headers).send({ credential: attackers.register(options.body) });
+    const added = await t.http
+      .post(`${ME}/factors/passkeys`)
+      .set(headers)
+      .send({ credential: attackers.register(options.body) });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     assert.equal(added.body.recoveryCodes.length, 10);
 
@@ -173,7 +196,11 @@ describe('account takeover: recovery and undo', () => {
     assert.deepEqual((await t.http.get(`${ME}/factors`).set('Authorization', bearer(back))).body, { totp: null, passkeys: [], recoveryCodes: null });
     const passwordless = await t.http.post('/api/auth/passkeys/options');
     assertError(await t.http.post('/api/auth/passkeys/login').send({ credential: attackers.authenticate(passwordless.body) }), 401, 'INVALID_CREDENTIALS');
-    assertError(await t.http.post('/api/auth/step-up').set('Authorization', bearer(back)).send({ code: added.body.recoveryCodes[0] }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http.post('/api/auth/step-up').set('Authorization', bearer(back)).send({ code: added.body.recoveryCodes[0] }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
   });
 
   it('cancels a pending email change when the password changes, or when every other session is signed out', async () => {

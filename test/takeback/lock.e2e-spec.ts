@@ -204,7 +204,15 @@ describe('"this wasn’t me": the lock link of every security notice, the lock a
     const owner = await registerAndLogin(t);
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(lastMail(owner.email, /Verify your/)) })).status, 200);
     const intruderAddress = uniqueEmail('intruder');
-    assert.equal((await t.http.put(`${ME}/email`).set({ ...bearer(owner), 'X-Step-Up-Token': await stepUp(t, owner) }).send({ email: intruderAddress })).status, 202);
+    assert.equal(
+      (
+        await t.http
+          .put(`${ME}/email`)
+          .set({ ...bearer(owner), 'X-Step-Up-Token': await stepUp(t, owner) })
+          .send({ email: intruderAddress })
+      ).status,
+      202,
+    );
     assert.equal((await t.http.post('/api/auth/email/verify').send({ token: linkToken(lastMail(intruderAddress, /Confirm your new/)) })).status, 200);
     const notice = lastMail(owner.email, /address was changed/);
     assert.equal((await t.http.post('/api/auth/lock').send({ token: lockToken(notice) })).status, 204);

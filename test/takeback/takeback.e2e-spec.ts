@@ -3,7 +3,18 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Secret, TOTP } from 'otpauth';
-import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, type SignedIn, assertError, cookieNamed, login, registerAndLogin, setCookies, stepUp, uniqueEmail } from '../helpers/factories';
+import {
+  OTHER_STRONG_PASSWORD,
+  STRONG_PASSWORD,
+  type SignedIn,
+  assertError,
+  cookieNamed,
+  login,
+  registerAndLogin,
+  setCookies,
+  stepUp,
+  uniqueEmail,
+} from '../helpers/factories';
 import { type ProviderAccount, TestOidcProvider } from '../helpers/oidc-provider';
 import { SoftAuthenticator } from '../helpers/soft-authenticator';
 import { type TestApp, freePort, linkToken, readOutbox, startTestApp, waitForMailJobs, waitForOutboxMail } from '../helpers/test-app';
@@ -85,7 +96,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 }).generate({ timestamp: Date.now() + offsetSteps * 30_000 });
 
   async function linkProvider(user: SignedIn, who: ProviderAccount): Promise<void> {
-    const start = await t.http.post(`${ME}/providers/acme`).set({ ...bearer(user), 'X-Step-Up-Token': await stepUp(t, user) }).send({});
+    const start = await t.http
+      .post(`${ME}/providers/acme`)
+      .set({ ...bearer(user), 'X-Step-Up-Token': await stepUp(t, user) })
+      .send({});
     assert.equal(start.status, 200, JSON.stringify(start.body));
     const flowCookie = (cookieNamed(setCookies(start.headers), 'oidc_flow') ?? '').split(';')[0];
     acme.signInAs(who);
@@ -108,7 +122,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     const headers = { ...bearer(user), 'X-Step-Up-Token': stepUpToken ?? (await stepUp(t, user)) };
     const options = await t.http.post(`${ME}/factors/passkeys/options`).set(headers);
     const authenticator = new SoftAuthenticator(publicUrl);
-    const added = await t.http.post(`${ME}/factors/passkeys`).set(headers).send({ credential: authenticator.register(options.body) });
+    const added = await t.http
+      .post(`${ME}/factors/passkeys`)
+      .set(headers)
+      .send({ credential: authenticator.register(options.body) });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     return { authenticator, recoveryCodes: added.body.recoveryCodes };
   }
@@ -123,14 +140,24 @@ describe('takeback: every way back into an account, against every foothold', () 
    * Everything an intruder holding `intruder` (a session and the password) can plant: a provider, a passkey with
    * its recovery codes, an authenticator app, a pending change, an MfaToken in flight, a second session.
    */
-  async function plantFootholds(intruder: SignedIn): Promise<{ passkey: SoftAuthenticator; recoveryCodes: string[]; totpSecret: string; mfaToken: string; who: ProviderAccount }> {
+  async function plantFootholds(
+    intruder: SignedIn,
+  ): Promise<{ passkey: SoftAuthenticator; recoveryCodes: string[]; totpSecret: string; mfaToken: string; who: ProviderAccount }> {
     const who = { sub: `sub-${randomUUID()}`, email: uniqueEmail('intruder-idp').toLowerCase(), email_verified: true };
     await linkProvider(intruder, who);
     const { authenticator, recoveryCodes } = await addPasskey(intruder);
     assert.ok(recoveryCodes);
     const started = await t.http.post(`${ME}/factors/totp`).set({ ...bearer(intruder), 'X-Step-Up-Token': await stepUpWithCode(intruder, recoveryCodes[0]) });
     assert.equal(started.status, 200, JSON.stringify(started.body));
-    assert.equal((await t.http.post(`${ME}/factors/totp/confirm`).set(bearer(intruder)).send({ code: codeFor(started.body.secret) })).status, 200);
+    assert.equal(
+      (
+        await t.http
+          .post(`${ME}/factors/totp/confirm`)
+          .set(bearer(intruder))
+          .send({ code: codeFor(started.body.secret) })
+      ).status,
+      200,
+    );
     const pending = await t.http
       .put(`${ME}/email`)
       .set({ ...bearer(intruder), 'X-Step-Up-Token': await stepUpWithCode(intruder, recoveryCodes[1]) })
@@ -147,7 +174,9 @@ describe('takeback: every way back into an account, against every foothold', () 
     return {
       liveSessions: await count('SELECT COUNT(*) AS n FROM sessions WHERE user_id = $USER AND revoked_at IS NULL'),
       openMfaTokens: await count('SELECT COUNT(*) AS n FROM mfa_tokens WHERE user_id = $USER AND used_at IS NULL'),
-      pendingChange: (user?.pending_email ?? null) !== null || (await count("SELECT COUNT(*) AS n FROM email_tokens WHERE user_id = $USER AND purpose = 'change' AND used_at IS NULL")) > 0,
+      pendingChange:
+        (user?.pending_email ?? null) !== null ||
+        (await count("SELECT COUNT(*) AS n FROM email_tokens WHERE user_id = $USER AND purpose = 'change' AND used_at IS NULL")) > 0,
       totp: await count('SELECT COUNT(*) AS n FROM totp_factors WHERE user_id = $USER'),
       passkeys: await count('SELECT COUNT(*) AS n FROM passkeys WHERE user_id = $USER'),
       recoveryCodes: await count('SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $USER'),
@@ -163,14 +192,23 @@ describe('takeback: every way back into an account, against every foothold', () 
     assertError(await t.http.post('/api/auth/login/mfa').send({ mfaToken: planted.mfaToken, code: codeFor(planted.totpSecret, 1) }), 401, 'MFA_TOKEN_INVALID');
     const options = await t.http.post('/api/auth/passkeys/options');
     assertError(await t.http.post('/api/auth/passkeys/login').send({ credential: planted.passkey.authenticate(options.body) }), 401, 'INVALID_CREDENTIALS');
-    if (intruderPassword) assertError(await t.http.post('/api/auth/login').send({ email: intruder.email, password: intruderPassword }), 401, 'INVALID_CREDENTIALS');
+    if (intruderPassword)
+      assertError(await t.http.post('/api/auth/login').send({ email: intruder.email, password: intruderPassword }), 401, 'INVALID_CREDENTIALS');
   }
 
   it('a password reset of a squatted address removes every factor, passkey, recovery code and provider of the squatter (1)', async () => {
     const address = uniqueEmail('victim');
     const squatter = await registerAndLogin(t, { email: address });
     const planted = await plantFootholds(squatter);
-    assert.deepEqual(await footholds(squatter.userId), { liveSessions: 1, openMfaTokens: 1, pendingChange: true, totp: 1, passkeys: 1, recoveryCodes: 10, providers: 1 });
+    assert.deepEqual(await footholds(squatter.userId), {
+      liveSessions: 1,
+      openMfaTokens: 1,
+      pendingChange: true,
+      totp: 1,
+      passkeys: 1,
+      recoveryCodes: 10,
+      providers: 1,
+    });
 
     await forgotAndReset(address, OTHER_STRONG_PASSWORD);
     assert.deepEqual(await footholds(squatter.userId), NOTHING);
@@ -180,7 +218,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     assert.equal(owner.status, 200);
     assert.ok(owner.body.accessToken, JSON.stringify(owner.body));
     assert.equal(owner.body.user.emailVerified, true);
-    assert.deepEqual(owner.body.user.identityProviders.map((p: { provider: string }) => p.provider), ['password']);
+    assert.deepEqual(
+      owner.body.user.identityProviders.map((p: { provider: string }) => p.provider),
+      ['password'],
+    );
   });
 
   it('a password reset of a verified account keeps the owner’s factors (only sessions and pending changes end)', async () => {
@@ -234,7 +275,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     const intruderSignIn = await t.http.post('/api/auth/login').send({ email: owner.email, password: owner.password });
     const intruder: SignedIn = { ...owner, ...(await completeWithCode(intruderSignIn.body.mfaToken, ownersKey.recoveryCodes![0])) };
     const who = { sub: `sub-${randomUUID()}`, email: uniqueEmail('idp').toLowerCase(), email_verified: true };
-    const linkStart = await t.http.post(`${ME}/providers/acme`).set({ ...bearer(intruder), 'X-Step-Up-Token': await stepUpWithCode(intruder, ownersKey.recoveryCodes![1]) }).send({});
+    const linkStart = await t.http
+      .post(`${ME}/providers/acme`)
+      .set({ ...bearer(intruder), 'X-Step-Up-Token': await stepUpWithCode(intruder, ownersKey.recoveryCodes![1]) })
+      .send({});
     acme.signInAs(who);
     const callback = await acme.authorize(linkStart.body.authorizationUrl);
     await t.http.get(callback.pathname + callback.search).set('Cookie', (cookieNamed(setCookies(linkStart.headers), 'oidc_flow') ?? '').split(';')[0]);
@@ -251,9 +295,17 @@ describe('takeback: every way back into an account, against every foothold', () 
     const after = await footholds(owner.userId);
     assert.deepEqual({ ...after, recoveryCodes: 0 }, { ...NOTHING, passkeys: 1 });
     const passwordless = await t.http.post('/api/auth/passkeys/options');
-    assertError(await t.http.post('/api/auth/passkeys/login').send({ credential: intrudersKey.authenticator.authenticate(passwordless.body) }), 401, 'INVALID_CREDENTIALS');
+    assertError(
+      await t.http.post('/api/auth/passkeys/login').send({ credential: intrudersKey.authenticator.authenticate(passwordless.body) }),
+      401,
+      'INVALID_CREDENTIALS',
+    );
     const again = await t.http.post('/api/auth/passkeys/options');
-    assert.equal((await t.http.post('/api/auth/passkeys/login').send({ credential: ownersKey.authenticator.authenticate(again.body) })).status, 200, 'the owner’s older passkey still signs in');
+    assert.equal(
+      (await t.http.post('/api/auth/passkeys/login').send({ credential: ownersKey.authenticator.authenticate(again.body) })).status,
+      200,
+      'the owner’s older passkey still signs in',
+    );
     assertError(await t.http.post('/api/auth/login').send({ email: owner.email, password: STRONG_PASSWORD }), 401, 'INVALID_CREDENTIALS');
   });
 
@@ -266,7 +318,15 @@ describe('takeback: every way back into an account, against every foothold', () 
   it('a right password never clears the count of wrong second-factor codes, across IPs (2)', async () => {
     const user = await registerAndLogin(t);
     const started = await t.http.post(`${ME}/factors/totp`).set({ ...bearer(user), 'X-Step-Up-Token': await stepUp(t, user) });
-    assert.equal((await t.http.post(`${ME}/factors/totp/confirm`).set(bearer(user)).send({ code: codeFor(started.body.secret) })).status, 200);
+    assert.equal(
+      (
+        await t.http
+          .post(`${ME}/factors/totp/confirm`)
+          .set(bearer(user))
+          .send({ code: codeFor(started.body.secret) })
+      ).status,
+      200,
+    );
     const right = codeFor(started.body.secret, 1);
     const wrong = right === '123456' ? '654321' : '123456';
     const answers: number[] = [];
@@ -275,7 +335,8 @@ describe('takeback: every way back into an account, against every foothold', () 
       const ip = `198.51.100.${round + 10}`;
       const signIn = await t.http.post('/api/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password: user.password });
       assert.equal(signIn.body.mfaRequired, true);
-      for (let i = 0; i < 3; i++) answers.push((await t.http.post('/api/auth/login/mfa').set('X-Forwarded-For', ip).send({ mfaToken: signIn.body.mfaToken, code: wrong })).status);
+      for (let i = 0; i < 3; i++)
+        answers.push((await t.http.post('/api/auth/login/mfa').set('X-Forwarded-For', ip).send({ mfaToken: signIn.body.mfaToken, code: wrong })).status);
     }
     assert.deepEqual(answers, [401, 401, 401, 401, 401, 429, 429, 429, 429], 'MFA_RATE_LIMIT_ACCOUNT (5/15m) across IPs and sign-ins');
   });
@@ -323,7 +384,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     const moved = uniqueEmail('moved2');
     await changeAndVerify(owner, moved, await stepUpWithCode(owner, recoveryCodes![0]));
     assert.match(lastMail(moved, /now the address/).raw, /can undo the change/, 'the new address is told until when the old one can undo it');
-    assert.equal((await t.http.post('/api/auth/email/revert').send({ token: linkToken(lastMail(owner.email, /address was changed/), 'revert-email') })).status, 200);
+    assert.equal(
+      (await t.http.post('/api/auth/email/revert').send({ token: linkToken(lastMail(owner.email, /address was changed/), 'revert-email') })).status,
+      200,
+    );
     const counts = await footholds(owner.userId);
     assert.equal(counts.liveSessions, 0);
     assert.equal(counts.passkeys, 1);
@@ -382,6 +446,10 @@ describe('takeback: every way back into an account, against every foothold', () 
     assert.deepEqual(statuses, [200, 401]);
     const loserCode = first.status === 200 ? recoveryCodes![1] : recoveryCodes![0];
     const again = await t.http.post('/api/auth/login').send({ email: user.email, password: user.password });
-    assert.equal((await t.http.post('/api/auth/login/mfa').send({ mfaToken: again.body.mfaToken, code: loserCode })).status, 200, 'the loser’s code is still unused');
+    assert.equal(
+      (await t.http.post('/api/auth/login/mfa').send({ mfaToken: again.body.mfaToken, code: loserCode })).status,
+      200,
+      'the loser’s code is still unused',
+    );
   });
 });

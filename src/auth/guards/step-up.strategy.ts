@@ -33,7 +33,13 @@ export class StepUpStrategy extends PassportStrategy(Strategy, STEP_UP_STRATEGY)
     @Inject(authConfig.KEY) config: Settings<typeof authConfig>,
     private readonly tokens: TokenService,
   ) {
-    super(jwtStrategyOptionsWithRequest(keys, { issuer: config.issuer, audience: tokens.stepUpTokenAudience }, (request: AuthenticatedRequest) => readStepUpToken(request) ?? null));
+    super(
+      jwtStrategyOptionsWithRequest(
+        keys,
+        { issuer: config.issuer, audience: tokens.stepUpTokenAudience },
+        (request: AuthenticatedRequest) => readStepUpToken(request) ?? null,
+      ),
+    );
     this.verifiesEdDsa = keys.algorithms.includes('EdDSA');
   }
 

@@ -139,7 +139,5 @@ export function stepUpClaimsOf(payload: JWTPayload): StepUpClaims {
 
 /** Maps a rejected access token to its contract error. */
 export function accessTokenError(rejection: TokenRejected): AppError {
-  return rejection.expired
-    ? AuthErrors.accessTokenExpired()
-    : AuthErrors.accessTokenInvalid();
+  return rejection.expired ? AuthErrors.accessTokenExpired() : AuthErrors.accessTokenInvalid();
 }

@@ -5,7 +5,8 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const SQLSTATE_OUTAGE = /^(08|53|57P0)/;
 
 /** What node-postgres (and TypeORM over it) says when it has no connection to give. */
-const DRIVER_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established|database is locked/i;
+const DRIVER_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Connection is not established|database is locked/i;
 
 /**
  * Whether an unexpected error is a dependency being away (503 SERVICE_UNAVAILABLE, retry later) rather

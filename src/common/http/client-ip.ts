@@ -36,7 +36,7 @@ export function canonicalIp(address: string): string {
 /** Compresses the longest run of zero groups (RFC 5952). */
 function compress(groups: number[]): string {
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i += 1;
       continue;
@@ -59,7 +59,12 @@ export function rateLimitSubject(ip: string): string {
   const canonical = canonicalIp(ip);
   if (isIPv4(canonical)) return canonical;
   const groups = ipv6Groups(canonical);
-  return groups ? `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64` : canonical;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((group) => group.toString(16))
+        .join(':')}::/64`
+    : canonical;
 }
 
 /** The client address as the service sees it (Fastify applies TRUST_PROXY), canonical (see canonicalIp). */

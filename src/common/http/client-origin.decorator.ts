@@ -9,4 +9,6 @@ export interface ClientOrigin {
 }
 
 /** The request's `ClientOrigin`, as a route parameter: `@ClientOrigin() origin: ClientOrigin`. */
-export const ClientOrigin = createParamDecorator((_: unknown, context: ExecutionContext): ClientOrigin => requestOrigin(context.switchToHttp().getRequest<FastifyRequest>()));
+export const ClientOrigin = createParamDecorator((_: unknown, context: ExecutionContext): ClientOrigin =>
+  requestOrigin(context.switchToHttp().getRequest<FastifyRequest>()),
+);

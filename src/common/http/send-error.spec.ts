@@ -8,7 +8,11 @@ import { sendError } from './send-error';
 function exchange() {
   const logged: unknown[] = [];
   const sent: { status?: number; body?: unknown } = {};
-  const request = { id: 'req-1', raw: { complete: true }, log: { error: (...args: unknown[]) => logged.push(args), warn: (...args: unknown[]) => logged.push(args) } };
+  const request = {
+    id: 'req-1',
+    raw: { complete: true },
+    log: { error: (...args: unknown[]) => logged.push(args), warn: (...args: unknown[]) => logged.push(args) },
+  };
   const reply = {
     sent: false,
     status(code: number) {

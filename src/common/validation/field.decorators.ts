@@ -27,7 +27,15 @@ export const USERNAME_PATTERN = /^[a-z0-9](?:[a-z0-9._-]{1,30})[a-z0-9]$/;
 export function IsUsername(): PropertyDecorator {
   return applyDecorators(
     // Upper case is accepted and folded: the document's pattern says what may be sent, USERNAME_PATTERN what is kept.
-    ApiProperty({ pattern: '^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,30})[A-Za-z0-9]$', minLength: 3, maxLength: 32, example: 'ada', nullable: true, required: false, description: 'Stored in lower case.' }),
+    ApiProperty({
+      pattern: '^[A-Za-z0-9](?:[A-Za-z0-9._-]{1,30})[A-Za-z0-9]$',
+      minLength: 3,
+      maxLength: 32,
+      example: 'ada',
+      nullable: true,
+      required: false,
+      description: 'Stored in lower case.',
+    }),
     Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)),
     ValidateIf((_object, value) => value !== null),
     IsString(),
@@ -65,7 +73,11 @@ export function IsDisplayName(): PropertyDecorator {
 export function IsPasswordInput(kind: 'new' | 'current'): PropertyDecorator {
   const policy =
     kind === 'new'
-      ? { minLength: 8, description: 'Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`): 8 to 128 characters and at most 72 bytes in UTF-8, not a common password, not the current one.' }
+      ? {
+          minLength: 8,
+          description:
+            'Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`): 8 to 128 characters and at most 72 bytes in UTF-8, not a common password, not the current one.',
+        }
       : { minLength: 1 };
   return applyDecorators(
     ApiProperty({ format: 'password', maxLength: 128, example: 'c0rrect-Horse-battery', ...policy }),

@@ -44,7 +44,10 @@ export class SecondFactors1764301000000 implements MigrationInterface {
       }),
     );
     await queryRunner.createForeignKey('recovery_codes', userForeignKey('recovery_codes'));
-    await queryRunner.createIndex('recovery_codes', new TableIndex({ name: 'uq_recovery_codes_user_hash', columnNames: ['user_id', 'code_hash'], isUnique: true }));
+    await queryRunner.createIndex(
+      'recovery_codes',
+      new TableIndex({ name: 'uq_recovery_codes_user_hash', columnNames: ['user_id', 'code_hash'], isUnique: true }),
+    );
 
     await queryRunner.createTable(
       new Table({

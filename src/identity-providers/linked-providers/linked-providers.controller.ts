@@ -56,7 +56,11 @@ export class LinkedProvidersController {
   @ApiErrors('NOT_FOUND', 'LAST_LOGIN_METHOD')
   @RequiresStepUp()
   @Delete(':provider')
-  async unlinkProvider(@CurrentAuth() auth: AuthContext, @Param('provider') providerId: string, @ClientOrigin() origin: ClientOrigin): Promise<ProfileResponseDto> {
+  async unlinkProvider(
+    @CurrentAuth() auth: AuthContext,
+    @Param('provider') providerId: string,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<ProfileResponseDto> {
     const identities = await this.linked.unlink(auth.user, providerId, origin);
     return this.mapper.toResponse(auth.user, identities);
   }

@@ -77,7 +77,8 @@ export class OidcCallbackService {
       switch (flow.purpose) {
         case 'sign_in': {
           const signedIn = await this.signIn(provider, identity, origin);
-          if ('mfaRequired' in signedIn) return { redirect: withError(flow.redirect, 'mfa_required'), mfa: { token: signedIn.mfaToken, expiresIn: signedIn.expiresIn } };
+          if ('mfaRequired' in signedIn)
+            return { redirect: withError(flow.redirect, 'mfa_required'), mfa: { token: signedIn.mfaToken, expiresIn: signedIn.expiresIn } };
           return { redirect: flow.redirect, session: signedIn };
         }
         case 'link':
@@ -111,7 +112,10 @@ export class OidcCallbackService {
       if (user.lockedAt) throw new CallbackFailure('account_locked');
       await this.identities.markUsed(linked.id);
       // No way around the second factor: the provider proves the first one only.
-      return (await this.challenges.challenge(user.id, [])) ?? this.issuer.open(user, origin, [], { kind: 'provider', providerId: provider.id, providerName: provider.name });
+      return (
+        (await this.challenges.challenge(user.id, [])) ??
+        this.issuer.open(user, origin, [], { kind: 'provider', providerId: provider.id, providerName: provider.name })
+      );
     }
     const email = identity.email === null ? null : canonicalEmail(identity.email);
     if (email === null || !identity.emailVerified || !isEmail(email, { allow_utf8_local_part: true, require_tld: false })) {
@@ -132,7 +136,13 @@ export class OidcCallbackService {
   }
 
   /** The account and its first identity in one transaction: never an account nobody can sign in to. */
-  private async createAccount(provider: OidcProviderConfig, identity: ProviderIdentity, email: string, origin: RequestOrigin, replacing?: string): Promise<UserEntity> {
+  private async createAccount(
+    provider: OidcProviderConfig,
+    identity: ProviderIdentity,
+    email: string,
+    origin: RequestOrigin,
+    replacing?: string,
+  ): Promise<UserEntity> {
     try {
       return await this.database.run(async (tx) => {
         // A takeback of the address: the squat goes whole, with whatever its holder added to it.

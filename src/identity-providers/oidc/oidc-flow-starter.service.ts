@@ -70,7 +70,10 @@ export class OidcFlowStarter {
 
   private async start(request: FlowRequest, { provider, redirect }: FlowTarget, purpose: OidcFlowPurpose, auth?: AuthContext): Promise<string> {
     const secrets = await this.oidc.prepare(provider);
-    const state = await this.flows.begin({ provider: provider.id, purpose, userId: auth?.userId, sessionId: auth?.sessionId, redirect, ...secrets }, request.browserBinding());
+    const state = await this.flows.begin(
+      { provider: provider.id, purpose, userId: auth?.userId, sessionId: auth?.sessionId, redirect, ...secrets },
+      request.browserBinding(),
+    );
     return this.oidc.authorizationUrl(provider, {
       ...secrets,
       state,

@@ -15,6 +15,11 @@ export class OidcFlowsRetention implements OnModuleInit {
 
   onModuleInit(): void {
     const { graceSeconds } = this.config;
-    this.rules.add<OidcFlowEntity>({ name: 'sign-in flows', entity: OidcFlowEntity, key: 'stateHash', conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }] });
+    this.rules.add<OidcFlowEntity>({
+      name: 'sign-in flows',
+      entity: OidcFlowEntity,
+      key: 'stateHash',
+      conditions: (now) => [{ expiresAt: LessThan(ago(now, graceSeconds)) }],
+    });
   }
 }

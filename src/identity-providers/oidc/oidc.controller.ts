@@ -41,7 +41,12 @@ export class OidcController {
       'A `redirect` that is not on OIDC_REDIRECT_ALLOWLIST answers 400 before anything starts; without one the browser ends on OIDC_DEFAULT_REDIRECT.',
     ].join('\n\n'),
   })
-  @ApiQuery({ name: 'redirect', required: false, schema: { type: 'string', format: 'uri' }, description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.' })
+  @ApiQuery({
+    name: 'redirect',
+    required: false,
+    schema: { type: 'string', format: 'uri' },
+    description: 'Where the browser goes after the sign-in: a URL on OIDC_REDIRECT_ALLOWLIST.',
+  })
   @ApiFoundResponse({ description: 'To the provider.' })
   @ApiErrors('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_REQUESTS', 'SERVICE_UNAVAILABLE')
   @UseGuards(AuthIpRateLimitGuard)
@@ -76,7 +81,12 @@ export class OidcController {
   @ApiErrors('TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Get(':provider/callback')
-  async finish(@Param('provider') providerId: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply, @ClientOrigin() origin: ClientOrigin): Promise<void> {
+  async finish(
+    @Param('provider') providerId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<void> {
     const query = new URLSearchParams(request.url.split('?')[1] ?? '');
     const outcome = await this.callback.complete(providerId, query, this.flowCookie.read(request), origin);
     if (outcome.session) this.cookies.setSession(reply, outcome.session);

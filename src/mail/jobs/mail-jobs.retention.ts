@@ -15,6 +15,11 @@ export class MailJobsRetention implements OnModuleInit {
 
   onModuleInit(): void {
     const { outboxSeconds } = this.config;
-    this.rules.add<MailJobEntity>({ name: 'mail jobs', entity: MailJobEntity, key: 'id', conditions: (now) => [{ doneAt: LessThan(ago(now, outboxSeconds)) }] });
+    this.rules.add<MailJobEntity>({
+      name: 'mail jobs',
+      entity: MailJobEntity,
+      key: 'id',
+      conditions: (now) => [{ doneAt: LessThan(ago(now, outboxSeconds)) }],
+    });
   }
 }

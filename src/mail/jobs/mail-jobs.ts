@@ -43,7 +43,17 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
   async enqueue(kind: string, payload: Record<string, unknown>, within?: Transaction): Promise<void> {
     const now = new Date();
     await this.database.run(async (tx) => {
-      await this.rows(tx).insert({ id: randomUUID(), kind, payload: JSON.stringify(payload), createdAt: now, dueAt: now, attempts: 0, claimedUntil: null, doneAt: null, failed: false });
+      await this.rows(tx).insert({
+        id: randomUUID(),
+        kind,
+        payload: JSON.stringify(payload),
+        createdAt: now,
+        dueAt: now,
+        attempts: 0,
+        claimedUntil: null,
+        doneAt: null,
+        failed: false,
+      });
       tx.afterCommit(() => this.kick());
     }, within);
   }
@@ -102,7 +112,10 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
       const retry = error instanceof MailUnavailableError && attempts <= RETRY_AFTER_SECONDS.length;
       if (!retry) this.logger.error(`mail job "${job.kind}" given up after ${attempts} attempt(s): ${(error as Error).message}`);
       const dueAt = new Date(Date.now() + (RETRY_AFTER_SECONDS[attempts - 1] ?? 0) * 1000);
-      await this.rows().update({ id: job.id }, retry ? { attempts, dueAt, claimedUntil: null } : { attempts, doneAt: new Date(), failed: true, claimedUntil: null });
+      await this.rows().update(
+        { id: job.id },
+        retry ? { attempts, dueAt, claimedUntil: null } : { attempts, doneAt: new Date(), failed: true, claimedUntil: null },
+      );
     }
   }
 

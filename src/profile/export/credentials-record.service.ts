@@ -3,7 +3,16 @@ import { type FactorsOverview, FactorsService } from '#src/second-factors/factor
 import { SessionsService } from '#src/auth/sessions/sessions.service';
 
 export interface CredentialsRecord {
-  sessions: Array<{ id: string; current: boolean; createdAt: string; lastUsedAt: string; expiresAt: string; revokedAt: string | null; userAgent: string | null; ip: string | null }>;
+  sessions: Array<{
+    id: string;
+    current: boolean;
+    createdAt: string;
+    lastUsedAt: string;
+    expiresAt: string;
+    revokedAt: string | null;
+    userAgent: string | null;
+    ip: string | null;
+  }>;
   secondFactors: FactorsOverview;
 }
 

@@ -22,7 +22,15 @@ export class MfaTokens {
     const token = newOpaqueToken();
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.mfaTokenTtl * 1000);
-    await this.rows().insert({ tokenHash: hashOpaqueToken(token), userId, createdAt: now, expiresAt, usedAt: null, amr: firstFactor.join(',') || null, failures: 0 });
+    await this.rows().insert({
+      tokenHash: hashOpaqueToken(token),
+      userId,
+      createdAt: now,
+      expiresAt,
+      usedAt: null,
+      amr: firstFactor.join(',') || null,
+      failures: 0,
+    });
     return { token, expiresIn: this.config.mfaTokenTtl };
   }
 

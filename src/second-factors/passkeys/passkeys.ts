@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
-import { MoreThan, type Repository } from 'typeorm';
-import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
-import { uniqueViolationText } from '#src/database/unique-violation';
-import { type ChallengePurpose, PasskeyEntity } from './passkey.entities';
+import type { Db, Transaction } from '#src/database/transaction-runner';
+import type { ChallengePurpose, PasskeyEntity } from './passkey.entities';
+import { PasskeysRepository } from './passkeys.repository';
 import { type CeremonyAnswer, type RegisteredCredential, WebAuthnCeremony, challengeOf, isCeremonyAnswer } from './webauthn-ceremony';
 import { type ChallengeBinding, WebAuthnChallenges } from './webauthn-challenges';
 import { SecondFactorErrors } from '../second-factors.errors';
@@ -32,21 +31,24 @@ interface Expected {
 @Injectable()
 export class Passkeys {
   constructor(
-    private readonly database: TransactionRunner,
+    private readonly rows: PasskeysRepository,
     private readonly challenges: WebAuthnChallenges,
     private readonly ceremony: WebAuthnCeremony,
   ) {}
 
   list(userId: string, db?: Db): Promise<PasskeyEntity[]> {
-    return this.rows(db).find({ where: { userId }, order: { createdAt: 'ASC' } });
+    return this.rows.list(userId, db);
   }
 
   any(userId: string, db?: Db): Promise<boolean> {
-    return this.rows(db).existsBy({ userId });
+    return this.rows.any(userId, db);
   }
 
   /** Creation options for the user's next passkey, bound to this session; the existing ones are excluded. */
-  async registrationOptions(user: { id: string; email: string; displayName?: string | null }, sessionId: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
+  async registrationOptions(
+    user: { id: string; email: string; displayName?: string | null },
+    sessionId: string,
+  ): Promise<PublicKeyCredentialCreationOptionsJSON> {
     const challenge = await this.challenges.issue('register', { userId: user.id, sessionId, mfaTokenHash: null });
     const existing = (await this.list(user.id)).map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
     return this.ceremony.creationOptions(user, challenge, this.challenges.ttlSeconds * 1000, existing);
@@ -58,7 +60,8 @@ export class Passkeys {
    */
   async verifyRegistration(userId: string, sessionId: string, response: unknown): Promise<VerifiedPasskey> {
     const invalid = () => SecondFactorErrors.passkeyNotVerified();
-    if (!isCeremonyAnswer(response) || !(await this.takeChallenge(response, { purpose: 'register', binding: { userId, sessionId, mfaTokenHash: null } }))) throw invalid();
+    if (!isCeremonyAnswer(response) || !(await this.takeChallenge(response, { purpose: 'register', binding: { userId, sessionId, mfaTokenHash: null } })))
+      throw invalid();
     const verified = await this.ceremony.verifyRegistration(response, challengeOf(response) as string);
     if (!verified) throw invalid();
     return verified;
@@ -66,14 +69,16 @@ export class Passkeys {
 
   /** Stores a verified passkey; 409 FACTOR_EXISTS for a credential already registered (here or to another account). */
   async add(userId: string, verified: VerifiedPasskey, name: string | undefined, tx: Transaction): Promise<PasskeyEntity> {
-    const existing = await this.rows(tx).countBy({ userId });
-    const passkey: PasskeyEntity = { id: randomUUID(), userId, ...verified, name: name?.trim() || `Passkey ${existing + 1}`, createdAt: new Date(), lastUsedAt: null };
-    try {
-      await this.rows(tx).insert(passkey);
-    } catch (error) {
-      if (uniqueViolationText(error)?.includes('credential') !== true) throw error;
-      throw SecondFactorErrors.passkeyAlreadyRegistered();
-    }
+    const existing = await this.rows.count(userId, tx);
+    const passkey: PasskeyEntity = {
+      id: randomUUID(),
+      userId,
+      ...verified,
+      name: name?.trim() || `Passkey ${existing + 1}`,
+      createdAt: new Date(),
+      lastUsedAt: null,
+    };
+    if (!(await this.rows.insert(passkey, tx))) throw SecondFactorErrors.passkeyAlreadyRegistered();
     return passkey;
   }
 
@@ -81,7 +86,11 @@ export class Passkeys {
    * Request options. With `userId`, only that account's passkeys are allowed (409 NO_PASSKEY when it has none);
    * without, any discoverable one (passwordless sign-in). The challenge is bound as given.
    */
-  async authenticationOptions(expected: Expected, userId: string | null, userVerification: 'required' | 'preferred'): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  async authenticationOptions(
+    expected: Expected,
+    userId: string | null,
+    userVerification: 'required' | 'preferred',
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const own = userId === null ? null : await this.list(userId);
     if (own?.length === 0) throw SecondFactorErrors.noPasskey();
     const allowCredentials = own?.map((passkey) => ({ id: passkey.credentialId, transports: transportsOf(passkey) }));
@@ -96,33 +105,31 @@ export class Passkeys {
    */
   async authenticate(response: unknown, expected: Expected, userId: string | null, requireUserVerification: boolean): Promise<PasskeyAssertion | null> {
     if (!isCeremonyAnswer(response) || !(await this.takeChallenge(response, expected))) return null;
-    const passkey = await this.rows().findOneBy({ credentialId: response.id });
+    const passkey = await this.rows.findByCredentialId(response.id);
     if (!passkey || (userId !== null && passkey.userId !== userId) || !this.userHandleMatches(response, passkey)) return null;
     const key = { credentialId: passkey.credentialId, publicKey: passkey.publicKey, signCount: passkey.signCount, transports: transportsOf(passkey) };
     const info = await this.ceremony.verifyAuthentication(response, challengeOf(response) as string, key, requireUserVerification);
     if (!info) return null;
     const used = { signCount: info.newCounter, lastUsedAt: new Date(), backedUp: info.backedUp, deviceType: info.deviceType };
     // Conditional on the counter read above (the library refused one that did not grow): of two racing answers, one wins.
-    const moved = await this.rows().update({ id: passkey.id, signCount: passkey.signCount }, used);
-    if (moved.affected !== 1) return null;
+    if (!(await this.rows.recordUse(passkey, used))) return null;
     Object.assign(passkey, used);
     // RFC 8176: a synced passkey's key lives in software (`swk`), one bound to its authenticator in hardware (`hwk`).
     const amr = [passkey.deviceType === 'multiDevice' ? 'swk' : 'hwk', ...(info.userVerified ? ['user'] : [])];
     return { passkey, amr };
   }
 
-  async rename(userId: string, id: string, name: string): Promise<PasskeyEntity | null> {
-    const result = await this.rows().update({ id, userId }, { name: name.trim() });
-    return result.affected === 1 ? this.rows().findOneBy({ id, userId }) : null;
+  rename(userId: string, id: string, name: string): Promise<PasskeyEntity | null> {
+    return this.rows.rename(userId, id, name.trim());
   }
 
-  async remove(userId: string, id: string, tx: Transaction): Promise<boolean> {
-    return ((await this.rows(tx).delete({ id, userId })).affected ?? 0) > 0;
+  remove(userId: string, id: string, tx: Transaction): Promise<boolean> {
+    return this.rows.remove(userId, id, tx);
   }
 
   /** The undo of an email change: the passkeys registered since go. How many went. */
-  async removeCreatedSince(userId: string, since: Date, tx: Transaction): Promise<number> {
-    return (await this.rows(tx).delete({ userId, createdAt: MoreThan(since) })).affected ?? 0;
+  removeCreatedSince(userId: string, since: Date, tx: Transaction): Promise<number> {
+    return this.rows.removeCreatedSince(userId, since, tx);
   }
 
   private takeChallenge(response: CeremonyAnswer, expected: Expected): Promise<boolean> {
@@ -135,10 +142,6 @@ export class Passkeys {
     const handle = response.response.userHandle;
     if (handle === undefined || handle === null || handle === '') return true;
     return typeof handle === 'string' && Buffer.from(handle, 'base64url').toString('utf8') === passkey.userId;
-  }
-
-  private rows(db?: Db): Repository<PasskeyEntity> {
-    return this.database.repository(PasskeyEntity, db);
   }
 }
 

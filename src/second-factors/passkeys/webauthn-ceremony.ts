@@ -86,7 +86,13 @@ export class WebAuthnCeremony {
     userVerification: 'required' | 'preferred',
   ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const allowCredentials = allow?.map((credential) => ({ id: credential.id, transports: credential.transports }));
-    return generateAuthenticationOptions({ rpID: this.config.webauthn.rpId, allowCredentials, challenge: Buffer.from(challenge, 'base64url'), timeout: timeoutMs, userVerification });
+    return generateAuthenticationOptions({
+      rpID: this.config.webauthn.rpId,
+      allowCredentials,
+      challenge: Buffer.from(challenge, 'base64url'),
+      timeout: timeoutMs,
+      userVerification,
+    });
   }
 
   async verifyRegistration(answer: CeremonyAnswer, challenge: string): Promise<RegisteredCredential | null> {
@@ -112,7 +118,12 @@ export class WebAuthnCeremony {
   }
 
   /** Null also for a signature counter that did not move forward (a cloned authenticator). */
-  async verifyAuthentication(answer: CeremonyAnswer, challenge: string, key: CredentialKey, requireUserVerification: boolean): Promise<AuthenticatedCredential | null> {
+  async verifyAuthentication(
+    answer: CeremonyAnswer,
+    challenge: string,
+    key: CredentialKey,
+    requireUserVerification: boolean,
+  ): Promise<AuthenticatedCredential | null> {
     const verified = await this.verify('authentication', () =>
       verifyAuthenticationResponse({
         response: answer as unknown as AuthenticationResponseJSON,

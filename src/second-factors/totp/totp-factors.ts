@@ -46,7 +46,15 @@ export class TotpFactors {
     const secret = new Secret({ size: 20 });
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.totpEnrolmentTtl * 1000);
-    const row = { userId, secret: this.box.seal(secret.base32), confirmedAt: null, pendingSessionId: sessionId, pendingExpiresAt: expiresAt, lastUsedStep: null, createdAt: now };
+    const row = {
+      userId,
+      secret: this.box.seal(secret.base32),
+      confirmedAt: null,
+      pendingSessionId: sessionId,
+      pendingExpiresAt: expiresAt,
+      lastUsedStep: null,
+      createdAt: now,
+    };
     // Conditional: never overwrite a factor confirmed meanwhile.
     const replaced = await this.rows().update({ userId, confirmedAt: IsNull() }, row);
     if (replaced.affected !== 1) {
@@ -69,7 +77,10 @@ export class TotpFactors {
     if (!row || !pending) throw noPendingEnrolment();
     const step = this.matchingStep(row, code);
     if (step === null) throw SecondFactorErrors.wrongTotpCode();
-    const confirmed = await this.rows(tx).update({ userId, confirmedAt: IsNull() }, { confirmedAt: new Date(), pendingSessionId: null, pendingExpiresAt: null, lastUsedStep: step });
+    const confirmed = await this.rows(tx).update(
+      { userId, confirmedAt: IsNull() },
+      { confirmedAt: new Date(), pendingSessionId: null, pendingExpiresAt: null, lastUsedStep: step },
+    );
     if (confirmed.affected !== 1) throw noPendingEnrolment();
   }
 
@@ -78,7 +89,11 @@ export class TotpFactors {
    * update, so a code is accepted once even when two requests (on two instances) present it together.
    */
   async verify(userId: string, code: string): Promise<boolean> {
-    const row = await this.rows().createQueryBuilder('t').addSelect('t.secret').where('t.user_id = :userId AND t.confirmed_at IS NOT NULL', { userId }).getOne();
+    const row = await this.rows()
+      .createQueryBuilder('t')
+      .addSelect('t.secret')
+      .where('t.user_id = :userId AND t.confirmed_at IS NOT NULL', { userId })
+      .getOne();
     if (!row) return false;
     const step = this.matchingStep(row, code);
     if (step === null || (row.lastUsedStep !== null && step <= row.lastUsedStep)) return false;

@@ -19,7 +19,8 @@ export class LockPagesController {
   constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
     this.lockPage = renderTokenPage(config.productName, {
       title: 'Lock your account',
-      intro: 'If you did not do what the mail describes, lock your account: every device is signed out at once and nobody can sign in until you unlock it with the link we then mail to your address.',
+      intro:
+        'If you did not do what the mail describes, lock your account: every device is signed out at once and nobody can sign in until you unlock it with the link we then mail to your address.',
       button: 'Lock my account',
       endpoint: '/api/auth/lock',
       success: 'Your account is locked. Check your mailbox for the link that unlocks it.',
@@ -34,12 +35,20 @@ export class LockPagesController {
     });
   }
 
-  @LinkPage('lock-account', 'Lock an account (the page of a security notice’s link)', 'The page of the "this wasn’t me" link: it posts the token to POST /api/auth/lock.')
+  @LinkPage(
+    'lock-account',
+    'Lock an account (the page of a security notice’s link)',
+    'The page of the "this wasn’t me" link: it posts the token to POST /api/auth/lock.',
+  )
   lockAccountPage(): string {
     return this.lockPage;
   }
 
-  @LinkPage('unlock-account', 'Unlock an account (the page of the mailed link)', 'The page of the unlock link: it posts the token and a new password to POST /api/auth/unlock.')
+  @LinkPage(
+    'unlock-account',
+    'Unlock an account (the page of the mailed link)',
+    'The page of the unlock link: it posts the token and a new password to POST /api/auth/unlock.',
+  )
   unlockAccountPage(): string {
     return this.unlockPage;
   }

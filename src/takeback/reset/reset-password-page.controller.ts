@@ -26,7 +26,11 @@ export class ResetPasswordPageController {
     });
   }
 
-  @LinkPage('reset-password', 'Choose a new password (the page of the mailed link)', 'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset.')
+  @LinkPage(
+    'reset-password',
+    'Choose a new password (the page of the mailed link)',
+    'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset.',
+  )
   resetPasswordPage(): string {
     return this.resetPage;
   }
