@@ -112,7 +112,7 @@ async function seed(client: Client, accounts: number): Promise<number> {
     );
     await client.query(
       `INSERT INTO security_events (id, user_id, type, ip, user_agent, created_at, details)
-       SELECT ${orderedId(1, "i * 10 + j")}, ${seededUser('i')}, (ARRAY['login', 'login_failed', 'step_up', 'logout', 'profile_updated'])[1 + j % 5],
+       SELECT ${orderedId(1, 'i * 10 + j')}, ${seededUser('i')}, (ARRAY['login', 'login_failed', 'step_up', 'logout', 'profile_updated'])[1 + j % 5],
               '10.0.' || (i % 250) || '.' || (j % 250), 'Mozilla/5.0 (X11; Linux x86_64) seed', now() - make_interval(days => j * 30, secs => i % 86400), NULL
        FROM generate_series($1::int, $2::int) i, generate_series(0, 9) j`,
       range,
@@ -124,7 +124,10 @@ async function seed(client: Client, accounts: number): Promise<number> {
        FROM generate_series($1::int, $2::int) i`,
       range,
     );
-    if (accounts > CHUNK) process.stderr.write(`  seeded ${to.toLocaleString('en')} of ${accounts.toLocaleString('en')} accounts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+    if (accounts > CHUNK)
+      process.stderr.write(
+        `  seeded ${to.toLocaleString('en')} of ${accounts.toLocaleString('en')} accounts (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+      );
   }
   // The account whose export is measured: EXPORT_EVENTS more events, in milliseconds as the service writes them
   // (a cursor is a JavaScript Date: rows a microsecond past it would come twice).
@@ -167,7 +170,11 @@ async function measure(workers: number, request: (worker: number, n: number) => 
 
 async function call(url: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
   const { json: body, ...rest } = init;
-  return fetch(url, { ...rest, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(rest.headers ?? {}) }, body: body === undefined ? rest.body : JSON.stringify(body) });
+  return fetch(url, {
+    ...rest,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(rest.headers ?? {}) },
+    body: body === undefined ? rest.body : JSON.stringify(body),
+  });
 }
 
 /**
@@ -213,7 +220,13 @@ const SERVICE_ENV = {
 };
 
 async function startService(url: string, port: number, env: Record<string, string> = {}): Promise<Child> {
-  return startProcess('dist/src/main.js', port, { DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-scale-')), DATABASE_URL: url, RETENTION_INTERVAL: '0', ...SERVICE_ENV, ...env });
+  return startProcess('dist/src/main.js', port, {
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'bench-scale-')),
+    DATABASE_URL: url,
+    RETENTION_INTERVAL: '0',
+    ...SERVICE_ENV,
+    ...env,
+  });
 }
 
 type Paths = Record<string, Measured>;
@@ -230,7 +243,9 @@ async function measurePaths(service: Child, accounts: number): Promise<Paths> {
   };
   const paths: Paths = {};
   paths['GET /me'] = await measure(CONCURRENCY, (w, n) => ok(call(`${service.url}/api/auth/users/me`, { headers: bearer(pick(w, n)) })));
-  paths['PUT /me'] = await measure(CONCURRENCY, (w, n) => ok(call(`${service.url}/api/auth/users/me`, { method: 'PUT', headers: bearer(pick(w, n)), json: { bio: `scale ${w} ${n}` } })));
+  paths['PUT /me'] = await measure(CONCURRENCY, (w, n) =>
+    ok(call(`${service.url}/api/auth/users/me`, { method: 'PUT', headers: bearer(pick(w, n)), json: { bio: `scale ${w} ${n}` } })),
+  );
   // Each worker rotates its own chains, from seeded sessions 1 of accounts not otherwise used.
   const chains = sample(accounts, CONCURRENCY * 4, 'session 1').map((index) => `seed-${index}-1`);
   paths.refresh = await measure(CONCURRENCY, async (w, n) => {
@@ -240,13 +255,21 @@ async function measurePaths(service: Child, accounts: number): Promise<Paths> {
     if (body.refreshToken) chains[slot] = body.refreshToken;
     return response.ok;
   });
-  paths[`login (cost ${BCRYPT_COST})`] = await measure(CONCURRENCY, (w, n) => ok(call(`${service.url}/api/auth/login`, { method: 'POST', json: { email: pick(w, n).email, password: BENCH_PASSWORD } })));
+  paths[`login (cost ${BCRYPT_COST})`] = await measure(CONCURRENCY, (w, n) =>
+    ok(call(`${service.url}/api/auth/login`, { method: 'POST', json: { email: pick(w, n).email, password: BENCH_PASSWORD } })),
+  );
   paths['GET /me/sessions'] = await measure(CONCURRENCY, (w, n) => ok(call(`${service.url}/api/auth/users/me/sessions`, { headers: bearer(pick(w, n)) })));
-  paths['GET /me/security-events'] = await measure(CONCURRENCY, (w, n) => ok(call(`${service.url}/api/auth/users/me/security-events?limit=20`, { headers: bearer(pick(w, n)) })));
+  paths['GET /me/security-events'] = await measure(CONCURRENCY, (w, n) =>
+    ok(call(`${service.url}/api/auth/users/me/security-events?limit=20`, { headers: bearer(pick(w, n)) })),
+  );
   // The export of account 1 (10 000 + 10 events), signed in with its password, with a step-up of that session.
-  const login = (await (await call(`${service.url}/api/auth/login`, { method: 'POST', json: { email: 'seed1@example.com', password: BENCH_PASSWORD } })).json()) as { accessToken: string };
+  const login = (await (
+    await call(`${service.url}/api/auth/login`, { method: 'POST', json: { email: 'seed1@example.com', password: BENCH_PASSWORD } })
+  ).json()) as { accessToken: string };
   const exporter = { index: 1, email: 'seed1@example.com', accessToken: login.accessToken };
-  const stepUp = (await (await call(`${service.url}/api/auth/step-up`, { method: 'POST', headers: bearer(exporter), json: { password: BENCH_PASSWORD } })).json()) as { stepUpToken: string };
+  const stepUp = (await (
+    await call(`${service.url}/api/auth/step-up`, { method: 'POST', headers: bearer(exporter), json: { password: BENCH_PASSWORD } })
+  ).json()) as { stepUpToken: string };
   // Twice as long: at about 15 a second, 5 s is too few exports for a stable figure.
   paths[`export (${EXPORT_EVENTS.toLocaleString('en')} events)`] = await measure(
     2,
@@ -288,7 +311,9 @@ async function measurePurge(service: Child, url: string, accounts: number): Prom
     let lockWaits = 0;
     const sampling = (async () => {
       while (!done) {
-        const { rows } = await lockWatcher.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);
+        const { rows } = await lockWatcher.query<{ n: number }>(
+          `SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
         samples += 1;
         if (rows[0].n > 0) lockWaits += 1;
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -315,7 +340,12 @@ async function measurePurge(service: Child, url: string, accounts: number): Prom
     await purger.stop();
     latencies.sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))] ?? 0;
-    return { seconds, removed: dead, lockWaits: `${lockWaits} of ${samples}`, during: { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0, failures } };
+    return {
+      seconds,
+      removed: dead,
+      lockWaits: `${lockWaits} of ${samples}`,
+      during: { rps: latencies.length / seconds, p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1] ?? 0, failures },
+    };
   } finally {
     await client.end();
   }

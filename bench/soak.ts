@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     for (let i = 0; i < CONNECTIONS; i++) {
       const email = `soak-${i}-${Date.now()}@example.com`;
       await json(`${base}/api/auth/register`, { method: 'POST', body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
-      const tokens = await json<{ accessToken: string; refreshToken: string }>(`${base}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: BENCH_PASSWORD }) });
+      const tokens = await json<{ accessToken: string; refreshToken: string }>(`${base}/api/auth/login`, {
+        method: 'POST',
+        body: JSON.stringify({ email, password: BENCH_PASSWORD }),
+      });
       workers.push({ email, ...tokens });
     }
     const statuses = new Map<string, number>();
@@ -50,11 +53,20 @@ async function main(): Promise<void> {
       const auth = { authorization: `Bearer ${worker.accessToken}`, 'content-type': 'application/json' };
       let response: Response;
       if (kind === 'read') response = await fetch(`${base}/api/auth/users/me`, { headers: auth });
-      else if (kind === 'write') response = await fetch(`${base}/api/auth/users/me`, { method: 'PUT', headers: auth, body: JSON.stringify({ displayName: `Soak ${issued}` }) });
+      else if (kind === 'write')
+        response = await fetch(`${base}/api/auth/users/me`, { method: 'PUT', headers: auth, body: JSON.stringify({ displayName: `Soak ${issued}` }) });
       else if (kind === 'refresh') {
-        response = await fetch(`${base}/api/auth/refresh`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: worker.refreshToken }) });
+        response = await fetch(`${base}/api/auth/refresh`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ refreshToken: worker.refreshToken }),
+        });
       } else {
-        response = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: worker.email, password: BENCH_PASSWORD }) });
+        response = await fetch(`${base}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: worker.email, password: BENCH_PASSWORD }),
+        });
       }
       const text = await response.text();
       if (response.ok && (kind === 'refresh' || kind === 'login')) {

@@ -83,7 +83,7 @@ describe('a client generated from openapi.json', () => {
       'sessions: 1 current',
       'exported',
       `email pending: ${steps[9].replace('email pending: ', '')}`,
-      'weak password: PASSWORD_POLICY_VIOLATION missing_uppercase,missing_digit,missing_special,common',
+      'weak password: PASSWORD_POLICY_VIOLATION too_short,common',
       'refresh reuse: REFRESH_TOKEN_REUSED',
       'logged out: 204',
       'after logout: SESSION_REVOKED',

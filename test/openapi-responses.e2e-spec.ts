@@ -27,6 +27,7 @@ describe('the OpenAPI response check', () => {
     timezone: 'UTC',
     avatar: null,
     identityProviders: [],
+    passwordBreached: false,
     createdAt: '2026-12-01T09:00:00.000Z',
     updatedAt: '2026-12-01T09:00:00.000Z',
   };

@@ -4,17 +4,6 @@ import { ConfigError, type Env, EnvReader, type RateLimit } from './env-reader';
 
 export type SigningAlgorithm = 'ES256' | 'EdDSA';
 
-export interface PasswordPolicyConfig {
-  minLength: number;
-  maxLength: number;
-  requireLowercase: boolean;
-  requireUppercase: boolean;
-  requireDigit: boolean;
-  requireSpecial: boolean;
-  rejectCommon: boolean;
-  rejectUserInfo: boolean;
-}
-
 export interface AuthConfig {
   issuer: string;
   audience: string;
@@ -35,8 +24,6 @@ export interface AuthConfig {
   newSignInAlerts: boolean;
   /** Data exports per account. */
   exportRateLimit: RateLimit;
-  bcryptCost: number;
-  passwordPolicy: PasswordPolicyConfig;
   reservedUsernames: string[];
   accountRateLimit: RateLimit;
   /** Wrong second-factor codes per account, across IPs; a right password never clears it. */
@@ -64,9 +51,6 @@ function parsePrivateKeys(reader: EnvReader): string[] {
 export function parseAuthConfig(env: Env): AuthConfig {
   const reader = new EnvReader(env);
   const app = parseAppConfig(env);
-  const bcryptCost = reader.int('BCRYPT_COST', 12, { min: 4, max: 16 });
-  if (app.production && bcryptCost < 10) throw new ConfigError('BCRYPT_COST', 'must be at least 10 when NODE_ENV=production');
-  const passwordMaxLength = reader.int('PASSWORD_MAX_LENGTH', 128, { min: 8, max: 1024 });
   return {
     issuer: reader.string('JWT_ISSUER', app.publicUrl),
     audience: reader.string('JWT_AUDIENCE', 'profile-service'),
@@ -84,17 +68,6 @@ export function parseAuthConfig(env: Env): AuthConfig {
     emailRateLimit: reader.rateLimit('EMAIL_RATE_LIMIT', '5/1h'),
     exportRateLimit: reader.rateLimit('EXPORT_RATE_LIMIT', '3/1h'),
     newSignInAlerts: reader.bool('NEW_SIGNIN_ALERTS', true),
-    bcryptCost,
-    passwordPolicy: {
-      minLength: reader.int('PASSWORD_MIN_LENGTH', 8, { min: 1, max: passwordMaxLength }),
-      maxLength: passwordMaxLength,
-      requireLowercase: reader.bool('PASSWORD_REQUIRE_LOWERCASE', true),
-      requireUppercase: reader.bool('PASSWORD_REQUIRE_UPPERCASE', true),
-      requireDigit: reader.bool('PASSWORD_REQUIRE_DIGIT', true),
-      requireSpecial: reader.bool('PASSWORD_REQUIRE_SPECIAL', true),
-      rejectCommon: reader.bool('PASSWORD_REJECT_COMMON', true),
-      rejectUserInfo: reader.bool('PASSWORD_REJECT_USER_INFO', true),
-    },
     reservedUsernames: reader.list('USERNAME_RESERVED', DEFAULT_RESERVED).map((name) => name.toLowerCase()),
     accountRateLimit: reader.rateLimit('AUTH_RATE_LIMIT_ACCOUNT', '10/15m'),
     mfaAccountRateLimit: reader.rateLimit('MFA_RATE_LIMIT_ACCOUNT', '5/15m'),

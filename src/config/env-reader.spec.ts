@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAppConfig } from './app.config';
+import { parsePasswordConfig } from './password.config';
 import { parseAuthConfig } from './auth.config';
 import { parseDatabaseConfig } from './database.config';
 import { parseMailConfig } from './mail.config';
@@ -27,7 +28,9 @@ describe('configuration', () => {
     assert.equal(auth.accessTokenTtl, 900);
     assert.equal(auth.refreshTokenTtl, 30 * 86400);
     assert.equal(auth.stepUpTtl, 300);
-    assert.equal(auth.bcryptCost, 12);
+    assert.equal(parsePasswordConfig({}).bcryptCost, 12);
+    assert.equal(parsePasswordConfig({}).policy.minLength, 15);
+    assert.equal(parsePasswordConfig({}).policy.requireDigit, false);
     assert.deepEqual(auth.accountRateLimit, { limit: 10, windowSeconds: 900 });
     assert.ok(auth.reservedUsernames.includes('admin'));
     const app = parseAppConfig({});
@@ -48,8 +51,9 @@ describe('configuration', () => {
   });
 
   it('refuses weak bcrypt costs in production, and defaults cookies to Secure there', () => {
-    assert.throws(() => parseAuthConfig({ NODE_ENV: 'production', BCRYPT_COST: '8' }), /BCRYPT_COST/);
-    assert.equal(parseAuthConfig({ NODE_ENV: 'development', BCRYPT_COST: '8' }).bcryptCost, 8);
+    assert.throws(() => parsePasswordConfig({ NODE_ENV: 'production', BCRYPT_COST: '8' }), /BCRYPT_COST/);
+    assert.equal(parsePasswordConfig({ NODE_ENV: 'development', BCRYPT_COST: '8' }).bcryptCost, 8);
+    assert.throws(() => parsePasswordConfig({ PASSWORD_MIN_LENGTH: '7' }), /PASSWORD_MIN_LENGTH/);
     assert.equal(parseAppConfig({ NODE_ENV: 'production' }).cookieSecure, true);
     assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com' }).cookieSecure, true, 'an https service sends Secure cookies');
     assert.equal(parseAppConfig({ PUBLIC_URL: 'https://id.example.com', COOKIE_SECURE: 'false' }).cookieSecure, false);

@@ -9,6 +9,7 @@ import { eventsConfig } from './events.config';
 import { factorsConfig } from './factors.config';
 import { mailConfig } from './mail.config';
 import { oidcConfig } from './oidc.config';
+import { passwordConfig } from './password.config';
 import { retentionConfig } from './retention.config';
 
 /** Where the settings come from: the environment of this service, or what a host application passes. */
@@ -23,6 +24,7 @@ const NAMESPACES: Array<SettingsToken<unknown>> = [
   factorsConfig,
   mailConfig,
   oidcConfig,
+  passwordConfig,
   retentionConfig,
 ];
 

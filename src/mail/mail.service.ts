@@ -307,6 +307,17 @@ export class MailService {
     });
   }
 
+  /** A password that signed in was found in a breach corpus (it was set before the check existed). */
+  passwordBreached(to: string, facts: { breachCount: number }): OutgoingMail {
+    return this.compose(to, `Change your ${this.config.productName} password`, {
+      title: 'Your password appears in a data breach',
+      paragraphs: [
+        `The password you signed in with appears ${facts.breachCount.toLocaleString('en')} times in a public list of passwords leaked from other services, so it may be guessed without ever being stolen from us. Nobody signed in because of this, as far as we know.`,
+        'Please change it now in your account settings: a long passphrase of a few unrelated words that you use nowhere else is best.',
+      ],
+    });
+  }
+
   dataExported(to: string): OutgoingMail {
     return this.compose(to, `Your ${this.config.productName} data was exported`, {
       title: 'A copy of your data was downloaded',

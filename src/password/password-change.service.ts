@@ -38,7 +38,7 @@ export class PasswordChangeService {
     // An account that signed up through a provider gets its first password here.
     const firstPassword = currentHash === null;
     await this.database.run(async (tx) => {
-      await this.users.setPasswordHash(user.id, newHash, tx);
+      await this.users.setPassword(user.id, newHash, tx);
       await this.sessions.revokeAllExcept(user.id, currentSessionId, tx);
       // An email change someone else requested with the old password must not complete after it.
       await this.emailTokens.cancelPendingChange(user.id, tx);

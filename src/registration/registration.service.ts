@@ -38,7 +38,7 @@ export class RegistrationService implements OnModuleInit {
     const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username });
     let user: UserEntity;
     try {
-      user = await this.usernames.claim(() => this.users.create({ email: dto.email, passwordHash, username, displayName: dto.displayName ?? null }));
+      user = await this.usernames.claim(() => this.users.create({ email: dto.email, password: passwordHash, username, displayName: dto.displayName ?? null }));
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
       await this.notifyExistingOwner(dto.email);

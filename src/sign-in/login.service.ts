@@ -7,6 +7,7 @@ import { UsersRepository } from '#src/users/users.repository';
 import { type MfaChallenge, MfaChallenges } from '#src/second-factors/mfa-tokens/mfa-challenges';
 import { MfaTokens } from '#src/second-factors/mfa-tokens/mfa-tokens';
 import { type ProvedFactor, SecondFactors } from '#src/second-factors/second-factors';
+import { PasswordUpkeep } from '#src/password/password-upkeep.service';
 import { PasswordService } from '#src/password/password.service';
 import { SessionIssuer } from '#src/auth/sessions/session-issuer';
 import type { SessionTokens } from '#src/auth/sessions/session-tokens';
@@ -25,6 +26,7 @@ export class LoginService {
     private readonly sessions: SessionsService,
     private readonly tokens: TokenService,
     private readonly passwords: PasswordService,
+    private readonly upkeep: PasswordUpkeep,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly issuer: SessionIssuer,
     private readonly challenges: MfaChallenges,
@@ -40,11 +42,13 @@ export class LoginService {
    */
   async login(email: string, password: string, client: RequestOrigin & { ip: string }): Promise<SessionTokens | MfaChallenge> {
     const user = await this.users.findByEmailWithPassword(email);
-    const valid = await this.passwords.check(email, client.ip, password, user?.passwordHash);
-    if (user && !valid) await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client });
-    if (!user || !valid) throw SignInErrors.wrongEmailOrPassword();
+    const match = await this.passwords.check(email, client.ip, password, user?.passwordHash);
+    if (user && !match) await this.securityEvents.record({ userId: user.id, type: 'login_failed', origin: client });
+    if (!user || !match) throw SignInErrors.wrongEmailOrPassword();
+    const hash = user.passwordHash as string;
     delete user.passwordHash;
     assertNotLocked(user);
+    this.upkeep.afterSignIn(user, password, hash, match, client);
     return (await this.challenges.challenge(user.id, ['pwd'])) ?? this.issuer.open(user, client, ['pwd'], { kind: 'password' });
   }
 

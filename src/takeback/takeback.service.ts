@@ -7,7 +7,7 @@ import { Outbox } from '#src/events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import type { UserEntity } from '#src/users/user.entity';
 import { UserIdentitiesRepository } from '#src/users/user-identities.repository';
-import { UsersRepository } from '#src/users/users.repository';
+import { type NewPassword, UsersRepository } from '#src/users/users.repository';
 import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
 import { FactorsService } from '#src/second-factors/factors.service';
 import { MfaTokens } from '#src/second-factors/mfa-tokens/mfa-tokens';
@@ -17,11 +17,11 @@ import { SessionsService } from '#src/auth/sessions/sessions.service';
 /** A way back into an account by whoever proves control of its address, and what it undoes. */
 export type TakebackAct =
   /** A password reset by mail link: nothing to undo, unless the account is a squat or locked. */
-  | { kind: 'reset'; newPasswordHash: string }
+  | { kind: 'reset'; newPassword: NewPassword }
   /** An undo link of an email change that began at `since`; a change made with a second factor keeps the credentials. */
   | { kind: 'revert'; since: Date; keepCredentials: boolean }
   /** The unlock link of a lock: what was added in LOCK_LOOKBACK before the lock goes. */
-  | { kind: 'unlock'; newPasswordHash: string };
+  | { kind: 'unlock'; newPassword: NewPassword };
 
 export interface TakebackOutcome {
   /** A revert that took the password: the reset token for the mail to the restored address. */
@@ -67,11 +67,11 @@ export class TakebackService {
     let resetToken: string | null = null;
     if (act.kind === 'revert') {
       if (!act.keepCredentials) {
-        await this.users.setPasswordHash(user.id, null, tx);
+        await this.users.setPassword(user.id, null, tx);
         resetToken = (await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'reset', user.email, this.config.resetTokenTtl, tx)).token;
       }
     } else {
-      await this.users.setPasswordHash(user.id, act.newPasswordHash, tx);
+      await this.users.setPassword(user.id, act.newPassword, tx);
       // The link came to the address: it is proved, and whoever registered it meanwhile is out.
       await this.users.markEmailVerified(user.id, user.email, tx);
     }

@@ -35,6 +35,7 @@ export class ProfileMapper {
       timezone: user.timezone,
       avatar: this.toAvatar(user),
       identityProviders: this.toIdentityProviders(user, identities),
+      passwordBreached: user.passwordBreached,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };

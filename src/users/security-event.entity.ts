@@ -29,7 +29,8 @@ export type SecurityEventType =
   | 'factor_removed'
   | 'recovery_codes_regenerated'
   | 'account_locked'
-  | 'account_unlocked';
+  | 'account_unlocked'
+  | 'password_breached_detected';
 
 /** One account change, for the user's own security log. Holds no secret. */
 @Entity('security_events')

@@ -54,6 +54,14 @@ export class UserEntity {
   @TimestampColumn({ name: 'password_changed_at', nullable: true })
   passwordChangedAt: Date | null;
 
+  /** When the password was checked against the breach corpus; null: set before the check existed (or during an outage). */
+  @TimestampColumn({ name: 'password_checked_at', nullable: true })
+  passwordCheckedAt: Date | null;
+
+  /** The current password was found in the breach corpus after it was set: the profile asks for a change. */
+  @Column({ name: 'password_breached', type: 'boolean', default: false })
+  passwordBreached: boolean;
+
   /** Set by "this wasn't me": while set, every way of signing in answers 403 ACCOUNT_LOCKED until an unlock. */
   @TimestampColumn({ name: 'locked_at', nullable: true })
   lockedAt: Date | null;

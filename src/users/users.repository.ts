@@ -14,9 +14,15 @@ export interface ProfileChanges {
   timezone?: string;
 }
 
+/** A new password's hash, and when it was checked against the breach corpus (null: the check could not run). */
+export interface NewPassword {
+  hash: string;
+  checkedAt: Date | null;
+}
+
 export interface NewUser {
   email: string;
-  passwordHash: string | null;
+  password: NewPassword | null;
   /** True only when someone else already verified the address (an OpenID Connect provider). */
   emailVerified?: boolean;
   username?: string | null;
@@ -93,10 +99,35 @@ export class UsersRepository {
   }
 
   /** `null` makes the password stop working (the account then signs in through a reset link or a provider). */
-  async setPasswordHash(userId: string, passwordHash: string | null, tx: Transaction): Promise<void> {
+  async setPassword(userId: string, password: NewPassword | null, tx: Transaction): Promise<void> {
     const now = new Date();
     // passwordChangedAt is also what says the account has a password (the profile's identityProviders).
-    await this.users(tx).update({ id: userId }, { passwordHash, passwordChangedAt: passwordHash === null ? null : now, updatedAt: now });
+    await this.users(tx).update(
+      { id: userId },
+      {
+        passwordHash: password?.hash ?? null,
+        passwordChangedAt: password ? now : null,
+        passwordCheckedAt: password?.checkedAt ?? null,
+        passwordBreached: false,
+        updatedAt: now,
+      },
+    );
+  }
+
+  /** A hash made before normalisation, replaced by one of the normalised form; only if it is still the account's. */
+  async replaceLegacyHash(userId: string, legacyHash: string, hash: string): Promise<void> {
+    await this.users().update({ id: userId, passwordHash: legacyHash }, { passwordHash: hash });
+  }
+
+  /** After a sign-in's breach check. True when this call found it breached first (one mail, one event). */
+  async recordPasswordCheck(userId: string, hash: string, breached: boolean, tx: Transaction): Promise<boolean> {
+    const now = new Date();
+    if (!breached) {
+      await this.users(tx).update({ id: userId, passwordHash: hash }, { passwordCheckedAt: now });
+      return false;
+    }
+    const result = await this.users(tx).update({ id: userId, passwordHash: hash, passwordBreached: false }, { passwordCheckedAt: now, passwordBreached: true });
+    return result.affected === 1;
   }
 
   async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, db?: Db): Promise<void> {
@@ -185,8 +216,10 @@ export class UsersRepository {
       bio: null,
       locale: 'en',
       timezone: 'UTC',
-      passwordHash: data.passwordHash,
-      passwordChangedAt: data.passwordHash ? now : null,
+      passwordHash: data.password?.hash ?? null,
+      passwordChangedAt: data.password ? now : null,
+      passwordCheckedAt: data.password?.checkedAt ?? null,
+      passwordBreached: false,
       lockedAt: null,
       createdAt: now,
       updatedAt: now,

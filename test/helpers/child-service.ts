@@ -12,7 +12,7 @@ export interface ChildService {
 /** Another instance of the built service, in its own process, as a load balancer would see it. */
 export async function startChildService(port: number, env: Record<string, string>): Promise<ChildService> {
   const child = spawn(process.execPath, [join(__dirname, '..', '..', 'src', 'main.js')], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent', ...env },
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent', PWNED_PASSWORDS_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const chunks: Buffer[] = [];

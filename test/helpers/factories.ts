@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import type { TestApp } from './test-app';
 
 /** Meets every default rule of the password policy. */
-export const STRONG_PASSWORD = 'Vq8#mZt!rW2p';
-export const OTHER_STRONG_PASSWORD = 'Lk4$hNw9@xYe';
+export const STRONG_PASSWORD = 'Vq8#mZt!rW2p quiet lantern';
+export const OTHER_STRONG_PASSWORD = 'Lk4$hNw9@xYe amber harbour';
 
 export function uniqueEmail(prefix = 'user'): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@Example.COM`;

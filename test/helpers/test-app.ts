@@ -31,7 +31,8 @@ export async function startTestApp(env: Record<string, string> = {}, listen: { p
   // A Redis shared by several test apps (REDIS_URL in CI) must not mix their counters.
   const isolation = { REDIS_KEY_PREFIX: `profile-test-${randomUUID()}:` };
   // The suite's environment (DATABASE_URL, REDIS_URL in CI) with the test's own settings over it.
-  const app = await createApp({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', ...isolation, ...env });
+  // No breach check unless a test brings its own range server: tests never call out of the machine.
+  const app = await createApp({ ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', BCRYPT_COST: '4', PWNED_PASSWORDS_URL: '', ...isolation, ...env });
   const responses = new OpenApiResponseCheck();
   responses.install(app.getHttpAdapter().getInstance());
   // Listening on a real port, as in production: supertest's own per-request listen closes the server under

@@ -36,6 +36,7 @@ describe('GET and PUT /api/auth/users/me', () => {
       'id',
       'identityProviders',
       'locale',
+      'passwordBreached',
       'pendingEmail',
       'timezone',
       'updatedAt',

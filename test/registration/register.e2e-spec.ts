@@ -60,9 +60,10 @@ describe('POST /api/auth/register', () => {
 
   it('answers 422 PASSWORD_POLICY_VIOLATION with every reason', async () => {
     const cases: Array<[string, string[]]> = [
-      ['qzxvk', ['too_short', 'missing_uppercase', 'missing_digit', 'missing_special']],
-      ['Password1!', ['common']],
-      ['Dragon42!', ['common']],
+      ['qzxvk', ['too_short']],
+      ['Password1!', ['too_short', 'common']],
+      ['Dragon4242424242!', ['common']],
+      ['Password123456789!', ['common']],
       [`Aa1!${'é'.repeat(40)}`, ['too_long']],
     ];
     for (const [password, reasons] of cases) {

@@ -16,7 +16,7 @@ import { SoftAuthenticator } from '../helpers/soft-authenticator';
 import { type TestApp, linkToken, readOutbox, startTestApp, waitForOutboxMail } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
-const THIRD_PASSWORD = 'Gz5%tRq8!mWx';
+const THIRD_PASSWORD = 'Gz5%tRq8!mWx silver fjord';
 
 describe('account takeover: recovery and undo', () => {
   let t: TestApp;

@@ -21,7 +21,7 @@ import { type TestApp, freePort, linkToken, readOutbox, startTestApp, waitForMai
 
 const ME = '/api/auth/users/me';
 const AFTER = 'https://app.example/after';
-const THIRD_PASSWORD = 'Gz5%tRq8!mWx';
+const THIRD_PASSWORD = 'Gz5%tRq8!mWx silver fjord';
 /** Short, so that a factor the owner added before it is "older than the look-back" after a short wait. */
 const LOOKBACK_MS = 2000;
 

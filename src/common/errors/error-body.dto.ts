@@ -23,6 +23,10 @@ export class ErrorDetailsDto {
   })
   reasons?: string[];
 
+  /** PASSWORD_POLICY_VIOLATION with `breached`: how often the password was seen in the breach corpus. @example 12345 */
+  @ApiPropertyOptional({ type: 'integer', minimum: 1 })
+  breachCount?: number;
+
   /** PAYLOAD_TOO_LARGE of an avatar upload: the largest file accepted (AVATAR_MAX_BYTES). @example 5242880 */
   @ApiPropertyOptional({ type: 'integer' })
   maxBytes?: number;

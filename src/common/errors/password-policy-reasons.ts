@@ -7,6 +7,7 @@ export const PASSWORD_POLICY_REASONS = [
   'missing_digit',
   'missing_special',
   'common',
+  'breached',
   'contains_user_info',
   'same_as_current',
 ] as const;

@@ -76,12 +76,14 @@ export function IsPasswordInput(kind: 'new' | 'current'): PropertyDecorator {
       ? {
           minLength: 8,
           description:
-            'Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`): 8 to 128 characters and at most 72 bytes in UTF-8, not a common password, not the current one.',
+            'Checked against the password policy (422 PASSWORD_POLICY_VIOLATION with `details.reasons`): at least PASSWORD_MIN_LENGTH characters (default 15, never under 8), at most 128 characters and 72 bytes in UTF-8 (bcrypt reads no more), no composition rules, not common, not in a breach corpus, without your address, username, display name or the service’s name, not the current one. Compared after Unicode NFKC.',
         }
       : { minLength: 1 };
   return applyDecorators(
     ApiProperty({ format: 'password', maxLength: 128, example: 'c0rrect-Horse-battery', ...policy }),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize('NFC') : value)),
+    // A new password is kept in NFKC, as every hash is now made. A presented one stays in NFC, the form hashes were
+    // made of before normalisation: the hasher tries NFKC first and that form second.
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.normalize(kind === 'new' ? 'NFKC' : 'NFC') : value)),
     IsString(),
   );
 }

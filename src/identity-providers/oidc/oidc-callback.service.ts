@@ -147,7 +147,7 @@ export class OidcCallbackService {
       return await this.database.run(async (tx) => {
         // A takeback of the address: the squat goes whole, with whatever its holder added to it.
         if (replacing) await this.takeback.removeSquatter(replacing, tx);
-        const user = await this.users.create({ email, passwordHash: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
+        const user = await this.users.create({ email, password: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
         await this.securityEvents.record({ userId: user.id, type: 'provider_signup', origin, details: { provider: provider.id } }, tx);
         return user;

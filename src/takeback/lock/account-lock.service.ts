@@ -78,7 +78,7 @@ export class AccountLockService {
       await this.emailTokens.consume(token, ['unlock'], tx);
       const current = await this.users.findById(user.id, tx);
       if (!current?.lockedAt) throw invalidEmailToken();
-      await this.takeback.takeBack(current, { kind: 'unlock', newPasswordHash: newHash }, origin, tx);
+      await this.takeback.takeBack(current, { kind: 'unlock', newPassword: newHash }, origin, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     await this.notices.send(user.id, this.mail.accountUnlocked(user.email));

@@ -81,7 +81,7 @@ export class PasswordResetService implements OnModuleInit {
       await this.emailTokens.consume(token, ['reset'], tx);
       const current = await this.users.findById(user.id, tx);
       if (!current) throw invalidEmailToken();
-      await this.takeback.takeBack(current, { kind: 'reset', newPasswordHash: newHash }, origin, tx);
+      await this.takeback.takeBack(current, { kind: 'reset', newPassword: newHash }, origin, tx);
       await this.securityEvents.record({ userId: user.id, type: 'password_reset', origin }, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });

@@ -70,6 +70,9 @@ export class ProfileResponseDto {
 
   identityProviders: IdentityProviderDto[];
 
+  /** The current password was found in a breach corpus after it was set: change it (a mail said so too). */
+  passwordBreached: boolean;
+
   @ApiTimestamp()
   createdAt: string;
 
