@@ -31,6 +31,8 @@ describe('configuration', () => {
     assert.equal(parsePasswordConfig({}).bcryptCost, 12);
     assert.equal(parsePasswordConfig({}).policy.minLength, 15);
     assert.equal(parsePasswordConfig({}).policy.requireDigit, false);
+    assert.equal(parsePasswordConfig({}).pwnedPasswordsUrl, 'https://api.pwnedpasswords.com/range/');
+    assert.equal(parsePasswordConfig({ PWNED_PASSWORDS_URL: '' }).pwnedPasswordsUrl, null, 'empty turns the check off');
     assert.deepEqual(auth.accountRateLimit, { limit: 10, windowSeconds: 900 });
     assert.ok(auth.reservedUsernames.includes('admin'));
     const app = parseAppConfig({});

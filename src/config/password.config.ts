@@ -35,8 +35,9 @@ export function parsePasswordConfig(env: Env): PasswordConfig {
   const minLength = reader.int('PASSWORD_MIN_LENGTH', DEFAULT_MIN_LENGTH, { min: LOWEST_MIN_LENGTH, max: maxLength });
   // No composition rules by default; PASSWORD_REQUIRE_CLASSES turns the four on (each class can still be asked alone).
   const classes = reader.bool('PASSWORD_REQUIRE_CLASSES', false);
-  const pwned = reader.raw('PWNED_PASSWORDS_URL');
-  const pwnedPasswordsUrl = pwned === undefined ? 'https://api.pwnedpasswords.com/range/' : pwned.trim() === '' ? null : reader.url('PWNED_PASSWORDS_URL');
+  // Unset: the public API. Set but empty: no breach check (the reader treats an empty value as unset, hence `env`).
+  const pwnedPasswordsUrl =
+    env.PWNED_PASSWORDS_URL === undefined ? 'https://api.pwnedpasswords.com/range/' : (reader.url('PWNED_PASSWORDS_URL') ?? null);
   return {
     bcryptCost,
     policy: {
@@ -53,7 +54,7 @@ export function parsePasswordConfig(env: Env): PasswordConfig {
         .map((word) => word.trim().toLowerCase())
         .filter(Boolean),
     },
-    pwnedPasswordsUrl: pwnedPasswordsUrl ?? null,
+    pwnedPasswordsUrl,
   };
 }
 
