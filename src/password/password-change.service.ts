@@ -34,7 +34,7 @@ export class PasswordChangeService {
   async changePassword(auth: AuthContext, newPassword: string, origin: RequestOrigin): Promise<void> {
     const { user, sessionId: currentSessionId } = auth;
     const currentHash = await this.users.getPasswordHash(user.id);
-    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, currentHash });
+    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, displayName: user.displayName, currentHash });
     // An account that signed up through a provider gets its first password here.
     const firstPassword = currentHash === null;
     await this.database.run(async (tx) => {

@@ -35,7 +35,7 @@ export class RegistrationService implements OnModuleInit {
   async register(dto: RegisterDto): Promise<void> {
     const username = dto.username ?? null;
     await this.usernames.assertAvailable(username);
-    const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username });
+    const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username, displayName: dto.displayName });
     let user: UserEntity;
     try {
       user = await this.usernames.claim(() => this.users.create({ email: dto.email, password: passwordHash, username, displayName: dto.displayName ?? null }));

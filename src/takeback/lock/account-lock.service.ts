@@ -73,7 +73,7 @@ export class AccountLockService {
     // Sent to an address the account no longer has (an undo came first), or the lock already ended (a reset).
     if (!open || !user?.lockedAt || emailLookupKey(open.email) !== user.emailNormalized) throw invalidEmailToken();
     const currentHash = await this.users.getPasswordHash(user.id);
-    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, currentHash });
+    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, displayName: user.displayName, currentHash });
     await this.database.run(async (tx) => {
       await this.emailTokens.consume(token, ['unlock'], tx);
       const current = await this.users.findById(user.id, tx);

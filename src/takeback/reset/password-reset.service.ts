@@ -76,7 +76,7 @@ export class PasswordResetService implements OnModuleInit {
     // A link mailed to an address the account no longer has is not a proof of this account's mailbox.
     if (!open || !user || emailLookupKey(open.email) !== user.emailNormalized) throw invalidEmailToken();
     const currentHash = await this.users.getPasswordHash(user.id);
-    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, currentHash });
+    const newHash = await this.passwords.hashNew(newPassword, { email: user.email, username: user.username, displayName: user.displayName, currentHash });
     await this.database.run(async (tx) => {
       await this.emailTokens.consume(token, ['reset'], tx);
       const current = await this.users.findById(user.id, tx);
