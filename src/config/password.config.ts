@@ -36,8 +36,7 @@ export function parsePasswordConfig(env: Env): PasswordConfig {
   // No composition rules by default; PASSWORD_REQUIRE_CLASSES turns the four on (each class can still be asked alone).
   const classes = reader.bool('PASSWORD_REQUIRE_CLASSES', false);
   // Unset: the public API. Set but empty: no breach check (the reader treats an empty value as unset, hence `env`).
-  const pwnedPasswordsUrl =
-    env.PWNED_PASSWORDS_URL === undefined ? 'https://api.pwnedpasswords.com/range/' : (reader.url('PWNED_PASSWORDS_URL') ?? null);
+  const pwnedPasswordsUrl = env.PWNED_PASSWORDS_URL === undefined ? 'https://api.pwnedpasswords.com/range/' : (reader.url('PWNED_PASSWORDS_URL') ?? null);
   return {
     bcryptCost,
     policy: {
