@@ -32,8 +32,9 @@ export class BreachedPasswords {
     return this.config.pwnedPasswordsUrl !== null;
   }
 
+  /** Null also with the check turned off: a password set then was never checked, and a sign-in checks it once it is on. */
   async count(password: string): Promise<BreachCount> {
-    if (!this.config.pwnedPasswordsUrl) return 0;
+    if (!this.config.pwnedPasswordsUrl) return null;
     const sha1 = createHash('sha1').update(password, 'utf8').digest('hex').toUpperCase();
     const prefix = sha1.slice(0, 5);
     const suffixes = await this.range(this.config.pwnedPasswordsUrl, prefix);

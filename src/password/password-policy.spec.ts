@@ -53,6 +53,12 @@ describe('PasswordPolicy (NIST SP 800-63B-4)', () => {
     assert.deepEqual(await reasons('a quiet walk at dawn', { currentHash }), ['same_as_current']);
   });
 
+  it('says "not checked" (null) while the breach check is off, so the password is checked once it is on', async () => {
+    const config = parsePasswordConfig({ BCRYPT_COST: '4', PWNED_PASSWORDS_URL: '' });
+    const policy = new PasswordPolicy(config, new PasswordHasher(config), new BreachedPasswords(config));
+    assert.deepEqual(await policy.evaluate('lantern orchard velvet compass'), { reasons: [], breachCount: null });
+  });
+
   it('bundles at least 10 000 common passwords', () => {
     assert.ok(commonPasswords().size >= 10000);
   });
