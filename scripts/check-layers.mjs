@@ -34,7 +34,8 @@ export const ALLOWED = {
   'email-change': [...FOUNDATION, 'auth', 'takeback'],
   avatar: [...FOUNDATION, 'auth'],
   profile: [...FOUNDATION, 'auth', 'second-factors', 'avatar'],
-  health: [...STORE, 'events'],
+  webhooks: [...TABLES, 'events'],
+  health: [...STORE, 'events', 'webhooks'],
   openapi: [...BASE, 'auth'],
 };
 

@@ -23,6 +23,7 @@ import { EventsModule } from './events/events.module';
 import { ProfileModule } from './profile/profile.module';
 import type { ProfileServiceAsyncOptions, ProfileServiceOptions } from './profile-service.options';
 import { RetentionModule } from './retention/retention.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The whole profile service as one import: its settings, its own database connection (named, migrated on start
@@ -57,6 +58,7 @@ export class ProfileServiceModule {
         EventEmitterModule.forRoot(),
         DatabaseModule,
         EventsModule,
+        WebhooksModule,
         RetentionModule,
         AuthModule,
         RegistrationModule,

@@ -11,6 +11,7 @@ import { mailConfig } from './mail.config';
 import { oidcConfig } from './oidc.config';
 import { passwordConfig } from './password.config';
 import { retentionConfig } from './retention.config';
+import { webhooksConfig } from './webhooks.config';
 
 /** Where the settings come from: the environment of this service, or what a host application passes. */
 export const PROFILE_SETTINGS = Symbol('PROFILE_SETTINGS');
@@ -26,6 +27,7 @@ const NAMESPACES: Array<SettingsToken<unknown>> = [
   oidcConfig,
   passwordConfig,
   retentionConfig,
+  webhooksConfig,
 ];
 
 /**

@@ -115,7 +115,7 @@ export class EmailChangeService {
         await this.securityEvents.record({ userId: user.id, type: 'email_verified', origin }, tx);
         return { userId: user.id, previousEmail: null };
       }
-      await this.switchEmail(user.id, used.email, tx);
+      await this.switchEmail(user.id, user.email, used.email, tx);
       await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
       const act = { at: used.actAt ?? used.createdAt, secondFactor: used.actSecondFactor };
       const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
@@ -144,7 +144,7 @@ export class EmailChangeService {
       if (!user) throw invalidEmailToken();
       const holder = await this.users.findByEmail(used.email, tx);
       if (holder && holder.id !== user.id && !holder.emailVerified) await this.takeback.removeSquatter(holder.id, tx);
-      await this.switchEmail(user.id, used.email, tx);
+      await this.switchEmail(user.id, user.email, used.email, tx);
       await this.emailTokens.cancelCreatedAfter(user.id, 'revert', used.createdAt, tx);
       await this.securityEvents.record({ userId: user.id, type: 'email_change_reverted', origin }, tx);
       const act = { kind: 'revert' as const, since: used.actAt ?? used.createdAt, keepCredentials: used.actSecondFactor };
@@ -159,20 +159,23 @@ export class EmailChangeService {
     if (await this.users.findByEmail(newEmail)) throw emailTaken();
     await this.database.run(async (tx) => {
       // Unproven: nobody followed a link to this address.
-      await this.switchEmail(user.id, newEmail, tx, false);
+      await this.switchEmail(user.id, user.email, newEmail, tx, false);
       await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
     });
     return (await this.users.findById(user.id)) as UserEntity;
   }
 
-  /** Makes `email` the account's address, with its `profile.email_changed` event in the same transaction. */
-  private async switchEmail(userId: string, email: string, tx: Transaction, verified = true): Promise<void> {
+  /** Makes `email` the account's address (instead of `previous`), with its `profile.email_changed` event in the same transaction. */
+  private async switchEmail(userId: string, previous: string, email: string, tx: Transaction, verified = true): Promise<void> {
     try {
       await this.users.replaceEmail(userId, email, verified, tx);
     } catch (error) {
       if (error instanceof UniqueViolation) throw emailTaken();
       throw error;
     }
-    await this.outbox.record(tx, AccountEvents.emailChanged, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.outbox.record(tx, AccountEvents.emailChanged, { userId, at: new Date().toISOString() } satisfies UserEventPayload, {
+      before: { email: previous },
+      after: { email },
+    });
   }
 }

@@ -15,6 +15,18 @@ export const AccountEvents = {
 
 export type AccountEventName = (typeof AccountEvents)[keyof typeof AccountEvents];
 
+/** Every event's name, for configuration that picks some (webhook subscriptions). */
+export const ACCOUNT_EVENT_NAMES: readonly AccountEventName[] = Object.values(AccountEvents);
+
+/**
+ * A change's fields as they were and became (`profile.updated`, `profile.email_changed`), for receivers that
+ * ask for them; never a secret. The broker's payload names only the fields (`changed`).
+ */
+export interface FieldChanges {
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+}
+
 export interface ProfileUpdatedEvent {
   userId: string;
   changed: string[];

@@ -4,6 +4,12 @@ export class HealthChecksDto {
 
   /** Present with BROKER_URL. A broker that is down does not stop the service: events wait in the outbox. @example "up" */
   broker?: 'up' | 'down';
+
+  /**
+   * Present with webhook endpoints configured. `failing` while a delivery is past its third attempt or an endpoint
+   * is disabled (it answered 410 Gone); the service keeps working and deliveries keep being retried. @example "ok"
+   */
+  webhooks?: 'ok' | 'failing';
 }
 
 export class HealthResponseDto {

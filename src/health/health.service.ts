@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { PROFILE_CONNECTION } from '#src/database/profile-connection';
 import { EventPublisher } from '#src/events/event-publisher';
+import { WebhooksHealth } from '#src/webhooks/webhooks-health';
 
 export type DependencyState = 'up' | 'down';
 
@@ -11,12 +12,15 @@ export interface HealthReport {
   database: DependencyState;
   /** Only with BROKER_URL. */
   broker?: DependencyState;
+  /** Only with webhook endpoints configured. */
+  webhooks?: 'ok' | 'failing';
 }
 
 /** Probes the dependencies: the database the service cannot work without, and the broker it can wait for. */
 @Injectable()
 export class HealthService implements OnModuleInit {
   private publisher: EventPublisher | null = null;
+  private webhooks: WebhooksHealth | null = null;
 
   constructor(
     @InjectDataSource(PROFILE_CONNECTION) private readonly dataSource: DataSource,
@@ -26,11 +30,16 @@ export class HealthService implements OnModuleInit {
   onModuleInit(): void {
     // The publisher lives in the feature's EventsModule; null without BROKER_URL.
     this.publisher = this.moduleRef.get<EventPublisher | null>(EventPublisher, { strict: false });
+    this.webhooks = this.moduleRef.get(WebhooksHealth, { strict: false });
   }
 
   async check(): Promise<HealthReport> {
-    const [database, broker] = await Promise.all([this.checkDatabase(), this.publisher?.isReachable()]);
-    return broker === undefined ? { database } : { database, broker: broker ? 'up' : 'down' };
+    const [database, broker, webhooks] = await Promise.all([this.checkDatabase(), this.publisher?.isReachable(), this.webhooks?.check()]);
+    return {
+      database,
+      ...(broker === undefined ? {} : { broker: broker ? ('up' as const) : ('down' as const) }),
+      ...(webhooks === undefined ? {} : { webhooks }),
+    };
   }
 
   private async checkDatabase(): Promise<DependencyState> {

@@ -38,11 +38,13 @@ export class ProfileService {
       this.database.run(async (tx) => {
         const updated = await this.users.updateProfile(user.id, changes, tx);
         await this.securityEvents.record({ userId: user.id, type: 'profile_updated', origin }, tx);
-        await this.outbox.record(tx, AccountEvents.profileUpdated, {
-          userId: user.id,
-          changed,
-          at: updated.updatedAt.toISOString(),
-        } satisfies ProfileUpdatedEvent);
+        const before = Object.fromEntries(changed.map((field) => [field, user[field as keyof ProfileChanges]]));
+        await this.outbox.record(
+          tx,
+          AccountEvents.profileUpdated,
+          { userId: user.id, changed, at: updated.updatedAt.toISOString() } satisfies ProfileUpdatedEvent,
+          { before, after: { ...changes } },
+        );
         return updated;
       }),
     );
