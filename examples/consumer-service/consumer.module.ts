@@ -1,9 +1,21 @@
-import { Controller, type DynamicModule, Get, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, UseGuards } from '@nestjs/common';
+import { Controller, type DynamicModule, Get, HttpCode, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, Post, UseGuards } from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
 import type { Repository } from 'typeorm';
-import { CurrentUser, type DurableEvents, ProfileAuthGuard, ProfileAuthModule, type ProfileUser, consumeProfileEvents } from '../../packages/nest-auth-client/src';
+import {
+  CurrentUser,
+  type DurableEvents,
+  ProfileAuthGuard,
+  ProfileAuthModule,
+  type ProfileEventHandlers,
+  type ProfileUser,
+  type ProfileWebhook,
+  ProfileWebhookEvent,
+  ProfileWebhookGuard,
+  ProfileWebhooksModule,
+  consumeProfileEvents,
+} from '../../packages/nest-auth-client/src';
 import { KnownUser } from './known-user.entity';
 import { KnownUsers1764400000000 } from './known-users.migration';
 
@@ -17,6 +29,11 @@ export interface ConsumerSettings {
   durable: string;
   /** SQLite file of this service's own table. */
   database: string;
+  /**
+   * The `whsec_` secret(s) of this service's webhook endpoint (`POST /api/profile-webhooks`), for the same events
+   * over HTTP: a service not on the broker needs only this. The app must be created with `{ rawBody: true }`.
+   */
+  webhookSecrets?: string[];
 }
 
 /** The settings and the broker client of one instance of the example. */
@@ -41,15 +58,14 @@ export class KnownUsers implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.connection = await connect({ servers: [this.settings.value.brokerUrl] });
-    this.events = await consumeProfileEvents(
-      this.connection,
-      {
-        'user.deleted': async ({ userId }) => void (await this.users.delete({ id: userId })),
-        'profile.updated': async ({ userId, at }) => void (await this.users.update({ id: userId }, { profileUpdatedAt: at })),
-      },
-      { durable: this.settings.value.durable },
-    );
+    this.events = await consumeProfileEvents(this.connection, this.handlers, { durable: this.settings.value.durable });
   }
+
+  /** One handler per event, for both ways in (broker and webhook): applying an event twice changes nothing. */
+  readonly handlers: ProfileEventHandlers = {
+    'user.deleted': async ({ userId }) => void (await this.users.delete({ id: userId })),
+    'profile.updated': async ({ userId, at }) => void (await this.users.update({ id: userId }, { profileUpdatedAt: at })),
+  };
 
   async onModuleDestroy(): Promise<void> {
     await this.events?.stop();
@@ -78,6 +94,20 @@ export class NotesController {
   }
 }
 
+/** The same events as webhooks, verified by the client package's guard (signature, and a 5-minute tolerance). */
+@Controller('api/profile-webhooks')
+export class ProfileWebhooksController {
+  constructor(private readonly knownUsers: KnownUsers) {}
+
+  @Post()
+  @HttpCode(204)
+  @UseGuards(ProfileWebhookGuard)
+  async take(@ProfileWebhookEvent() webhook: ProfileWebhook): Promise<void> {
+    const handler = this.knownUsers.handlers[webhook.type] as ((payload: unknown) => Promise<void>) | undefined;
+    await handler?.(webhook.data);
+  }
+}
+
 @Module({})
 export class ConsumerModule {
   static forRoot(settings: ConsumerSettings): DynamicModule {
@@ -95,8 +125,9 @@ export class ConsumerModule {
           audience: settings.audience,
           sessionCheck: { client, cacheMs: 1000 },
         }),
+        ...(settings.webhookSecrets ? [ProfileWebhooksModule.forRoot({ secrets: settings.webhookSecrets })] : []),
       ],
-      controllers: [NotesController],
+      controllers: [NotesController, ...(settings.webhookSecrets ? [ProfileWebhooksController] : [])],
       providers: [{ provide: ConsumerSettingsHolder, useValue: new ConsumerSettingsHolder(settings, client) }, KnownUsers],
     };
   }

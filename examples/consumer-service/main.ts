@@ -14,8 +14,11 @@ async function bootstrap(): Promise<void> {
       brokerUrl: env.BROKER_URL ?? 'nats://127.0.0.1:4222',
       durable: env.CONSUMER_DURABLE ?? 'consumer-service',
       database: env.CONSUMER_DATABASE ?? 'consumer.sqlite',
+      webhookSecrets: env.PROFILE_WEBHOOK_SECRETS?.split(',').map((secret) => secret.trim()),
     }),
     new FastifyAdapter(),
+    // The webhook guard verifies the signature over the bytes as they arrived.
+    { rawBody: true },
   );
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen({ port: Number(env.PORT ?? 3100), host: '0.0.0.0' });

@@ -11,7 +11,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConsumerModule, type ConsumerSettings } from '../../examples/consumer-service/consumer.module';
 import { type SignedIn, registerAndLogin, stepUp } from '../helpers/factories';
 import { NATS_URL, natsUnavailable } from '../helpers/nats';
-import { type TestApp, startTestApp } from '../helpers/test-app';
+import { type TestApp, freePort, startTestApp } from '../helpers/test-app';
+import { webhookSecret } from '../helpers/webhook-receiver';
 import { DataSource } from 'typeorm';
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -37,10 +38,12 @@ async function main(): Promise<void> {
     let consumer: NestFastifyApplication | undefined;
     let settings: ConsumerSettings;
     let consumerUrl = '';
+    let consumerPort = 0;
+    const webhookSecrets = [webhookSecret()];
 
     async function startConsumer(): Promise<void> {
-      consumer = await NestFactory.create<NestFastifyApplication>(ConsumerModule.forRoot(settings), new FastifyAdapter(), { logger: false });
-      await consumer.listen({ port: 0, host: '127.0.0.1' });
+      consumer = await NestFactory.create<NestFastifyApplication>(ConsumerModule.forRoot(settings), new FastifyAdapter(), { logger: false, rawBody: true });
+      await consumer.listen({ port: consumerPort, host: '127.0.0.1' });
       consumerUrl = await consumer.getUrl();
     }
 
@@ -62,7 +65,18 @@ async function main(): Promise<void> {
     }
 
     before(async () => {
-      profile = await startTestApp({ BROKER_URL: NATS_URL, BROKER_RETRY_MS: '200' });
+      consumerPort = await freePort();
+      // The same events over HTTP too: the consumer's webhook route, signed with its secret.
+      profile = await startTestApp({
+        BROKER_URL: NATS_URL,
+        BROKER_RETRY_MS: '200',
+        WEBHOOKS_ALLOW_HTTP: 'true',
+        WEBHOOKS_ALLOW_PRIVATE: 'true',
+        WEBHOOKS: JSON.stringify([
+          { url: `http://127.0.0.1:${consumerPort}/api/profile-webhooks`, events: ['user.deleted', 'profile.updated'], secrets: webhookSecrets },
+        ]),
+        WEBHOOK_RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms',
+      });
       await profile.app.startAllMicroservices();
       settings = {
         profileUrl: profile.url,
@@ -71,6 +85,7 @@ async function main(): Promise<void> {
         brokerUrl: NATS_URL,
         durable: `consumer-test-${randomUUID()}`,
         database: join(mkdtempSync(join(tmpdir(), 'consumer-')), 'consumer.sqlite'),
+        webhookSecrets,
       };
       await startConsumer();
     });
@@ -116,6 +131,41 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await startConsumer();
       await until(async () => !(await knownRow(user.userId)), 'the missed user.deleted to arrive');
+    });
+
+    it('takes the same events over HTTP, verified by the client package’s webhook guard, also those sent while it was down', async () => {
+      const user = await registerAndLogin(profile);
+      assert.equal((await notes(user)).status, 200);
+      const delivered = async () =>
+        (await profile.db.query(
+          `SELECT event_type, status, last_status FROM webhook_deliveries WHERE user_id = ${profile.db.options.type === 'postgres' ? '$1' : '?'} ORDER BY id`,
+          [user.userId],
+        )) as Array<{ event_type: string; status: string; last_status: number }>;
+      await stopConsumer();
+      assert.equal((await profile.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).send({ bio: 'while down' })).status, 200);
+      await deleteAccount(user);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await startConsumer();
+      await until(async () => (await delivered()).every((row) => row.status === 'delivered'), 'the webhooks retried until the consumer answered');
+      assert.deepEqual(
+        (await delivered()).map((row) => [row.event_type, row.last_status]),
+        [
+          ['profile.updated', 204],
+          ['user.deleted', 204],
+        ],
+      );
+      await until(async () => !(await knownRow(user.userId)), 'the row gone');
+      const forged = await fetch(`http://127.0.0.1:${consumerPort}/api/profile-webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': 'msg_x',
+          'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+          'webhook-signature': 'v1,AAAA',
+        },
+        body: JSON.stringify({ type: 'user.deleted', timestamp: new Date().toISOString(), data: { userId: user.userId } }),
+      });
+      assert.equal(forged.status, 401, 'an unsigned call is refused');
     });
   });
 }

@@ -6,3 +6,13 @@ export { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, type ProfileUser } from 
 export { ProfileAuthGuard } from './profile-auth.guard';
 export { ProfileAuthModule } from './profile-auth.module';
 export { PROFILE_JWT_STRATEGY, ProfileJwtStrategy } from './profile-jwt.strategy';
+export {
+  PROFILE_WEBHOOK_OPTIONS,
+  type ProfileWebhook,
+  ProfileWebhookEvent,
+  ProfileWebhookGuard,
+  type ProfileWebhookOptions,
+  ProfileWebhooksModule,
+  WebhookVerificationError,
+  verifyProfileWebhook,
+} from './webhooks';
