@@ -1,4 +1,15 @@
-import { Controller, type DynamicModule, Get, HttpCode, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy, Post, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  HttpCode,
+  Injectable,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  Post,
+  UseGuards,
+} from '@nestjs/common';
 import { type ClientProxy, ClientProxyFactory, Transport } from '@nestjs/microservices';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import { type NatsConnection, connect } from '@nats-io/transport-node';
@@ -117,7 +128,13 @@ export class ConsumerModule {
       module: ConsumerModule,
       imports: [
         // The example's own small table, made by its migration at start.
-        TypeOrmModule.forRoot({ type: 'better-sqlite3', database: settings.database, entities: [KnownUser], migrations: [KnownUsers1764400000000], migrationsRun: true }),
+        TypeOrmModule.forRoot({
+          type: 'better-sqlite3',
+          database: settings.database,
+          entities: [KnownUser],
+          migrations: [KnownUsers1764400000000],
+          migrationsRun: true,
+        }),
         TypeOrmModule.forFeature([KnownUser]),
         ProfileAuthModule.forRoot({
           jwksUrl: `${settings.profileUrl}/.well-known/jwks.json`,

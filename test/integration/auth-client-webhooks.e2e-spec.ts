@@ -65,13 +65,10 @@ describe('the client package verifies the profile service’s webhooks', () => {
     const hook = received.find((h) => h.data.userId === user.userId)!;
     assert.equal(hook.type, 'profile.updated');
     assert.deepEqual(hook.data.after, { bio: 'over HTTP' });
-    const [row] = (await profile.db.query(
+    const [row] = await profile.db.query<Array<{ status: string; last_status: number }>>(
       `SELECT status, last_status FROM webhook_deliveries WHERE event_id = ${profile.db.options.type === 'postgres' ? '$1' : '?'}`,
       [hook.id],
-    )) as Array<{
-      status: string;
-      last_status: number;
-    }>;
+    );
     assert.deepEqual({ ...row }, { status: 'delivered', last_status: 204 });
   });
 

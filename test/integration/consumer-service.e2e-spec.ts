@@ -137,10 +137,10 @@ async function main(): Promise<void> {
       const user = await registerAndLogin(profile);
       assert.equal((await notes(user)).status, 200);
       const delivered = async () =>
-        (await profile.db.query(
+        profile.db.query<Array<{ event_type: string; status: string; last_status: number }>>(
           `SELECT event_type, status, last_status FROM webhook_deliveries WHERE user_id = ${profile.db.options.type === 'postgres' ? '$1' : '?'} ORDER BY id`,
           [user.userId],
-        )) as Array<{ event_type: string; status: string; last_status: number }>;
+        );
       await stopConsumer();
       assert.equal((await profile.http.put('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).send({ bio: 'while down' })).status, 200);
       await deleteAccount(user);

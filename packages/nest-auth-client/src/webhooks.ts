@@ -94,7 +94,8 @@ export class ProfileWebhookGuard implements CanActivate {
     try {
       request.profileWebhook = verifyProfileWebhook(this.options, request.rawBody, request.headers);
     } catch (error) {
-      if (error instanceof WebhookVerificationError || error instanceof SyntaxError) throw new UnauthorizedException(`not a valid profile webhook: ${error.message}`);
+      if (error instanceof WebhookVerificationError || error instanceof SyntaxError)
+        throw new UnauthorizedException(`not a valid profile webhook: ${error.message}`);
       throw error;
     }
     return true;
