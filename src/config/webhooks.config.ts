@@ -73,7 +73,8 @@ function parseEndpoints(text: string, source: WebhooksConfig['source'], rules: {
   const endpoints = parsed.map((entry, index) => parseEndpoint(entry, (problem) => new ConfigError(source, `entry ${index}: ${problem}`), rules));
   const urls = new Set<string>();
   for (const [index, { url }] of endpoints.entries()) {
-    if (urls.has(url)) throw new ConfigError(source, `entry ${index}: ${url} is listed twice; give one entry all the events it wants`);
+    if (urls.has(url))
+      throw new ConfigError(source, `entry ${index}: ${new URL(url).origin}${new URL(url).pathname} is listed twice; give one entry all the events it wants`);
     urls.add(url);
   }
   return endpoints;
@@ -87,7 +88,8 @@ function parseEndpoint(entry: unknown, fail: (problem: string) => ConfigError, r
   if (typeof url !== 'string' || !URL.canParse(url)) throw fail('url must be an absolute URL');
   const target = new URL(url);
   if (target.protocol !== 'https:' && target.protocol !== 'http:') throw fail('url must be http(s)');
-  if (target.protocol === 'http:' && !rules.allowHttp) throw fail(`url must use https (plain http only with WEBHOOKS_ALLOW_HTTP=true): ${url}`);
+  if (target.protocol === 'http:' && !rules.allowHttp)
+    throw fail(`url must use https (plain http only with WEBHOOKS_ALLOW_HTTP=true): ${target.origin}${target.pathname}`);
   if (target.username || target.password) throw fail('url must not carry credentials; the signature authenticates the call');
   if (!Array.isArray(events) || events.length === 0 || !events.every((subject) => typeof subject === 'string' && isSubjectPattern(subject))) {
     throw fail('events must be a non-empty list of subjects such as "profile.*", "user.deleted" or ">"');

@@ -79,9 +79,10 @@ export class WebhookEndpoints implements OnModuleInit {
         throw fail(`"${pattern}" matches no event (${ACCOUNT_EVENT_NAMES.join(', ')})`);
       }
     }
-    const literal = new URL(endpoint.url).hostname.replace(/^\[|\]$/g, '');
+    const target = new URL(endpoint.url);
+    const literal = target.hostname.replace(/^\[|\]$/g, '');
     if (isIP(literal) && !this.config.allowPrivate && isInwardAddress(literal)) {
-      throw fail(`url names a private or loopback address (allowed only with WEBHOOKS_ALLOW_PRIVATE=true): ${endpoint.url}`);
+      throw fail(`url names a private or loopback address (allowed only with WEBHOOKS_ALLOW_PRIVATE=true): ${target.origin}${target.pathname}`);
     }
     const configHash = createHash('sha256')
       .update(JSON.stringify([endpoint.url, endpoint.events, endpoint.secrets.map((secret) => secret.toString('base64')), endpoint.personalData]))

@@ -129,7 +129,7 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
       return;
     }
     if (outcome.status === 410) {
-      this.logger.error(`webhooks: ${endpoint.url} answered 410 Gone; disabled until its configuration changes`);
+      this.logger.error(`webhooks: ${shown(endpoint.url)} answered 410 Gone; disabled until its configuration changes`);
       await this.deliveries.attemptFailed(delivery.id, { status: 410, error: 'answered 410 Gone' }, at, null);
       await this.deliveries.disableEndpoint(endpoint.id, 'answered 410 Gone', at);
       disabled.add(endpoint.id);
@@ -139,9 +139,15 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
     const wait = this.config.retryScheduleMs[attempts - 1];
     const error = outcome.error ?? `answered ${outcome.status}`;
     if (wait === undefined)
-      this.logger.warn(`webhooks: delivery ${delivery.id} (${delivery.eventType}) to ${endpoint.url} failed after ${attempts} attempts: ${error}`);
+      this.logger.warn(`webhooks: delivery ${delivery.id} (${delivery.eventType}) to ${shown(endpoint.url)} failed after ${attempts} attempts: ${error}`);
     // Jitter (±10 %) so that the deliveries of one outage do not all come back at the same instant.
     const retryAt = wait === undefined ? null : new Date(at.getTime() + Math.round(wait * (0.9 + Math.random() * 0.2)));
     await this.deliveries.attemptFailed(delivery.id, { status: outcome.status, error }, at, retryAt);
   }
+}
+
+/** An endpoint for the log: without its query, where some receivers keep a token of their own. */
+function shown(url: string): string {
+  const { origin, pathname } = new URL(url);
+  return `${origin}${pathname}`;
 }
