@@ -147,9 +147,60 @@ describe('retention purge', () => {
         'security events': 0,
         'outbox rows': 0,
         'mail jobs': 0,
+        'webhook deliveries': 0,
       },
       'nothing left to do',
     );
+  });
+
+  it('removes finished webhook deliveries after OUTBOX_RETENTION, and pending ones of an endpoint no longer configured; keeps the rest', async () => {
+    const secret = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    const url = 'https://hooks.example.com/in';
+    const withHooks = await startTestApp({
+      RETENTION_INTERVAL: '0',
+      OUTBOX_RETENTION: '7d',
+      WEBHOOKS: JSON.stringify([{ url, events: ['user.*'], secrets: [secret] }]),
+    });
+    try {
+      const [{ id: endpointId }] = await withHooks.db.query<Array<{ id: string }>>('SELECT id FROM webhook_endpoints');
+      const now = Date.now();
+      const old = new Date(now - 8 * DAY);
+      const userId = randomUUID();
+      const row = (status: string, endpoint: string, createdAt: Date, finishedAt: Date | null) => ({
+        eventId: randomUUID(),
+        eventType: 'user.locked',
+        userId,
+        endpointId: endpoint,
+        body: '{}',
+        status,
+        attempts: 1,
+        // Not due: the relay leaves them alone (the test calls out of the machine to nobody).
+        nextAttemptAt: new Date(now + DAY),
+        createdAt,
+        finishedAt,
+      });
+      const rows = {
+        deliveredLongAgo: row('delivered', endpointId, old, old),
+        failedLongAgo: row('failed', endpointId, old, old),
+        deliveredRecently: row('delivered', endpointId, old, new Date(now - DAY)),
+        pendingLongAgo: row('pending', endpointId, old, null),
+        pendingForAGoneEndpoint: row('pending', 'feedfacefeedface', old, null),
+      };
+      await withHooks.db.getRepository('WebhookDeliveryEntity').insert(Object.values(rows));
+      const report = await withHooks.app.get(RetentionService).purge(now);
+      assert.ok(report && report['webhook deliveries'] >= 3, JSON.stringify(report));
+      const left = await withHooks.db.query<Array<{ event_id: string }>>(
+        `SELECT event_id FROM webhook_deliveries WHERE user_id = ${withHooks.db.options.type === 'postgres' ? '$1' : '?'}`,
+        [userId],
+      );
+      assert.deepEqual(
+        new Set(left.map((r) => r.event_id)),
+        new Set([rows.deliveredRecently.eventId, rows.pendingLongAgo.eventId]),
+        'a pending delivery waits, however old',
+      );
+    } finally {
+      await withHooks.close();
+    }
   });
 
   it('keeps unpublished outbox rows, however old, while a broker is configured (it may be away)', async () => {
