@@ -162,7 +162,11 @@ describe('retention purge', () => {
       WEBHOOKS: JSON.stringify([{ url, events: ['user.*'], secrets: [secret] }]),
     });
     try {
-      const [{ id: endpointId }] = await withHooks.db.query<Array<{ id: string }>>('SELECT id FROM webhook_endpoints');
+      // Other test files share the database (and its endpoints): this one's by its URL.
+      const [{ id: endpointId }] = await withHooks.db.query<Array<{ id: string }>>(
+        `SELECT id FROM webhook_endpoints WHERE url = ${withHooks.db.options.type === 'postgres' ? '$1' : '?'}`,
+        [new URL(url).toString()],
+      );
       const now = Date.now();
       const old = new Date(now - 8 * DAY);
       const userId = randomUUID();

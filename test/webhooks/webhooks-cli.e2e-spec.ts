@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -28,11 +29,11 @@ describe('npm run webhooks: the operators see failed deliveries and replay them'
     }
   };
   const bearer = (user: SignedIn) => ({ Authorization: `Bearer ${user.accessToken}` });
-  const failedIds = async () =>
-    (await cli('failed')).stdout
-      .split('\n')
-      .filter((line) => /^\d+ /.test(line))
-      .map((line) => Number(line.split(' ')[0]));
+  // On PostgreSQL other test files share the tables: this endpoint's lines only.
+  const endpointId = () => createHash('sha256').update(new URL(receiver.url).toString()).digest('hex').slice(0, 16);
+  const ownLines = (stdout: string) => stdout.split('\n').filter((line) => /^\d+ /.test(line) && line.includes(`endpoint ${endpointId()}`));
+  const ownSummary = (stdout: string) => stdout.split('\n')[stdout.split('\n').findIndex((line) => line.startsWith(`${endpointId()}  `)) + 1] ?? '';
+  const failedIds = async () => ownLines((await cli('failed')).stdout).map((line) => Number(line.split(' ')[0]));
 
   before(async () => {
     receiver = await new WebhookReceiver(secret).start();
@@ -58,12 +59,12 @@ describe('npm run webhooks: the operators see failed deliveries and replay them'
 
     const failed = await cli('failed');
     assert.equal(failed.code, 0, failed.stderr);
-    const lines = failed.stdout.split('\n').filter((line) => /^\d+ /.test(line));
+    const lines = ownLines(failed.stdout);
     assert.equal(lines.length, 2, failed.stdout);
     assert.match(lines[0], /profile\.updated {2}webhook-id [0-9a-f-]{36} {2}endpoint [0-9a-f]{16} {2}2 attempt\(s\).*HTTP 503: answered 503/);
     const listed = await cli('list');
     assert.match(listed.stdout, new RegExp(`${receiver.url.replace(/[/.]/g, '\\$&')} {2}enabled`));
-    assert.match(listed.stdout, /pending 0 \(retrying 0\) {2}delivered 0 {2}failed 2/);
+    assert.match(ownSummary(listed.stdout), /pending 0 \(retrying 0\) {2}delivered 0 {2}failed 2/);
 
     receiver.mode = { answer: 204 };
     const [newest, oldest] = lines.map((line) => Number(line.split(' ')[0]));
@@ -76,11 +77,10 @@ describe('npm run webhooks: the operators see failed deliveries and replay them'
     assert.deepEqual(await failedIds(), [newest]);
 
     const since = await cli('replay', '--since', '1h');
-    assert.match(since.stdout, new RegExp(`Replayed 1 delivery: ${newest}`));
+    assert.match(since.stdout, new RegExp(`Replayed \\d+ deliver(y|ies): .*\\b${newest}\\b`));
     await receiver.waitFor((h) => h.data.userId === user.userId && (h.data.after as { displayName: string }).displayName === 'Two');
     assert.deepEqual(await failedIds(), []);
-    assert.match((await cli('failed')).stdout, /No failed deliveries/);
-    assert.match((await cli('list')).stdout, /delivered 2 {2}failed 0/);
+    assert.match(ownSummary((await cli('list')).stdout), /delivered 2 {2}failed 0/);
   });
 
   it('says what is wrong with a bad command, in the exit code too', async () => {
