@@ -12,7 +12,7 @@ const BASE = ['common', 'config'];
 const STORE = [...BASE, 'database'];
 // The retention engine sits just above the database: every module that owns a table adds its rules to it.
 const TABLES = [...STORE, 'retention'];
-const FOUNDATION = [...TABLES, 'users', 'mail', 'events', 'rate-limit', 'security-notices'];
+const FOUNDATION = [...TABLES, 'users', 'mail', 'events', 'erasure', 'rate-limit', 'security-notices'];
 export const ALLOWED = {
   config: [],
   common: [],
@@ -21,6 +21,7 @@ export const ALLOWED = {
   users: TABLES,
   mail: TABLES,
   events: TABLES,
+  erasure: [...TABLES, 'users', 'events'],
   'rate-limit': BASE,
   'security-notices': [...TABLES, 'users', 'mail'],
   auth: FOUNDATION,
@@ -35,7 +36,7 @@ export const ALLOWED = {
   avatar: [...FOUNDATION, 'auth'],
   profile: [...FOUNDATION, 'auth', 'second-factors', 'avatar'],
   webhooks: [...TABLES, 'events'],
-  health: [...STORE, 'events', 'webhooks'],
+  health: [...STORE, 'events', 'webhooks', 'erasure'],
   openapi: [...BASE, 'auth'],
 };
 

@@ -32,6 +32,7 @@ const UNPREFIXED = [
   { path: 'reset-password', method: RequestMethod.GET },
   { path: 'lock-account', method: RequestMethod.GET },
   { path: 'unlock-account', method: RequestMethod.GET },
+  { path: 'cancel-deletion', method: RequestMethod.GET },
 ];
 
 function trustHops(hops: number): (address: string, hop: number) => boolean {

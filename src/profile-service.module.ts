@@ -24,6 +24,7 @@ import { ProfileModule } from './profile/profile.module';
 import type { ProfileServiceAsyncOptions, ProfileServiceOptions } from './profile-service.options';
 import { RetentionModule } from './retention/retention.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { ErasureModule } from './erasure/erasure.module';
 
 /**
  * The whole profile service as one import: its settings, its own database connection (named, migrated on start
@@ -59,6 +60,7 @@ export class ProfileServiceModule {
         DatabaseModule,
         EventsModule,
         WebhooksModule,
+        ErasureModule,
         RetentionModule,
         AuthModule,
         RegistrationModule,

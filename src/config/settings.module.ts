@@ -3,6 +3,7 @@ import { appConfig } from './app.config';
 import { authConfig } from './auth.config';
 import { avatarConfig } from './avatar.config';
 import { databaseConfig } from './database.config';
+import { deletionConfig } from './deletion.config';
 import type { Env } from './env-reader';
 import type { SettingsToken } from './settings-token';
 import { eventsConfig } from './events.config';
@@ -21,6 +22,7 @@ const NAMESPACES: Array<SettingsToken<unknown>> = [
   authConfig,
   avatarConfig,
   databaseConfig,
+  deletionConfig,
   eventsConfig,
   factorsConfig,
   mailConfig,

@@ -11,6 +11,8 @@ export const AccountEvents = {
   userDeleted: 'user.deleted',
   userLocked: 'user.locked',
   userUnlocked: 'user.unlocked',
+  userDeletionScheduled: 'user.deletion_scheduled',
+  userDeletionCancelled: 'user.deletion_cancelled',
 } as const;
 
 export type AccountEventName = (typeof AccountEvents)[keyof typeof AccountEvents];
@@ -43,6 +45,16 @@ export interface FactorsChangedEvent {
 export interface UserEventPayload {
   userId: string;
   at: string;
+}
+
+/** `user.deleted`: services holding the user's data delete it and answer `erasure.confirmed` `{ erasureId, service }`. */
+export interface UserDeletedEvent extends UserEventPayload {
+  erasureId: string;
+}
+
+/** `user.deletion_scheduled`: the account goes at `deleteAt` unless its owner cancels. */
+export interface DeletionScheduledEvent extends UserEventPayload {
+  deleteAt: string;
 }
 
 /** The `profile.updated` payload for a provider linked to or unlinked from the account. */

@@ -84,6 +84,31 @@ export class MailService {
     });
   }
 
+  deletionScheduled(to: string, deleteAt: Date, cancelToken: string): OutgoingMail {
+    const url = this.link('cancel-deletion', { token: cancelToken });
+    return this.compose(
+      to,
+      `Your ${this.config.productName} account will be deleted on ${deleteAt.toISOString().slice(0, 10)}`,
+      {
+        title: 'Your account will be deleted',
+        paragraphs: [
+          `Your account and everything stored with it will be deleted on ${deleteAt.toUTCString()}. Every device was signed out.`,
+          'Changed your mind? Cancel with the link below, or sign in again and cancel from your profile, any time before then.',
+          'If you did not ask for this, someone has your password and a second factor: cancel, then lock the account with the link below.',
+        ],
+        action: { label: 'Keep my account', url },
+      },
+      url,
+    );
+  }
+
+  deletionCancelled(to: string): OutgoingMail {
+    return this.compose(to, `Your ${this.config.productName} account will not be deleted`, {
+      title: 'Deletion cancelled',
+      paragraphs: ['The deletion of your account was cancelled: it stays as it is.', 'If you did not do this, lock the account with the link below.'],
+    });
+  }
+
   accountDeleted(to: string): OutgoingMail {
     return this.compose(to, `Your ${this.config.productName} account was deleted`, {
       title: 'Goodbye',

@@ -1,6 +1,6 @@
 import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Put, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthContext } from '#src/auth/guards/auth-context';
 import { Authenticated } from '#src/auth/guards/authenticated.decorator';
@@ -11,7 +11,8 @@ import { ApiErrors } from '#src/common/errors/api-errors.decorator';
 import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { ProfileResponseDto } from '#src/users/dto/profile-response.dto';
 import { ProfileMapper } from '#src/users/profile.mapper';
-import { AccountDeletionService } from './account-deletion.service';
+import { AccountDeletionService } from './deletion/account-deletion.service';
+import { DeletionScheduledDto } from './deletion/deletion.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 import { ProfileService } from './profile.service';
 
@@ -47,13 +48,22 @@ export class ProfileController {
   @ApiOperation({
     summary: 'Delete my account (step-up)',
     description:
-      'Removes the user and every row of theirs, ends all sessions, clears the three token cookies; the email and username can be registered again. A goodbye mail is sent.',
+      'With `ACCOUNT_DELETION_GRACE=0` (the default): 204, the user and every row of theirs are removed, every session ends, the three token cookies are cleared; the email and username can be registered again; a goodbye mail is sent. With a grace: 202 `{ deletionScheduledAt, deleteAt }`, every session ends and the cookies are cleared, a mail carries a cancel link, the address and username stay held; signing in again shows `deletionScheduled` and `POST /api/auth/users/me/deletion/cancel` keeps the account. Asked again during the grace: 202 with the first dates.',
   })
+  @ApiNoContentResponse({ description: 'Deleted at once (no grace).' })
+  @ApiAcceptedResponse({ type: DeletionScheduledDto, description: 'Scheduled: deleted at `deleteAt` unless cancelled.' })
   @RequiresStepUp()
   @Delete()
   @HttpCode(HttpStatus.NO_CONTENT)
-  async deleteMyAccount(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    await this.accountDeletion.deleteAccount(auth.user);
+  async deleteMyAccount(
+    @CurrentAuth() auth: AuthContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @ClientOrigin() origin: ClientOrigin,
+  ): Promise<DeletionScheduledDto | undefined> {
+    const scheduled = await this.accountDeletion.requestDeletion(auth.user, origin);
     this.cookies.clearAll(reply);
+    if (!scheduled) return undefined;
+    void reply.status(HttpStatus.ACCEPTED);
+    return { deletionScheduledAt: scheduled.deletionScheduledAt.toISOString(), deleteAt: scheduled.deleteAt.toISOString() };
   }
 }

@@ -1,3 +1,4 @@
+import { ErasureModule } from '#src/erasure/erasure.module';
 import { Module } from '@nestjs/common';
 import { MailModule } from '#src/mail/mail.module';
 import { PasswordModule } from '#src/password/password.module';
@@ -11,7 +12,7 @@ import { RetentionModule } from '#src/retention/retention.module';
 
 /** Creating an account with a password, and sending its verification link again. */
 @Module({
-  imports: [PasswordModule, UsersModule, MailModule, EventsModule, RateLimitModule, RetentionModule],
+  imports: [PasswordModule, UsersModule, MailModule, EventsModule, ErasureModule, RateLimitModule, RetentionModule],
   controllers: [RegistrationController],
   providers: [RegistrationService, UnverifiedAccountsRetention],
 })

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { LessThan } from 'typeorm';
 import { mailConfig } from '#src/config/mail.config';
-import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
-import { Outbox } from '#src/events/outbox';
+import { Erasures } from '#src/erasure/erasures.service';
 import { retentionConfig } from '#src/config/retention.config';
 import type { Settings } from '#src/config/settings-token';
 import { RetentionRules, ago } from '#src/retention/retention-rules';
@@ -13,7 +12,7 @@ import { UserEntity } from '#src/users/user.entity';
 export class UnverifiedAccountsRetention implements OnModuleInit {
   constructor(
     private readonly rules: RetentionRules,
-    private readonly outbox: Outbox,
+    private readonly erasures: Erasures,
     @Inject(mailConfig.KEY) private readonly mail: Settings<typeof mailConfig>,
     @Inject(retentionConfig.KEY) private readonly config: Settings<typeof retentionConfig>,
   ) {}
@@ -28,7 +27,7 @@ export class UnverifiedAccountsRetention implements OnModuleInit {
       deletesAccounts: true,
       conditions: (now) => [{ emailVerified: false, createdAt: LessThan(ago(now, unverifiedAccountSeconds)) }],
       deleted: async (ids, tx) => {
-        for (const userId of ids) await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+        for (const userId of ids) await this.erasures.recordDeletion(userId, tx);
       },
     });
   }

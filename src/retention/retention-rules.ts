@@ -10,8 +10,10 @@ export interface RetentionRule<T> {
   key: keyof T & string;
   /** One condition per statement: each is one index range. */
   conditions: (now: number) => Array<FindOptionsWhere<T>>;
-  /** Told the keys of each deleted batch, inside the transaction that deletes it. */
-  deleted?: (keys: string[], tx: Transaction) => Promise<void>;
+  /** Told the keys of each deleted batch, inside the transaction that deletes it (with the `remember`ed columns of those rows). */
+  deleted?: (keys: string[], tx: Transaction, rows: Array<Partial<T>>) => Promise<void>;
+  /** Columns read before the delete and handed to `deleted` (an address to say goodbye to). */
+  remember?: Array<keyof T & string>;
   /**
    * Deletes whole accounts: runs before every other rule, because the deletion cascades into other tables and
    * records events that the rules after it purge in the same run.

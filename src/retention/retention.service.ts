@@ -88,13 +88,16 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
           // again, an address verified meanwhile) no longer matches and stays.
           const matching = { ...where, [rule.key]: In(keys) } as FindOptionsWhere<T>;
           const byKey = { select: { [rule.key]: true } as never, where: { [rule.key]: In(keys) } as never };
-          const present = rule.deleted ? await rows.find(byKey) : [];
+          const remembered = { ...byKey, select: Object.fromEntries([rule.key, ...(rule.remember ?? [])].map((column) => [column, true])) as never };
+          const present = rule.deleted ? await rows.find(remembered) : [];
           const gone = await rows.delete(matching);
           if (rule.deleted) {
             const left = new Set((await rows.find(byKey)).map((row) => row[rule.key]));
+            const deletedRows = present.filter((row) => !left.has(row[rule.key]));
             await rule.deleted(
-              present.filter((row) => !left.has(row[rule.key])).map((row) => String(row[rule.key])),
+              deletedRows.map((row) => String(row[rule.key])),
               tx,
+              deletedRows,
             );
           }
           return gone.affected ?? keys.length;

@@ -21,6 +21,16 @@ export class SecurityNotices {
 
   async send(userId: string, notice: OutgoingMail): Promise<void> {
     if (!this.mail.enabled) return;
+    await this.mail.notify(await this.withLock(userId, notice));
+  }
+
+  /** For a mail job: throws MailUnavailableError while SMTP is away, so the job is retried. */
+  async sendOrThrow(userId: string, notice: OutgoingMail): Promise<void> {
+    if (!this.mail.enabled) return;
+    await this.mail.send(await this.withLock(userId, notice));
+  }
+
+  private async withLock(userId: string, notice: OutgoingMail): Promise<OutgoingMail> {
     let withLock = notice;
     try {
       const { token } = await this.emailTokens.issue(userId, 'lock', notice.to, this.config.lockTokenTtl);
@@ -29,6 +39,6 @@ export class SecurityNotices {
       // The notice matters more than its link: it still goes out.
       this.logger.error(`no lock link for a security notice: ${(error as Error).message}`);
     }
-    await this.mail.notify(withLock);
+    return withLock;
   }
 }

@@ -1,3 +1,4 @@
+import { ErasureModule } from '#src/erasure/erasure.module';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '#src/auth/auth.module';
 import { EventsModule } from '#src/events/events.module';
@@ -21,7 +22,7 @@ import { TakebackService } from './takeback.service';
  * (for the modules that own them) an undo link and a provider's claim of a squatted address; and the lock itself.
  */
 @Module({
-  imports: [AuthModule, SecondFactorsModule, PasswordModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, RateLimitModule],
+  imports: [AuthModule, SecondFactorsModule, PasswordModule, UsersModule, MailModule, SecurityNoticesModule, EventsModule, ErasureModule, RateLimitModule],
   controllers: [PasswordResetController, ResetPasswordPageController, AccountLockController, MyLockController, LockPagesController],
   providers: [TakebackService, AccountLockService, PasswordResetService],
   exports: [TakebackService],

@@ -4,6 +4,8 @@ import type { Settings } from '#src/config/settings-token';
 import type { Transaction } from '#src/database/transaction-runner';
 import { AccountEvents, type UserEventPayload, identityProvidersChanged } from '#src/events/account-events';
 import { Outbox } from '#src/events/outbox';
+import { DeletionSchedule } from '#src/erasure/deletion-schedule';
+import { Erasures } from '#src/erasure/erasures.service';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import type { UserEntity } from '#src/users/user.entity';
 import { UserIdentitiesRepository } from '#src/users/user-identities.repository';
@@ -52,6 +54,8 @@ export class TakebackService {
     private readonly mfaTokens: MfaTokens,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
+    private readonly erasures: Erasures,
+    private readonly deletionSchedule: DeletionSchedule,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
@@ -59,6 +63,8 @@ export class TakebackService {
     await this.sessions.revokeAllExcept(user.id, null, tx);
     await this.mfaTokens.revokeAll(user.id, tx);
     await this.emailTokens.cancelPendingChange(user.id, tx);
+    // A deletion scheduled meanwhile is a pending change too: whoever takes the account back keeps it.
+    await this.deletionSchedule.cancel(user.id, origin, tx);
     await this.totp.removePending(user.id, tx);
 
     const since = this.removeAddedSince(user, act);
@@ -92,7 +98,7 @@ export class TakebackService {
    */
   async removeSquatter(userId: string, tx: Transaction): Promise<boolean> {
     if (!(await this.users.deleteUnverified(userId, tx))) return false;
-    await this.outbox.record(tx, AccountEvents.userDeleted, { userId, at: new Date().toISOString() } satisfies UserEventPayload);
+    await this.erasures.recordDeletion(userId, tx);
     return true;
   }
 

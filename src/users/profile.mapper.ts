@@ -36,6 +36,7 @@ export class ProfileMapper {
       avatar: this.toAvatar(user),
       identityProviders: this.toIdentityProviders(user, identities),
       passwordBreached: user.passwordBreached,
+      deletionScheduled: user.deleteAt ? { deleteAt: user.deleteAt.toISOString() } : null,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
     };

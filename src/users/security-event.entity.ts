@@ -30,7 +30,9 @@ export type SecurityEventType =
   | 'recovery_codes_regenerated'
   | 'account_locked'
   | 'account_unlocked'
-  | 'password_breached_detected';
+  | 'password_breached_detected'
+  | 'deletion_scheduled'
+  | 'deletion_cancelled';
 
 /** One account change, for the user's own security log. Holds no secret. */
 @Entity('security_events')

@@ -66,6 +66,13 @@ export class UserEntity {
   @TimestampColumn({ name: 'locked_at', nullable: true })
   lockedAt: Date | null;
 
+  /** A deletion asked for with ACCOUNT_DELETION_GRACE: the account goes at `deleteAt` unless cancelled. */
+  @TimestampColumn({ name: 'deletion_scheduled_at', nullable: true })
+  deletionScheduledAt: Date | null;
+
+  @TimestampColumn({ name: 'delete_at', nullable: true })
+  deleteAt: Date | null;
+
   @TimestampColumn({ name: 'created_at' })
   createdAt: Date;
 

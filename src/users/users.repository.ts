@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, type Repository } from 'typeorm';
+import { In, IsNull, Not, type Repository } from 'typeorm';
 import { emailLookupKey } from '#src/common/validation/email';
 import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { uniqueViolationText } from '#src/database/unique-violation';
@@ -185,6 +185,18 @@ export class UsersRepository {
 
   async unlock(userId: string, tx: Transaction): Promise<void> {
     await this.users(tx).update({ id: userId }, { lockedAt: null, updatedAt: new Date() });
+  }
+
+  /** Schedules the deletion; false when one was scheduled already (the first one's date stands). */
+  async scheduleDeletion(userId: string, at: Date, deleteAt: Date, tx: Transaction): Promise<boolean> {
+    const result = await this.users(tx).update({ id: userId, deleteAt: IsNull() }, { deletionScheduledAt: at, deleteAt, updatedAt: at });
+    return result.affected === 1;
+  }
+
+  /** Cancels a scheduled deletion; false when none was scheduled. */
+  async cancelDeletion(userId: string, tx: Transaction): Promise<boolean> {
+    const result = await this.users(tx).update({ id: userId, deleteAt: Not(IsNull()) }, { deletionScheduledAt: null, deleteAt: null, updatedAt: new Date() });
+    return result.affected === 1;
   }
 
   /** Deletes the user; the database cascades to every row that belongs to them. */

@@ -5,6 +5,7 @@ import type { Settings } from '#src/config/settings-token';
 import { type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { AccountEvents, type UserEventPayload } from '#src/events/account-events';
 import { Outbox } from '#src/events/outbox';
+import { DeletionSchedule } from '#src/erasure/deletion-schedule';
 import { MailService } from '#src/mail/mail.service';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import { UsersRepository } from '#src/users/users.repository';
@@ -31,6 +32,7 @@ export class AccountLockService {
     private readonly takeback: TakebackService,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
+    private readonly deletionSchedule: DeletionSchedule,
     private readonly mail: MailService,
     private readonly notices: SecurityNotices,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
@@ -54,6 +56,7 @@ export class AccountLockService {
       await this.users.lock(user.id, now, tx);
       await this.sessions.revokeAllExcept(user.id, null, tx);
       await this.emailTokens.cancelPendingChange(user.id, tx);
+      await this.deletionSchedule.cancel(user.id, origin, tx);
       await this.emailTokens.cancel(user.id, 'lock', tx);
       await this.securityEvents.record({ userId: user.id, type: 'account_locked', origin, details: { via } }, tx);
       await this.outbox.record(tx, AccountEvents.userLocked, { userId: user.id, at: now.toISOString() } satisfies UserEventPayload);

@@ -39,6 +39,11 @@ export class IdentityProviderDto {
 }
 
 /** The signed-in user's own profile. Holds no secret. */
+export class PendingDeletionDto {
+  @ApiTimestamp()
+  deleteAt: string;
+}
+
 export class ProfileResponseDto {
   /** @example "0b0e5d8e-3c1d-4c8e-9f55-0d5a9f0e7f11" */
   @ApiUuid()
@@ -72,6 +77,9 @@ export class ProfileResponseDto {
 
   /** The current password was found in a breach corpus after it was set: change it (a mail said so too). */
   passwordBreached: boolean;
+
+  /** Set while a deletion is scheduled (ACCOUNT_DELETION_GRACE): the account goes at `deleteAt` unless cancelled. */
+  deletionScheduled: PendingDeletionDto | null;
 
   @ApiTimestamp()
   createdAt: string;

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '#src/database/timestamp-column';
 
 /** `lock`: a "this wasn't me" link of a security notice; `unlock`: the link that ends a lock. */
-export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset' | 'lock' | 'unlock';
+export type EmailTokenPurpose = 'verify' | 'change' | 'revert' | 'reset' | 'lock' | 'unlock' | 'cancel_deletion';
 
 /** A single-use link token mailed to an address; only its hash is stored. */
 @Entity('email_tokens')
