@@ -45,6 +45,8 @@ export interface ConsumerSettings {
    * over HTTP: a service not on the broker needs only this. The app must be created with `{ rawBody: true }`.
    */
   webhookSecrets?: string[];
+  /** The name this service confirms erasures under (the profile service's ERASURE_EXPECTED_SERVICES); default `consumer-service`. */
+  erasureService?: string;
 }
 
 /** The settings and the broker client of one instance of the example. */
@@ -69,7 +71,11 @@ export class KnownUsers implements OnApplicationBootstrap, OnModuleDestroy {
 
   async onApplicationBootstrap(): Promise<void> {
     this.connection = await connect({ servers: [this.settings.value.brokerUrl] });
-    this.events = await consumeProfileEvents(this.connection, this.handlers, { durable: this.settings.value.durable });
+    this.events = await consumeProfileEvents(this.connection, this.handlers, {
+      durable: this.settings.value.durable,
+      // This service holds user data: it erases its row, then confirms to the profile service (erasure.confirmed).
+      erasure: { service: this.settings.value.erasureService ?? 'consumer-service', erase: async (userId) => void (await this.users.delete({ id: userId })) },
+    });
   }
 
   /** One handler per event, for both ways in (broker and webhook): applying an event twice changes nothing. */

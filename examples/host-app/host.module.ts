@@ -1,4 +1,16 @@
-import { type ArgumentsHost, BadRequestException, Body, Catch, Controller, type ExceptionFilter, Get, HttpException, Module, Post, ValidationPipe } from '@nestjs/common';
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Body,
+  Catch,
+  Controller,
+  type ExceptionFilter,
+  Get,
+  HttpException,
+  Module,
+  Post,
+  ValidationPipe,
+} from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { IsString } from 'class-validator';
 import type { FastifyReply } from 'fastify';

@@ -65,13 +65,11 @@ export class Erasures {
 
   /** Erasures an expected service has not confirmed ERASURE_DEADLINE after the deletion. */
   async overdue(now = Date.now(), limit = 100): Promise<ErasureStatus[]> {
-    const open = await this.database
-      .repository(ErasureEntity)
-      .find({
-        where: { completedAt: IsNull(), deletedAt: LessThan(new Date(now - this.config.deadlineSeconds * 1000)) },
-        order: { deletedAt: 'ASC' },
-        take: limit,
-      });
+    const open = await this.database.repository(ErasureEntity).find({
+      where: { completedAt: IsNull(), deletedAt: LessThan(new Date(now - this.config.deadlineSeconds * 1000)) },
+      order: { deletedAt: 'ASC' },
+      take: limit,
+    });
     return this.withConfirmations(open);
   }
 

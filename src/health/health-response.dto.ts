@@ -10,6 +10,12 @@ export class HealthChecksDto {
    * is disabled (it answered 410 Gone); the service keeps working and deliveries keep being retried. @example "ok"
    */
   webhooks?: 'ok' | 'failing';
+
+  /**
+   * Present with ERASURE_EXPECTED_SERVICES. `overdue` while an erasure has not been confirmed by every expected
+   * service within ERASURE_DEADLINE (`npm run erasures -- list` shows which); the service keeps working. @example "ok"
+   */
+  erasure?: 'ok' | 'overdue';
 }
 
 export class HealthResponseDto {

@@ -58,6 +58,20 @@ async function main(): Promise<void> {
       consumer?.get(DataSource).query('SELECT profileUpdatedAt FROM known_users WHERE id = ?', [userId]) ?? Promise.resolve([]);
     const knownRow = async (userId: string): Promise<boolean> => (await knownRows(userId)).length > 0;
 
+    const q = (index: number) => (profile.db.options.type === 'postgres' ? `$${index}` : '?');
+    /** The erasure id of the account's user.deleted event. */
+    const erasureOf = async (userId: string): Promise<string> => {
+      const rows = await profile.db.query<Array<{ payload: string }>>(
+        `SELECT payload FROM outbox_events WHERE name = 'user.deleted' AND payload LIKE ${q(1)}`,
+        [`%${userId}%`],
+      );
+      return (JSON.parse(rows[0].payload) as { erasureId: string }).erasureId;
+    };
+    const confirmedBy = async (erasureId: string) =>
+      (await profile.db.query<Array<{ service: string }>>(`SELECT service FROM erasure_confirmations WHERE erasure_id = ${q(1)}`, [erasureId])).map(
+        (row) => row.service,
+      );
+
     async function deleteAccount(user: SignedIn): Promise<void> {
       const token = await stepUp(profile, user);
       const response = await profile.http.delete('/api/auth/users/me').set('Authorization', `Bearer ${user.accessToken}`).set('X-Step-Up-Token', token);
@@ -70,6 +84,9 @@ async function main(): Promise<void> {
       profile = await startTestApp({
         BROKER_URL: NATS_URL,
         BROKER_RETRY_MS: '200',
+        // The consumer confirms erasures; the other expected service never does (it is not running).
+        ERASURE_EXPECTED_SERVICES: 'consumer-service,billing-never-confirms',
+        ERASURE_DEADLINE: '1s',
         WEBHOOKS_ALLOW_HTTP: 'true',
         WEBHOOKS_ALLOW_PRIVATE: 'true',
         WEBHOOKS: JSON.stringify([
@@ -131,6 +148,26 @@ async function main(): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await startConsumer();
       await until(async () => !(await knownRow(user.userId)), 'the missed user.deleted to arrive');
+      // Confirmed after the restart: the durable consumer acknowledged user.deleted only once the confirmation was recorded.
+      const erasureId = await erasureOf(user.userId);
+      await until(async () => (await confirmedBy(erasureId)).includes('consumer-service'), 'the erasure confirmed after the restart');
+    });
+
+    it('records the consumer’s erasure confirmation, and reports an erasure a service never confirms as overdue', async () => {
+      const user = await registerAndLogin(profile);
+      assert.equal((await notes(user)).status, 200);
+      await deleteAccount(user);
+      const erasureId = await erasureOf(user.userId);
+      await until(async () => (await confirmedBy(erasureId)).includes('consumer-service'), 'the consumer to confirm');
+      const [erasure] = await profile.db.query<Array<{ completed_at: unknown }>>(`SELECT completed_at FROM erasures WHERE id = ${q(1)}`, [erasureId]);
+      assert.equal(erasure.completed_at, null, 'billing-never-confirms has not confirmed');
+      await new Promise((resolve) => setTimeout(resolve, 1200));
+      const health = await profile.http.get('/api/health');
+      assert.equal(health.status, 200);
+      assert.equal(health.body.checks.erasure, 'overdue');
+      // No personal data in the proof: the erasure rows do not name the user.
+      const proof = JSON.stringify(await profile.db.query(`SELECT * FROM erasures WHERE id = ${q(1)}`, [erasureId]));
+      assert.equal(proof.includes(user.userId) || proof.includes('@'), false);
     });
 
     it('takes the same events over HTTP, verified by the client package’s webhook guard, also those sent while it was down', async () => {

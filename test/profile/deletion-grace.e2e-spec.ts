@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { RetentionService } from '../../src/retention/retention.service';
@@ -122,6 +125,11 @@ describe('deletion with a grace period (ACCOUNT_DELETION_GRACE), over a real SMT
     assert.match(erasureId, /^[0-9a-f-]{36}$/);
     const [erasure] = await t.db.query<Array<{ id: string; completed_at: unknown }>>(`SELECT id, completed_at FROM erasures WHERE id = ${p(1)}`, [erasureId]);
     assert.ok(erasure.completed_at, 'no service expected: complete at once');
+    // The operators' view of the proof.
+    const listed = await promisify(execFile)(process.execPath, [join(__dirname, '..', '..', 'scripts', 'erasures.js'), 'list'], {
+      env: { ...process.env, DATA_DIR: t.dataDir },
+    });
+    assert.match(listed.stdout, new RegExp(`${erasureId}  deleted \\S+  complete \\S+  confirmed by: nobody`));
     const purged = await retention.purge(Date.now() + 16 * DAY);
     assert.equal(purged?.['scheduled deletions'], 0, 'once');
   });

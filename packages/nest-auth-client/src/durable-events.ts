@@ -1,5 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { type NatsConnection, nanos } from '@nats-io/transport-node';
+import { type ErasureOptions, confirmErasure } from './erasure';
 import type { ProfileEventName, ProfileEventPayloads } from './events';
 
 export type ProfileEventHandlers = { [Name in ProfileEventName]?: (event: ProfileEventPayloads[Name]) => Promise<void> | void };
@@ -11,6 +12,11 @@ export interface DurableEventsOptions {
   stream?: string;
   /** Wait before a failed event is offered again (default 5 s). */
   retryDelayMs?: number;
+  /**
+   * This service holds user data: on `user.deleted` it erases the user (`erase`), then confirms the erasure to the
+   * profile service (`erasure.confirmed`), and acknowledges the event only after both succeeded.
+   */
+  erasure?: ErasureOptions;
 }
 
 export interface DurableEvents {
@@ -31,7 +37,12 @@ export async function consumeProfileEvents(connection: NatsConnection, handlers:
     () => false,
   );
   if (!exists) {
-    await manager.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: nanos(30_000) });
+    await manager.consumers.add(stream, {
+      durable_name: options.durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(30_000),
+    });
   }
   const consumer = await jetstream(connection).consumers.get(stream, options.durable);
   const messages = await consumer.consume();
@@ -39,7 +50,13 @@ export async function consumeProfileEvents(connection: NatsConnection, handlers:
     for await (const message of messages) {
       const handler = handlers[message.subject as ProfileEventName] as ((event: unknown) => Promise<void> | void) | undefined;
       try {
-        if (handler) await handler(message.json<{ data: unknown }>().data);
+        const data = message.json<{ data: unknown }>().data;
+        if (handler) await handler(data);
+        if (options.erasure && message.subject === 'user.deleted') {
+          const { userId, erasureId } = data as ProfileEventPayloads['user.deleted'];
+          await options.erasure.erase(userId);
+          if (erasureId) await confirmErasure(connection, erasureId, options.erasure.service, options.erasure.timeoutMs);
+        }
         message.ack();
       } catch {
         message.nak(options.retryDelayMs ?? 5000);

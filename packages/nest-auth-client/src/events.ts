@@ -9,6 +9,9 @@ export const ProfileEvents = {
   /** "This wasn't me": every session ended and sign-in refused until an unlock. */
   userLocked: 'user.locked',
   userUnlocked: 'user.unlocked',
+  /** A deletion with a grace period: the account goes at `deleteAt` unless its owner cancels. */
+  userDeletionScheduled: 'user.deletion_scheduled',
+  userDeletionCancelled: 'user.deletion_cancelled',
 } as const;
 
 export type ProfileEventName = (typeof ProfileEvents)[keyof typeof ProfileEvents];
@@ -37,9 +40,16 @@ export interface FactorsChangedEvent extends EventBase {
 
 export type EmailChangedEvent = EventBase;
 export type PasswordChangedEvent = EventBase;
-export type UserDeletedEvent = EventBase;
+export interface UserDeletedEvent extends EventBase {
+  /** Answer `erasure.confirmed` `{ erasureId, service }` once this service erased the user (consumeProfileEvents' `erasure` option does). */
+  erasureId: string;
+}
 export type UserLockedEvent = EventBase;
 export type UserUnlockedEvent = EventBase;
+export interface UserDeletionScheduledEvent extends EventBase {
+  deleteAt: string;
+}
+export type UserDeletionCancelledEvent = EventBase;
 
 /** Payload by subject, for `@EventPattern(ProfileEvents.userDeleted)` handlers and durable consumers. */
 export interface ProfileEventPayloads {
@@ -51,4 +61,6 @@ export interface ProfileEventPayloads {
   'user.deleted': UserDeletedEvent;
   'user.locked': UserLockedEvent;
   'user.unlocked': UserUnlockedEvent;
+  'user.deletion_scheduled': UserDeletionScheduledEvent;
+  'user.deletion_cancelled': UserDeletionCancelledEvent;
 }

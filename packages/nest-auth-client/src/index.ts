@@ -1,4 +1,5 @@
 export { CurrentUser } from './current-user.decorator';
+export { type ErasureOptions, confirmErasure } from './erasure';
 export { type DurableEvents, type DurableEventsOptions, type ProfileEventHandlers, consumeProfileEvents } from './durable-events';
 export * from './events';
 export { type JwksCacheOptions, JwksKeys } from './jwks-keys';

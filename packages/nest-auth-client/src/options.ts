@@ -30,6 +30,7 @@ export interface ProfileUser {
 export function assertProfileAuthOptions(options: ProfileAuthOptions): void {
   for (const name of ['jwksUrl', 'issuer', 'audience'] as const) {
     const value: unknown = options[name];
-    if (typeof value !== 'string' || value.trim() === '') throw new Error(`ProfileAuthModule: the "${name}" option is empty; every token would pass that check. Set it to the profile service's value.`);
+    if (typeof value !== 'string' || value.trim() === '')
+      throw new Error(`ProfileAuthModule: the "${name}" option is empty; every token would pass that check. Set it to the profile service's value.`);
   }
 }

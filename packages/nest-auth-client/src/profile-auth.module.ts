@@ -4,7 +4,10 @@ import { PROFILE_AUTH_OPTIONS, type ProfileAuthOptions, assertProfileAuthOptions
 import { ProfileAuthGuard } from './profile-auth.guard';
 import { ProfileJwtStrategy } from './profile-jwt.strategy';
 
-const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<ProfileAuthOptions>({ optionsInjectionToken: PROFILE_AUTH_OPTIONS, moduleName: 'ProfileAuth' })
+const { ConfigurableModuleClass } = new ConfigurableModuleBuilder<ProfileAuthOptions>({
+  optionsInjectionToken: PROFILE_AUTH_OPTIONS,
+  moduleName: 'ProfileAuth',
+})
   .setClassMethodName('forRoot')
   .build();
 

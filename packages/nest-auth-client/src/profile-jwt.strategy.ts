@@ -60,7 +60,13 @@ export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_S
   validate(request: PassportRequest, decoded: { header: { typ?: unknown }; payload: string | JwtPayload }): Promise<ProfileUser> {
     const payload = decoded.payload;
     // jsonwebtoken checks `exp` only when it is there: a token without one would never expire.
-    if (decoded.header.typ !== ACCESS_TOKEN_TYPE || typeof payload !== 'object' || typeof payload.exp !== 'number' || typeof payload.sub !== 'string' || typeof payload.sid !== 'string') {
+    if (
+      decoded.header.typ !== ACCESS_TOKEN_TYPE ||
+      typeof payload !== 'object' ||
+      typeof payload.exp !== 'number' ||
+      typeof payload.sub !== 'string' ||
+      typeof payload.sid !== 'string'
+    ) {
       throw new UnauthorizedException('not an access token');
     }
     return this.checkSession({ userId: payload.sub, sessionId: payload.sid }, this.extract(request) ?? '');
@@ -74,7 +80,13 @@ export class ProfileJwtStrategy extends PassportStrategy(Strategy, PROFILE_JWT_S
       .keyFor(header?.kid, 'EdDSA')
       .then((key) => {
         if (!key) throw new UnauthorizedException('unknown signing key');
-        return jwtVerify(token, key.key, { issuer: this.options.issuer, audience: this.options.audience, typ: ACCESS_TOKEN_TYPE, algorithms: ['EdDSA'], requiredClaims: ['exp'] });
+        return jwtVerify(token, key.key, {
+          issuer: this.options.issuer,
+          audience: this.options.audience,
+          typ: ACCESS_TOKEN_TYPE,
+          algorithms: ['EdDSA'],
+          requiredClaims: ['exp'],
+        });
       })
       .then(({ payload, protectedHeader }) => this.validate(request, { header: protectedHeader, payload: payload }))
       .then(
