@@ -28,6 +28,7 @@ describe('the OpenAPI response check', () => {
     avatar: null,
     identityProviders: [],
     passwordBreached: false,
+    deletionScheduled: null,
     createdAt: '2026-12-01T09:00:00.000Z',
     updatedAt: '2026-12-01T09:00:00.000Z',
   };

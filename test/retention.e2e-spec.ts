@@ -138,6 +138,7 @@ describe('retention purge', () => {
       await retention.purge(now),
       {
         'unverified accounts': 0,
+        'scheduled deletions': 0,
         sessions: 0,
         'email tokens': 0,
         'sign-in flows': 0,

@@ -7,7 +7,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { RetentionService } from '../../src/retention/retention.service';
 import { type SignedIn, assertError, login, registerAndLogin, setCookies, stepUp } from '../helpers/factories';
 import { type SmtpListener, startSmtpListener, tokenIn } from '../helpers/smtp';
-import { type TestApp, lockToken, startTestApp } from '../helpers/test-app';
+import { startChildService } from '../helpers/child-service';
+import { type TestApp, freePort, lockToken, startTestApp } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
 const DAY = 86_400_000;
@@ -132,5 +133,33 @@ describe('deletion with a grace period (ACCOUNT_DELETION_GRACE), over a real SMT
     assert.match(listed.stdout, new RegExp(`${erasureId}  deleted \\S+  complete \\S+  confirmed by: nobody`));
     const purged = await retention.purge(Date.now() + 16 * DAY);
     assert.equal(purged?.['scheduled deletions'], 0, 'once');
+  });
+});
+
+describe('a due deletion with two instances purging on their own timers', () => {
+  it('deletes the account once: one user.deleted, one erasure', async () => {
+    const shared = { PUBLIC_URL: 'http://localhost:3000', ACCOUNT_DELETION_GRACE: '2s', RETENTION_INTERVAL: '1s' };
+    const a = await startTestApp(shared);
+    // The same DATA_DIR: the same keys and, on SQLite, the same database file; on PostgreSQL the suite's database.
+    const b = await startChildService(await freePort(), { ...shared, DATA_DIR: a.dataDir, BCRYPT_COST: '4' });
+    try {
+      const user = await registerAndLogin(a);
+      const scheduled = await a.http.delete(ME).set({ Authorization: `Bearer ${user.accessToken}`, 'X-Step-Up-Token': await stepUp(a, user) });
+      assert.equal(scheduled.status, 202);
+      const q = (index: number) => (a.db.options.type === 'postgres' ? `$${index}` : '?');
+      const present = async () => (await a.db.query(`SELECT id FROM users WHERE id = ${q(1)}`, [user.userId])).length > 0;
+      const deadline = Date.now() + 15_000;
+      while ((await present()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      // Both instances have purged at least once more since.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      assert.equal(await present(), false, 'deleted at deleteAt');
+      const announced = await a.db.query<Array<{ payload: string }>>(`SELECT payload FROM outbox_events WHERE name = 'user.deleted' AND payload LIKE ${q(1)}`, [
+        `%${user.userId}%`,
+      ]);
+      assert.equal(announced.length, 1, 'one user.deleted between the two instances');
+    } finally {
+      await b.stop();
+      await a.close();
+    }
   });
 });

@@ -30,6 +30,7 @@ describe('GET and PUT /api/auth/users/me', () => {
       'avatar',
       'bio',
       'createdAt',
+      'deletionScheduled',
       'displayName',
       'email',
       'emailVerified',

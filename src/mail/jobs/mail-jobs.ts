@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { SingleDrain } from '#src/common/concurrency/single-drain';
+import { eventsConfig } from '#src/config/events.config';
+import type { Settings } from '#src/config/settings-token';
 import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { MailUnavailableError } from '../mail.service';
 import { MailJobEntity } from './mail-job.entity';
@@ -12,7 +14,6 @@ export type MailJobHandler = (payload: Record<string, unknown>) => Promise<void>
 /** Seconds to wait after the n-th failed attempt: about a day in all, then the job is given up. */
 const RETRY_AFTER_SECONDS = [5, 30, 120, 600, 1800, 3600, 7200, 14_400, 28_800, 28_800];
 const POLL_MS = 5_000;
-const CLAIM_SECONDS = 120;
 const BATCH = 20;
 
 /**
@@ -31,7 +32,11 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
   );
   private stopped = false;
 
-  constructor(private readonly database: TransactionRunner) {}
+  constructor(
+    private readonly database: TransactionRunner,
+    /** OUTBOX_CLAIM_TTL: how long a claimed job waits for its instance, which may have crashed mid-send. */
+    @Inject(eventsConfig.KEY) private readonly events: Settings<typeof eventsConfig>,
+  ) {}
 
   /** `kind`'s handler; one per kind. */
   handle(kind: string, handler: MailJobHandler): void {
@@ -95,7 +100,7 @@ export class MailJobs implements OnApplicationBootstrap, OnModuleDestroy {
     const result = await this.rows()
       .createQueryBuilder()
       .update(MailJobEntity)
-      .set({ claimedUntil: new Date(now.getTime() + CLAIM_SECONDS * 1000) })
+      .set({ claimedUntil: new Date(now.getTime() + this.events.claimTtlSeconds * 1000) })
       .where('id = :id AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < :now)', { id: job.id, now })
       .execute();
     return result.affected === 1;
