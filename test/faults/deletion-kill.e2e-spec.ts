@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ChildService, startChildService } from '../helpers/child-service';
 import { STRONG_PASSWORD, uniqueEmail } from '../helpers/factories';
-import { freePort, readOutbox } from '../helpers/test-app';
+import { freePort, linkToken as tokenIn, readOutbox } from '../helpers/test-app';
 
 const ME = '/api/auth/users/me';
 
@@ -36,10 +36,7 @@ describe('the process killed between scheduling a deletion and its mail', { time
     return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
   };
   const kill = async () => {
-    const child = service!.process;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await service!.kill();
     service = undefined;
   };
   const mailsAbout = (email: string) =>
@@ -69,8 +66,12 @@ describe('the process killed between scheduling a deletion and its mail', { time
       if (scheduled) {
         // A mail job the killed process had claimed waits out OUTBOX_CLAIM_TTL, then the next poll (5 s) sends it.
         for (let i = 0; i < 300 && mailsAbout(email).length === 0; i++) await delay(50);
-        assert.equal(mailsAbout(email).length, 1, `kill ${afterMs} ms after the request: scheduled, so its mail went out`);
-        assert.match(mailsAbout(email)[0].raw.replace(/=\r?\n/g, ''), /cancel-deletion\?token=/);
+        // At least once: a job killed after its send and before it was marked done is sent again, and the link of
+        // the last mail is one that works (the token is stored only after its mail went out).
+        const mails = mailsAbout(email);
+        assert.ok(mails.length >= 1, `kill ${afterMs} ms after the request: scheduled, so its mail went out`);
+        const cancelled = await call('/api/auth/deletion/cancel', 'POST', { token: tokenIn(mails[mails.length - 1], 'cancel-deletion') });
+        assert.equal(cancelled.status, 204, 'the mailed link keeps the account');
       } else {
         await delay(500);
         assert.equal(mailsAbout(email).length, 0, `kill ${afterMs} ms after the request: nothing scheduled, no mail`);

@@ -30,10 +30,7 @@ describe('the process killed (SIGKILL) mid-operation, then restarted', { timeout
 
   const start = async () => (service = await startChildService(PORT, env));
   const kill = async () => {
-    const child = service!.process;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await service!.kill();
     service = undefined;
   };
   const call = async (path: string, init: { method?: string; token?: string; stepUp?: string; body?: unknown } = {}) => {

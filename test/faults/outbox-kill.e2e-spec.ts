@@ -50,10 +50,7 @@ async function main(): Promise<void> {
       return { token: body.accessToken as string, userId: (body.user as { id: string }).id };
     };
     const kill = async () => {
-      const child = service!.process;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+      await service!.kill();
       service = undefined;
     };
     /** The distinct events (by eventId: delivery is at-least-once, a consumer de-duplicates) about the user. */

@@ -60,10 +60,7 @@ describe('webhooks when the process is killed, and with two instances', { timeou
     return { token: body.accessToken as string, userId: (body.user as { id: string }).id };
   };
   const kill = async () => {
-    const child = service!.process;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
+    await service!.kill();
     service = undefined;
   };
   const hooksOf = (userId: string) => receiver.received.filter((hook) => hook.data.userId === userId);

@@ -7,6 +7,8 @@ export interface ChildService {
   /** Everything the instance wrote to stdout and stderr so far. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown hook runs. Resolves once the process is gone. */
+  kill(): Promise<void>;
 }
 
 /** Another instance of the built service, in its own process, as a load balancer would see it. */
@@ -28,7 +30,8 @@ export async function startChildService(port: number, env: Record<string, string
         () => false,
       )
     ) {
-      return { url, process: child, output, stop: () => new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))) };
+      const ended = (signal: NodeJS.Signals) => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill(signal)));
+      return { url, process: child, output, stop: () => ended('SIGTERM'), kill: () => ended('SIGKILL') };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
