@@ -38,12 +38,13 @@ export class WebhookDeliveriesRepository {
     );
   }
 
-  /** Due deliveries, lowest first, each the first pending one of its account and endpoint, nobody holds. */
-  due(now: Date, limit: number): Promise<DueDelivery[]> {
+  /** Due deliveries to the given endpoints, lowest first, each the first pending one of its account and endpoint, nobody holds. */
+  due(endpointIds: readonly string[], now: Date, limit: number): Promise<DueDelivery[]> {
     return this.deliveries()
       .createQueryBuilder('d')
       .select(['d.id', 'd.eventId', 'd.eventType', 'd.userId', 'd.endpointId', 'd.body', 'd.attempts'])
       .where("d.status = 'pending' AND d.next_attempt_at <= :now", { now })
+      .andWhere({ endpointId: In([...endpointIds]) })
       .andWhere('(d.claimed_until IS NULL OR d.claimed_until < :now)', { now })
       .andWhere(`NOT EXISTS (${EARLIER_PENDING('d.endpoint_id', 'd.user_id', 'd.id')})`)
       .orderBy('d.id', 'ASC')

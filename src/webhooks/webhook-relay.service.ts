@@ -37,6 +37,7 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
   );
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly endpointIds: string[];
 
   constructor(
     private readonly endpoints: WebhookEndpoints,
@@ -45,6 +46,7 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
     @Inject(webhooksConfig.KEY) private readonly config: Settings<typeof webhooksConfig>,
     @Inject(eventsConfig.KEY) private readonly events: Settings<typeof eventsConfig>,
   ) {
+    this.endpointIds = endpoints.all.map((endpoint) => endpoint.id);
     this.sender = new WebhookSender({ timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivate, maxSockets: config.concurrency });
   }
 
@@ -90,7 +92,8 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
   private async drain(): Promise<void> {
     for (;;) {
       const now = new Date();
-      const due = await this.deliveries.due(now, BATCH);
+      // Only configured endpoints: rows of a removed one wait for the purge, and must not fill every batch.
+      const due = await this.deliveries.due(this.endpointIds, now, BATCH);
       if (due.length === 0) return;
       const disabled = await this.deliveries.disabledEndpoints();
       let next = 0;
@@ -105,7 +108,6 @@ export class WebhookRelay implements OnModuleInit, OnApplicationBootstrap, OnMod
   private async attempt(delivery: DueDelivery, disabled: Set<string>): Promise<void> {
     const endpoint = this.endpoints.byId(delivery.endpointId);
     const now = new Date();
-    // An endpoint no longer configured keeps its rows for the operators (and the purge); nothing is sent.
     if (!endpoint) return;
     if (!(await this.deliveries.claim(delivery, now, new Date(now.getTime() + this.config.timeoutMs + this.events.claimTtlSeconds * 1000)))) return;
     if (disabled.has(endpoint.id)) {
