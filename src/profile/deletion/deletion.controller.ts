@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '#src/auth/guards/auth-context';
 import { Authenticated } from '#src/auth/guards/authenticated.decorator';
@@ -11,7 +11,6 @@ import { ServiceContract } from '#src/common/http/service-contract.decorator';
 import { renderTokenPage } from '#src/common/http/token-page';
 import { appConfig } from '#src/config/app.config';
 import type { Settings } from '#src/config/settings-token';
-import { Inject } from '@nestjs/common';
 import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { AccountDeletionService } from './account-deletion.service';
 import { CancelDeletionDto } from './deletion.dto';
