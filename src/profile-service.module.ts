@@ -23,6 +23,7 @@ import { EventsModule } from './events/events.module';
 import { ProfileModule } from './profile/profile.module';
 import type { ProfileServiceAsyncOptions, ProfileServiceOptions } from './profile-service.options';
 import { RetentionModule } from './retention/retention.module';
+import { I18nModule } from './i18n/i18n.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ErasureModule } from './erasure/erasure.module';
 
@@ -58,6 +59,7 @@ export class ProfileServiceModule {
         }),
         EventEmitterModule.forRoot(),
         DatabaseModule,
+        I18nModule,
         EventsModule,
         WebhooksModule,
         ErasureModule,

@@ -17,6 +17,8 @@ export interface AppConfig {
   corsOrigins: string[];
   cookieSecure: boolean;
   productName: string;
+  /** DEFAULT_LOCALE: the language of mails and pages for an account whose locale has no catalogue. */
+  defaultLocale: string;
 }
 
 /** An address, a CIDR range, or one of proxy-addr's names (loopback, linklocal, uniquelocal). */
@@ -40,6 +42,16 @@ function parseTrustProxy(reader: EnvReader): TrustProxy {
   return list;
 }
 
+function parseLocale(value: string): string {
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value);
+    if (canonical) return canonical;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError('DEFAULT_LOCALE', `must be a BCP 47 language tag such as en or de-AT; "${value}" is not one`);
+}
+
 /** `stdoutIsTerminal` chooses the default log format: pretty in a terminal, JSON everywhere else. */
 export function parseAppConfig(env: Env, stdoutIsTerminal = process.stdout.isTTY === true): AppConfig {
   const reader = new EnvReader(env);
@@ -58,6 +70,7 @@ export function parseAppConfig(env: Env, stdoutIsTerminal = process.stdout.isTTY
     // A service reached over https never needs a cookie sent in the clear.
     cookieSecure: reader.bool('COOKIE_SECURE', production || publicUrl.startsWith('https:')),
     productName: reader.string('PRODUCT_NAME', 'Profile'),
+    defaultLocale: parseLocale(reader.string('DEFAULT_LOCALE', 'en')),
   };
 }
 

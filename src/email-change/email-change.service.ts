@@ -57,7 +57,7 @@ export class EmailChangeService {
     await this.limiter.consume(this.config.emailRateLimit, `email-change-target:${emailLookupKey(newEmail)}`);
     if (!this.mail.enabled) return { verificationRequired: false, user: await this.applyAtOnce(user, newEmail, origin) };
 
-    const token = await this.mailChangeLink(newEmail);
+    const token = await this.mailChangeLink(user, newEmail);
     // What its undo will take back: from now on, and the factors and password too unless a second factor made it.
     const act = { at: new Date(), secondFactor: stepUpAmr.some((method) => SECOND_FACTOR_AMR.has(method)) };
     const stored = await this.database.run(async (tx) => {
@@ -78,7 +78,7 @@ export class EmailChangeService {
     if (!pendingEmail || !pendingEmailExpiresAt || pendingEmailExpiresAt <= new Date()) throw new AppError('NOT_FOUND', 'No email change is pending.');
     await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
     const current = await this.emailTokens.openChange(user.id);
-    const token = await this.mailChangeLink(pendingEmail);
+    const token = await this.mailChangeLink(user, pendingEmail);
     await this.database.run(async (tx) => {
       const act = current ? { at: current.actAt ?? current.createdAt, secondFactor: current.actSecondFactor } : undefined;
       const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, tx, act);
@@ -86,12 +86,15 @@ export class EmailChangeService {
     });
   }
 
-  /** The link for a change to `newEmail`; an address that is someone else's gets a notice instead (no link works). */
-  private async mailChangeLink(newEmail: string): Promise<string> {
+  /**
+   * The link for a change to `newEmail`, in the account's language; an address that is someone else's gets a
+   * notice in its owner's language instead (no link works).
+   */
+  private async mailChangeLink(user: UserEntity, newEmail: string): Promise<string> {
     const owner = await this.users.findByEmail(newEmail);
     const token = this.emailTokens.newToken();
-    if (owner) await this.mail.send(this.mail.addressInUseNotice(owner.email));
-    else await this.mail.send(this.mail.emailChangeVerification(newEmail, token));
+    if (owner) await this.mail.send(this.mail.addressInUseNotice(owner));
+    else await this.mail.send(this.mail.emailChangeVerification({ email: newEmail, locale: user.locale, timezone: user.timezone }, token));
     return token;
   }
 
@@ -113,18 +116,19 @@ export class EmailChangeService {
       if (used.purpose === 'verify') {
         if (!(await this.users.markEmailVerified(user.id, used.email, tx))) throw invalidEmailToken();
         await this.securityEvents.record({ userId: user.id, type: 'email_verified', origin }, tx);
-        return { userId: user.id, previousEmail: null };
+        return { userId: user.id, previousEmail: null, user };
       }
       await this.switchEmail(user.id, user.email, used.email, tx);
       await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
       const act = { at: used.actAt ?? used.createdAt, secondFactor: used.actSecondFactor };
       const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
-      return { userId: user.id, previousEmail: user.email, newEmail: used.email, revert };
+      return { userId: user.id, previousEmail: user.email, newEmail: used.email, revert, user };
     });
     if (outcome.previousEmail !== null) {
       // The change is done; a lost notice must not undo it, so a send failure is only logged.
-      await this.notices.send(outcome.userId, this.mail.emailChangedNotice(outcome.previousEmail, outcome.newEmail, outcome.revert.token));
-      await this.mail.notify(this.mail.emailChangedToNewAddress(outcome.newEmail, outcome.previousEmail, outcome.revert.expiresAt));
+      const { locale, timezone } = outcome.user;
+      await this.notices.send(outcome.userId, this.mail.emailChangedNotice({ email: outcome.previousEmail, locale, timezone }, outcome.newEmail, outcome.revert));
+      await this.mail.notify(this.mail.emailChangedToNewAddress({ email: outcome.newEmail, locale, timezone }, outcome.previousEmail, outcome.revert.expiresAt));
     }
     return this.users.findById(outcome.userId) as Promise<UserEntity>;
   }
@@ -149,9 +153,9 @@ export class EmailChangeService {
       await this.securityEvents.record({ userId: user.id, type: 'email_change_reverted', origin }, tx);
       const act = { kind: 'revert' as const, since: used.actAt ?? used.createdAt, keepCredentials: used.actSecondFactor };
       const { resetToken } = await this.takeback.takeBack({ ...user, email: used.email, emailVerified: true }, act, origin, tx);
-      return { userId: user.id, email: used.email, resetToken };
+      return { userId: user.id, recipient: { email: used.email, locale: user.locale, timezone: user.timezone }, resetToken };
     });
-    await this.notices.send(restored.userId, this.mail.emailRevertedNotice(restored.email, restored.resetToken));
+    await this.notices.send(restored.userId, this.mail.emailRevertedNotice(restored.recipient, restored.resetToken));
     return this.users.findById(restored.userId) as Promise<UserEntity>;
   }
 

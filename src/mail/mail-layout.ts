@@ -1,31 +1,45 @@
 import { escapeHtml } from '#src/common/http/html';
+
+/** A mail's words, already in its language. */
 export interface MailContent {
   title: string;
   paragraphs: string[];
   action?: { label: string; url: string };
   /** A security notice's "this wasn't me" link: it opens a page that locks the account. */
-  lockUrl?: string;
+  lock?: { label: string; url: string };
 }
 
-const LOCK_TEXT =
-  'Not you? This wasn\u2019t me \u2014 lock my account (every device is signed out and nobody can sign in until you unlock it from this mailbox)';
+export interface MailFrame {
+  /** BCP 47 tag and writing direction of the mail's language. */
+  language: string;
+  direction: 'ltr' | 'rtl';
+  /** The text part's last line, from the catalogue. */
+  footer: string;
+  productName: string;
+  appUrl: string;
+}
 
-/** One plain-text and one HTML rendering of the same content, with the product name and site address. */
-export function renderMail(productName: string, appUrl: string, content: MailContent): { text: string; html: string } {
+/**
+ * One plain-text and one HTML rendering of the same content: the HTML part is a plain, accessible page
+ * (its language and direction declared, one heading, real links) and says nothing the text part does not.
+ */
+export function renderMail(content: MailContent, frame: MailFrame): { text: string; html: string } {
   const text = [
     content.title,
     '',
     ...content.paragraphs.flatMap((p) => [p, '']),
     ...(content.action ? [`${content.action.label}: ${content.action.url}`, ''] : []),
-    ...(content.lockUrl ? [`${LOCK_TEXT}: ${content.lockUrl}`, ''] : []),
-    `— ${productName}, ${appUrl}`,
+    ...(content.lock ? [`${content.lock.label}: ${content.lock.url}`, ''] : []),
+    frame.footer,
   ].join('\n');
-  const html = `<!doctype html><html><body style="font-family:sans-serif;max-width:36em">
+  const link = (target: { label: string; url: string }): string => `<a href="${escapeHtml(target.url)}">${escapeHtml(target.label)}</a>`;
+  const html = `<!doctype html><html lang="${escapeHtml(frame.language)}" dir="${frame.direction}"><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head>
+<body style="font-family:sans-serif;max-width:36em">
 <h1 style="font-size:1.3em">${escapeHtml(content.title)}</h1>
 ${content.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
-${content.action ? `<p><a href="${escapeHtml(content.action.url)}">${escapeHtml(content.action.label)}</a></p>` : ''}
-${content.lockUrl ? `<p style="border-top:1px solid #ddd;padding-top:1em"><a href="${escapeHtml(content.lockUrl)}">${escapeHtml(LOCK_TEXT)}</a></p>` : ''}
-<p style="color:#666">${escapeHtml(productName)} · <a href="${escapeHtml(appUrl)}">${escapeHtml(appUrl)}</a></p>
+${content.action ? `<p>${link(content.action)}</p>` : ''}
+${content.lock ? `<p style="border-top:1px solid #ddd;padding-top:1em">${link(content.lock)}</p>` : ''}
+<p style="color:#666">${escapeHtml(frame.footer)}</p>
 </body></html>`;
   return { text, html };
 }

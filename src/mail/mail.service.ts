@@ -4,6 +4,8 @@ import type { Settings } from '#src/config/settings-token';
 import { mailConfig } from '#src/config/mail.config';
 import { type MailContent, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
+import type { Catalogue, MessageValues } from '#src/i18n/catalogue';
+import { Translations } from '#src/i18n/translations';
 
 /** The mail could not be handed to the transport; callers decide whether that fails their operation. */
 export class MailUnavailableError extends AppError {
@@ -15,17 +17,43 @@ export class MailUnavailableError extends AppError {
 /** The second-factor changes an account's owner is told about. */
 export type SecondFactorChange = 'totp_added' | 'totp_removed' | 'passkey_added' | 'passkey_removed' | 'recovery_codes_regenerated';
 
-/** A composed mail, not sent yet. */
+/** Whom a mail goes to, and in which language and zone: an account (or its address with the account's locale). */
+export interface MailRecipient {
+  email: string;
+  locale?: string | null;
+  timezone?: string | null;
+}
+
+/** How the owner signed in, for the new sign-in notice; the catalogue words each kind. */
+export interface NewSignIn {
+  method: { kind: 'password' | 'second_factor' | 'passkey' | 'provider'; name?: string };
+  at: Date;
+  ip: string | null;
+  browser: string | null;
+  os: string | null;
+  sessionId: string;
+}
+
+type Values = MessageValues | ((catalogue: Catalogue, timeZone: string) => MessageValues);
+/** A paragraph key relative to the mail's kind (`p1`), or an absolute one with its own values. */
+type Paragraph = string | { key: string; values?: Values };
+
+function resolve(values: Values | undefined, catalogue: Catalogue, timeZone: string): MessageValues {
+  return typeof values === 'function' ? values(catalogue, timeZone) : (values ?? {});
+}
+
+/** A composed mail, not sent yet, in the language of its catalogue. */
 export interface OutgoingMail {
   to: string;
   subject: string;
   content: MailContent;
+  catalogue: Catalogue;
   /** The link a test transport (and the outbox folder) records. */
   link?: string;
 }
 
 /**
- * One method per mail, composing it; send() delivers a mail an operation needs, notify() a notice that must
+ * One method per mail, composing it in the recipient's language and time zone (the catalogues of src/i18n); send() delivers a mail an operation needs, notify() a notice that must
  * never fail an operation. Nothing is sent when MAIL_ENABLED=false.
  */
 @Injectable()
@@ -34,6 +62,7 @@ export class MailService {
 
   constructor(
     private readonly transport: MailTransport,
+    private readonly translations: Translations,
     @Inject(mailConfig.KEY) private readonly config: Settings<typeof mailConfig>,
   ) {}
 
@@ -48,319 +77,183 @@ export class MailService {
     return url.toString();
   }
 
-  addressVerification(to: string, token: string): OutgoingMail {
-    const url = this.link('verify-email', { token });
-    return this.compose(
-      to,
-      `Verify your ${this.config.productName} address`,
-      {
-        title: 'Confirm your email address',
-        paragraphs: ['Please confirm that this address belongs to you. The link works once.', 'If you did not create an account, ignore this mail.'],
-        action: { label: 'Verify my address', url },
-      },
-      url,
-    );
+  addressVerification(to: MailRecipient, token: string): OutgoingMail {
+    return this.compose(to, 'addressVerification', { paragraphs: ['p1', 'p2'], action: this.link('verify-email', { token }) });
   }
 
-  registrationAttempt(to: string): OutgoingMail {
-    return this.compose(to, `Someone tried to register with your ${this.config.productName} address`, {
-      title: 'You already have an account',
-      paragraphs: [
-        'Someone (perhaps you) tried to create a new account with this address. Your existing account is unchanged.',
-        'If this was you, sign in with your existing password instead. If it was not you, you can ignore this mail.',
-      ],
+  registrationAttempt(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'registrationAttempt', { paragraphs: ['p1', 'p2'] });
+  }
+
+  passwordChanged(to: MailRecipient, firstPassword = false, providers: string[] = []): OutgoingMail {
+    return this.compose(to, 'passwordChanged', {
+      values: { first: firstPassword ? 'yes' : 'no' },
+      paragraphs: ['p1', ...this.providerParagraph(providers), 'p2'],
     });
   }
 
-  passwordChanged(to: string, firstPassword = false, providers: string[] = []): OutgoingMail {
-    const subject = firstPassword ? `A password was added to your ${this.config.productName} account` : `Your ${this.config.productName} password was changed`;
-    return this.compose(to, subject, {
-      title: firstPassword ? 'A password was added' : 'Your password was changed',
-      paragraphs: [
-        `${firstPassword ? 'Your account now has a password' : 'The password of your account was just changed'}, every other signed-in device was signed out and a pending change of your email address, if any, was cancelled.`,
-        ...this.providerParagraphs(providers),
-        'If you did not do this, your account may be compromised: reset your password from the sign-in page at once.',
-      ],
+  deletionScheduled(to: MailRecipient, deleteAt: Date, cancelToken: string): OutgoingMail {
+    return this.compose(to, 'deletionScheduled', {
+      values: (c, zone) => ({ date: c.date(deleteAt, zone), deleteAt: c.dateTime(deleteAt, zone) }),
+      paragraphs: ['p1', 'p2', 'p3'],
+      action: this.link('cancel-deletion', { token: cancelToken }),
     });
   }
 
-  deletionScheduled(to: string, deleteAt: Date, cancelToken: string): OutgoingMail {
-    const url = this.link('cancel-deletion', { token: cancelToken });
-    return this.compose(
-      to,
-      `Your ${this.config.productName} account will be deleted on ${deleteAt.toISOString().slice(0, 10)}`,
-      {
-        title: 'Your account will be deleted',
-        paragraphs: [
-          `Your account and everything stored with it will be deleted on ${deleteAt.toUTCString()}. Every device was signed out.`,
-          'Changed your mind? Cancel with the link below, or sign in again and cancel from your profile, any time before then.',
-          'If you did not ask for this, someone has your password and a second factor: cancel, then lock the account with the link below.',
-        ],
-        action: { label: 'Keep my account', url },
-      },
-      url,
-    );
+  deletionCancelled(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'deletionCancelled', { paragraphs: ['p1', 'p2'] });
   }
 
-  deletionCancelled(to: string): OutgoingMail {
-    return this.compose(to, `Your ${this.config.productName} account will not be deleted`, {
-      title: 'Deletion cancelled',
-      paragraphs: ['The deletion of your account was cancelled: it stays as it is.', 'If you did not do this, lock the account with the link below.'],
+  accountDeleted(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'accountDeleted', { paragraphs: ['p1'] });
+  }
+
+  /** To the new address, in the account's language. */
+  emailChangeVerification(to: MailRecipient, token: string): OutgoingMail {
+    return this.compose(to, 'emailChangeVerification', { paragraphs: ['p1', 'p2'], action: this.link('verify-email', { token }) });
+  }
+
+  addressInUseNotice(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'addressInUse', { paragraphs: ['p1', 'p2'] });
+  }
+
+  emailChangedNotice(to: MailRecipient, newAddress: string, revert: { token: string; expiresAt: Date }): OutgoingMail {
+    return this.compose(to, 'emailChanged', {
+      values: (c, zone) => ({ newAddress, undoUntil: c.dateTime(revert.expiresAt, zone) }),
+      paragraphs: ['p1', 'p2'],
+      action: this.link('revert-email', { token: revert.token }),
     });
-  }
-
-  accountDeleted(to: string): OutgoingMail {
-    return this.compose(to, `Your ${this.config.productName} account was deleted`, {
-      title: 'Goodbye',
-      paragraphs: ['Your account and everything stored with it have been deleted. This address can be used to register again.'],
-    });
-  }
-
-  emailChangeVerification(to: string, token: string): OutgoingMail {
-    const url = this.link('verify-email', { token });
-    return this.compose(
-      to,
-      `Confirm your new ${this.config.productName} address`,
-      {
-        title: 'Confirm your new email address',
-        paragraphs: [
-          'You asked to use this address for your account. It takes effect when you confirm it; the link works once.',
-          'If you did not ask for this, ignore this mail: nothing changes.',
-        ],
-        action: { label: 'Confirm my new address', url },
-      },
-      url,
-    );
-  }
-
-  addressInUseNotice(to: string): OutgoingMail {
-    return this.compose(to, `Someone tried to use your ${this.config.productName} address`, {
-      title: 'Your address was offered for another account',
-      paragraphs: [
-        'Someone signed in to another account asked to change its email address to this one. Nothing was changed: this address stays with your account.',
-        'If this was you, there is nothing to do.',
-      ],
-    });
-  }
-
-  emailChangedNotice(to: string, newAddress: string, revertToken: string): OutgoingMail {
-    const url = this.link('revert-email', { token: revertToken });
-    return this.compose(
-      to,
-      `Your ${this.config.productName} address was changed`,
-      {
-        title: 'Your email address was changed',
-        paragraphs: [
-          `Your account now uses ${newAddress} instead of this address.`,
-          'If you did not do this, undo it with the link below: this address comes back, every device is signed out, and you should then choose a new password.',
-        ],
-        action: { label: 'This was not me: undo the change', url },
-      },
-      url,
-    );
   }
 
   /** `resetToken` null: the change had been made with a second factor, so the password and factors were kept. */
-  emailRevertedNotice(to: string, resetToken: string | null): OutgoingMail {
-    if (resetToken === null) {
-      return this.compose(to, `Your ${this.config.productName} address was restored`, {
-        title: 'Your email address is back',
-        paragraphs: [
-          'The recent change of your email address was undone and every device was signed out. The change had been confirmed with your second factor, so your password and second factors still work.',
-          'If you did not make that change, someone holds your second factor: lock your account with the link below.',
-        ],
-      });
-    }
-    const url = this.link('reset-password', { token: resetToken });
-    return this.compose(
-      to,
-      `Your ${this.config.productName} address was restored`,
-      {
-        title: 'Your email address is back',
-        paragraphs: [
-          'The recent change of your email address was undone: every device was signed out, sign-in methods added since the change were removed, and your password no longer works (whoever changed your address may know it).',
-          'Choose a new password with the link below to sign in again.',
-        ],
-        action: { label: 'Choose a new password', url },
-      },
-      url,
-    );
+  emailRevertedNotice(to: MailRecipient, resetToken: string | null): OutgoingMail {
+    if (resetToken === null) return this.compose(to, 'emailRevertedKept', { paragraphs: ['p1', 'p2'] });
+    return this.compose(to, 'emailReverted', { paragraphs: ['p1', 'p2'], action: this.link('reset-password', { token: resetToken }) });
   }
 
-  passwordReset(to: string, token: string, validMinutes: number): OutgoingMail {
-    const url = this.link('reset-password', { token });
-    return this.compose(
-      to,
-      `Reset your ${this.config.productName} password`,
-      {
-        title: 'Choose a new password',
-        paragraphs: [
-          `Someone (perhaps you) asked to reset the password of the account with this address. The link works once, for ${validMinutes} minutes; every device will be signed out.`,
-          'If you did not ask for this, ignore this mail: your password stays as it is.',
-        ],
-        action: { label: 'Choose a new password', url },
-      },
-      url,
-    );
-  }
-
-  passwordWasReset(to: string, providers: string[]): OutgoingMail {
-    return this.compose(to, `Your ${this.config.productName} password was reset`, {
-      title: 'Your password was reset',
-      paragraphs: [
-        'The password of your account was reset with a link mailed to this address, and every device was signed out.',
-        ...this.providerParagraphs(providers),
-      ],
+  passwordReset(to: MailRecipient, token: string, validFor: { minutes: number; until: Date }): OutgoingMail {
+    return this.compose(to, 'passwordReset', {
+      values: (c, zone) => ({ minutes: validFor.minutes, until: c.dateTime(validFor.until, zone) }),
+      paragraphs: ['p1', 'p2'],
+      action: this.link('reset-password', { token }),
     });
   }
 
-  newSignIn(to: string, signIn: { method: string; at: Date; ip: string; device: string; sessionId: string }): OutgoingMail {
-    return this.compose(to, `New sign-in to your ${this.config.productName} account`, {
-      title: 'A new sign-in to your account',
-      paragraphs: [
-        `Your account was signed in to with ${signIn.method} on ${signIn.at.toUTCString()}, from ${signIn.device} at IP address ${signIn.ip}. It is not a browser and address your account has used in the last 90 days.`,
-        `If this was you, there is nothing to do. If not: sign in, end that session (DELETE /api/auth/users/me/sessions/${signIn.sessionId}, or "sign out everywhere else" in your account settings), then change your password.`,
-      ],
+  passwordWasReset(to: MailRecipient, providers: string[]): OutgoingMail {
+    return this.compose(to, 'passwordWasReset', { paragraphs: ['p1', ...this.providerParagraph(providers)] });
+  }
+
+  newSignIn(to: MailRecipient, signIn: NewSignIn): OutgoingMail {
+    return this.compose(to, 'newSignIn', {
+      values: (c, zone) => ({
+        method: signIn.method.kind,
+        name: signIn.method.name ?? '',
+        at: c.dateTime(signIn.at, zone),
+        browser: signIn.browser ?? 'unknown',
+        os: signIn.os ?? 'unknown',
+        ip: signIn.ip ?? c.t('mail.unknownAddress'),
+        route: `DELETE /api/auth/users/me/sessions/${signIn.sessionId}`,
+      }),
+      paragraphs: ['p1', 'p2'],
     });
   }
 
-  signedOutEverywhere(to: string, providers: string[]): OutgoingMail {
-    return this.compose(to, `Every other device was signed out of your ${this.config.productName} account`, {
-      title: 'Other devices were signed out',
-      paragraphs: [
-        'Every device but the one you used was signed out of your account, and a pending change of your email address, if any, was cancelled.',
-        ...this.providerParagraphs(providers),
-      ],
-    });
+  signedOutEverywhere(to: MailRecipient, providers: string[]): OutgoingMail {
+    return this.compose(to, 'signedOutEverywhere', { paragraphs: ['p1', ...this.providerParagraph(providers)] });
   }
 
   /** Linked providers still sign in after a password change: the owner is told which, and how to remove one. */
-  private providerParagraphs(providers: string[]): string[] {
+  private providerParagraph(providers: string[]): Paragraph[] {
     if (providers.length === 0) return [];
-    return [
-      `These sign-in methods still work: ${providers.join(', ')}. If you do not recognise one, remove it in one step: DELETE /api/auth/users/me/providers/<provider> after a step-up, or in your account settings.`,
-    ];
+    return [{ key: 'mail.providersStillWork', values: (c) => ({ providers: c.list(providers), route: 'DELETE /api/auth/users/me/providers/<provider>' }) }];
   }
 
-  providerLinked(to: string, providerName: string): OutgoingMail {
-    return this.compose(to, `${providerName} can now sign in to your ${this.config.productName} account`, {
-      title: 'A sign-in method was added',
-      paragraphs: [
-        `Your ${providerName} account was linked to your account: it can now be used to sign in and to confirm sensitive changes.`,
-        'If you did not do this, unlink it at once from your account settings and change your password.',
-      ],
-    });
+  providerLinked(to: MailRecipient, provider: string): OutgoingMail {
+    return this.compose(to, 'providerLinked', { values: { provider }, paragraphs: ['p1', 'p2'] });
   }
 
-  providerUnlinked(to: string, providerName: string): OutgoingMail {
-    return this.compose(to, `${providerName} was removed from your ${this.config.productName} account`, {
-      title: 'A sign-in method was removed',
-      paragraphs: [`Your ${providerName} account can no longer be used to sign in to your account.`, 'If you did not do this, contact support at once.'],
-    });
+  providerUnlinked(to: MailRecipient, provider: string): OutgoingMail {
+    return this.compose(to, 'providerUnlinked', { values: { provider }, paragraphs: ['p1', 'p2'] });
   }
 
   /** A second factor was added or removed, or the recovery codes were replaced. */
-  secondFactorChanged(to: string, change: SecondFactorChange): OutgoingMail {
-    const what = {
-      totp_added: [
-        'Two-step sign-in was turned on',
-        'An authenticator app now confirms sign-ins to your account, and recovery codes were made for when it is not at hand.',
-      ],
-      totp_removed: [
-        'Two-step sign-in was turned off',
-        'The authenticator app no longer confirms sign-ins to your account; its recovery codes stopped working too.',
-      ],
-      passkey_added: ['A passkey was added', 'A new passkey can now sign in to your account and confirm sensitive changes on its own.'],
-      passkey_removed: ['A passkey was removed', 'One of your passkeys can no longer sign in to your account.'],
-      recovery_codes_regenerated: ['New recovery codes were made', 'The recovery codes of your account were replaced: the earlier ones no longer work.'],
-    }[change];
-    return this.compose(to, `${what[0]} on your ${this.config.productName} account`, {
-      title: what[0],
-      paragraphs: [what[1], 'If you did not do this, change your password at once and sign out every other device from your account settings.'],
-    });
+  secondFactorChanged(to: MailRecipient, change: SecondFactorChange): OutgoingMail {
+    return this.compose(to, `factor.${change}`, { paragraphs: ['p1', { key: 'mail.factor.p2' }] });
   }
 
-  providerSignInRefused(to: string, providerName: string): OutgoingMail {
-    return this.compose(to, `Someone tried to sign in with ${providerName} using your ${this.config.productName} address`, {
-      title: 'A sign-in with another provider was refused',
-      paragraphs: [
-        `Someone (perhaps you) tried to sign in with a ${providerName} account that uses this email address. It is not linked to your account, so nothing was changed and nobody was signed in.`,
-        `If this was you, sign in the usual way, then link ${providerName} from your account settings.`,
-      ],
-    });
+  providerSignInRefused(to: MailRecipient, provider: string): OutgoingMail {
+    return this.compose(to, 'providerSignInRefused', { values: { provider }, paragraphs: ['p1', 'p2'] });
   }
 
   /** The notice with its "this wasn't me" link (the page of `token`, a lock token). */
   withLockLink(mail: OutgoingMail, token: string): OutgoingMail {
-    return { ...mail, content: { ...mail.content, lockUrl: this.link('lock-account', { token }) } };
+    return { ...mail, content: { ...mail.content, lock: { label: mail.catalogue.t('mail.lockLink'), url: this.link('lock-account', { token }) } } };
   }
 
   /** To the address that just became the account's: from when on, and until when, the previous one can undo it. */
-  emailChangedToNewAddress(to: string, previousAddress: string, undoUntil: Date): OutgoingMail {
-    return this.compose(to, `This is now the address of your ${this.config.productName} account`, {
-      title: 'Your new email address is in use',
-      paragraphs: [
-        `Your account now uses this address instead of ${previousAddress}.`,
-        `Until ${undoUntil.toUTCString()}, the previous address can undo the change with the link it was sent. If it does, every device is signed out.`,
-      ],
+  emailChangedToNewAddress(to: MailRecipient, previousAddress: string, undoUntil: Date): OutgoingMail {
+    return this.compose(to, 'emailChangedToNewAddress', {
+      values: (c, zone) => ({ previousAddress, undoUntil: c.dateTime(undoUntil, zone) }),
+      paragraphs: ['p1', 'p2'],
     });
   }
 
-  accountLocked(to: string, unlockToken: string, validDays: number): OutgoingMail {
-    const url = this.link('unlock-account', { token: unlockToken });
-    return this.compose(
-      to,
-      `Your ${this.config.productName} account is locked`,
-      {
-        title: 'Your account is locked',
-        paragraphs: [
-          'Someone with access to a security notice of your account, or signed in to it, locked it. Every device was signed out, a pending change of your email address was cancelled, and nobody can sign in, by any method, until it is unlocked.',
-          `To unlock it, choose a new password with the link below (it works once, for ${validDays} days). Sign-in methods added in the days before the lock are removed; older ones stay.`,
-        ],
-        action: { label: 'Unlock my account', url },
-      },
-      url,
-    );
+  accountLocked(to: MailRecipient, unlock: { token: string; expiresAt: Date }): OutgoingMail {
+    const days = Math.max(1, Math.round((unlock.expiresAt.getTime() - Date.now()) / 86_400_000));
+    return this.compose(to, 'accountLocked', {
+      values: (c, zone) => ({ days, until: c.dateTime(unlock.expiresAt, zone) }),
+      paragraphs: ['p1', 'p2'],
+      action: this.link('unlock-account', { token: unlock.token }),
+    });
   }
 
-  accountUnlocked(to: string): OutgoingMail {
-    return this.compose(to, `Your ${this.config.productName} account is unlocked`, {
-      title: 'Your account is unlocked',
-      paragraphs: [
-        'Your account was unlocked with a new password, from a link mailed to this address. Sign-in methods added shortly before the lock were removed: add them again if they were yours.',
-      ],
-    });
+  accountUnlocked(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'accountUnlocked', { paragraphs: ['p1'] });
   }
 
   /** A password that signed in was found in a breach corpus (it was set before the check existed). */
-  passwordBreached(to: string, facts: { breachCount: number }): OutgoingMail {
-    return this.compose(to, `Change your ${this.config.productName} password`, {
-      title: 'Your password appears in a data breach',
-      paragraphs: [
-        `The password you signed in with appears ${facts.breachCount.toLocaleString('en')} times in a public list of passwords leaked from other services, so it may be guessed without ever being stolen from us. Nobody signed in because of this, as far as we know.`,
-        'Please change it now in your account settings: a long passphrase of a few unrelated words that you use nowhere else is best.',
-      ],
-    });
+  passwordBreached(to: MailRecipient, facts: { breachCount: number }): OutgoingMail {
+    return this.compose(to, 'passwordBreached', { values: { count: facts.breachCount }, paragraphs: ['p1', 'p2'] });
   }
 
-  dataExported(to: string): OutgoingMail {
-    return this.compose(to, `Your ${this.config.productName} data was exported`, {
-      title: 'A copy of your data was downloaded',
-      paragraphs: [
-        'A signed-in device downloaded a copy of your account data (profile, sessions, security log, sign-in methods).',
-        'If this was you, there is nothing to do.',
-      ],
-    });
+  dataExported(to: MailRecipient): OutgoingMail {
+    return this.compose(to, 'dataExported', { paragraphs: ['p1', 'p2'] });
   }
 
-  private compose(to: string, subject: string, content: MailContent, link?: string): OutgoingMail {
-    return { to, subject, content, link };
+  /**
+   * The mail `kind` in the recipient's language: `mail.<kind>.subject`, `.title`, the paragraphs (keys relative to
+   * the kind, or absolute), and `.action` as the label of `action`, a link. No text is put together here.
+   */
+  private compose(to: MailRecipient, kind: string, parts: { values?: Values; paragraphs: Paragraph[]; action?: string }): OutgoingMail {
+    const catalogue = this.translations.forLocale(to.locale);
+    const zone = to.timezone || 'UTC';
+    const values = { product: this.config.productName, appUrl: this.config.appUrl, ...resolve(parts.values, catalogue, zone) };
+    const key = (relative: string): string => `mail.${kind}.${relative}`;
+    return {
+      to: to.email,
+      catalogue,
+      subject: catalogue.t(key('subject'), values),
+      content: {
+        title: catalogue.t(key('title'), values),
+        paragraphs: parts.paragraphs.map((paragraph) =>
+          typeof paragraph === 'string' ? catalogue.t(key(paragraph), values) : catalogue.t(paragraph.key, { ...values, ...resolve(paragraph.values, catalogue, zone) }),
+        ),
+        action: parts.action ? { label: catalogue.t(key('action'), values), url: parts.action } : undefined,
+      },
+      link: parts.action,
+    };
   }
 
   /** Sends the mail, or throws MailUnavailableError: for a mail the operation cannot do without (a link). */
   async send(mail: OutgoingMail): Promise<void> {
     if (!this.config.enabled) return;
-    const { text, html } = renderMail(this.config.productName, this.config.appUrl, mail.content);
+    const { text, html } = renderMail(mail.content, {
+      language: mail.catalogue.language,
+      direction: mail.catalogue.direction,
+      footer: mail.catalogue.t('mail.footer', { product: this.config.productName, appUrl: this.config.appUrl }),
+      productName: this.config.productName,
+      appUrl: this.config.appUrl,
+    });
     try {
       await this.transport.deliver({ to: mail.to, subject: mail.subject, text, html, link: mail.link }, this.config.from);
     } catch (error) {

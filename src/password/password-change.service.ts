@@ -47,6 +47,6 @@ export class PasswordChangeService {
     });
     // The request loaded the identities already (with the session); a password change does not alter them.
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.notices.send(user.id, this.mail.passwordChanged(user.email, firstPassword, providers));
+    await this.notices.send(user.id, this.mail.passwordChanged(user, firstPassword, providers));
   }
 }

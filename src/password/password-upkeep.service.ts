@@ -53,7 +53,7 @@ export class PasswordUpkeep {
       if (found) await this.securityEvents.record({ userId: user.id, type: 'password_breached_detected', origin, details: { breachCount: count } }, tx);
       return found;
     });
-    if (first) await this.mail.notify(this.mail.passwordBreached(user.email, { breachCount: count }));
+    if (first) await this.mail.notify(this.mail.passwordBreached(user, { breachCount: count }));
   }
 
   private due(userId: string): boolean {

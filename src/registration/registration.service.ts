@@ -65,19 +65,19 @@ export class RegistrationService implements OnModuleInit {
     const user = await this.users.findByEmail(email);
     if (!user || user.emailVerified) return;
     const token = this.emailTokens.newToken();
-    await this.mail.send(this.mail.addressVerification(user.email, token));
+    await this.mail.send(this.mail.addressVerification(user, token));
     await this.emailTokens.store(token, user.id, 'verify', user.email, this.config.emailTokenTtl);
   }
 
   // The account exists either way; a mail failure is logged, never turned into a failed registration.
   private async sendVerification(user: UserEntity): Promise<void> {
     const { token } = await this.emailTokens.issue(user.id, 'verify', user.email, this.config.emailTokenTtl);
-    await this.mail.notify(this.mail.addressVerification(user.email, token));
+    await this.mail.notify(this.mail.addressVerification(user, token));
   }
 
   private async notifyExistingOwner(email: string): Promise<void> {
     const owner = await this.users.findByEmail(email);
     if (!owner) return;
-    await this.mail.notify(this.mail.registrationAttempt(owner.email));
+    await this.mail.notify(this.mail.registrationAttempt(owner));
   }
 }

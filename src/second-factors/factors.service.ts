@@ -170,7 +170,7 @@ export class FactorsService {
       await this.recordChange(auth.userId, change, origin, tx);
       return done;
     });
-    await this.notices.send(auth.userId, this.mail.secondFactorChanged(auth.user.email, change));
+    await this.notices.send(auth.userId, this.mail.secondFactorChanged(auth.user, change));
     return result;
   }
 

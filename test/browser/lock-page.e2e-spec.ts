@@ -47,7 +47,7 @@ describe('the lock link of a security notice, in a real browser', { skip }, () =
     assertError(await t.http.post('/api/auth/login').send({ email: user.email, password: user.password }), 403, 'ACCOUNT_LOCKED');
     const unlockMail = await smtp.nextTo(user.email, afterOpen);
     assert.match(unlockMail.subject, /is locked/);
-    assert.match(unlockMail.raw.replace(/=\r?\n/g, ''), /unlock-account\?token=3D|unlock-account\?token=/);
+    assert.match(unlockMail.raw, /unlock-account\?token=/);
     await page.close();
   });
 });

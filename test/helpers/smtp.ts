@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { headerOf, readableMessage } from './mime-text';
 
 export interface ReceivedMail {
   to: string[];
+  /** The message with its quoted-printable parts and encoded headers decoded (readableMessage). */
   raw: string;
   subject: string;
 }
@@ -43,8 +45,8 @@ export async function startSmtpListener(): Promise<SmtpListener> {
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         if (listener.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
-        const raw = Buffer.concat(chunks).toString('utf8');
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '' });
+        const raw = readableMessage(Buffer.concat(chunks).toString('utf8'));
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: headerOf(raw, 'Subject') });
         callback();
       });
     },

@@ -10,6 +10,7 @@ import type { DataSource } from 'typeorm';
 import { createApp } from '../../src/app.setup';
 import { PROFILE_CONNECTION } from '../../src/database/profile-connection';
 import { OpenApiResponseCheck } from './openapi-responses';
+import { headerOf, readableMessage } from './mime-text';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -79,8 +80,8 @@ export function readOutbox(dataDir: string): OutboxMail[] {
     return [];
   }
   return files.map((file) => {
-    const raw = readFileSync(join(dir, file), 'utf8');
-    return { file, raw, to: /^To: (.*)$/m.exec(raw)?.[1] ?? '', subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '' };
+    const raw = readableMessage(readFileSync(join(dir, file), 'utf8'));
+    return { file, raw, to: headerOf(raw, 'To'), subject: headerOf(raw, 'Subject') };
   });
 }
 

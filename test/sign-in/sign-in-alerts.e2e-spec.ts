@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { describeDevice } from '../../src/auth/sessions/sign-in-alerts.service';
+import { deviceOf } from '../../src/auth/sessions/sign-in-alerts.service';
 import { registerUser } from '../helpers/factories';
 import { type TestApp, readOutbox, startTestApp } from '../helpers/test-app';
 
@@ -46,8 +46,8 @@ describe('new sign-in alerts (NEW_SIGNIN_ALERTS)', () => {
   });
 
   it('describes devices the way people recognise them', () => {
-    assert.equal(describeDevice(CHROME_LINUX), 'Chrome on Linux');
-    assert.equal(describeDevice(FIREFOX_MAC), 'Firefox on macOS');
-    assert.equal(describeDevice(null), 'an unknown browser');
+    assert.deepEqual(deviceOf(CHROME_LINUX), { browser: 'Chrome', os: 'Linux' });
+    assert.deepEqual(deviceOf(FIREFOX_MAC), { browser: 'Firefox', os: 'macOS' });
+    assert.deepEqual(deviceOf(null), { browser: null, os: null });
   });
 });

@@ -53,6 +53,6 @@ export class MySessionsService {
       await this.securityEvents.record({ userId: user.id, type: 'sessions_revoked', origin }, tx);
     });
     const providers = auth.identities.map((identity) => identity.provider);
-    await this.notices.send(user.id, this.mail.signedOutEverywhere(user.email, providers));
+    await this.notices.send(user.id, this.mail.signedOutEverywhere(user, providers));
   }
 }

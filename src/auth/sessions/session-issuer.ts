@@ -7,6 +7,7 @@ import type { SessionEntity } from './session.entity';
 import type { SessionTokens } from './session-tokens';
 import { SessionsService } from './sessions.service';
 import { SignInAlertsService } from './sign-in-alerts.service';
+import type { NewSignIn } from '#src/mail/mail.service';
 
 /** How a sign-in was completed: what its new-device alert names and what its security event records. */
 export type SignInMethod =
@@ -52,16 +53,16 @@ export class SessionIssuer {
   }
 }
 
-function alertWording(method: Exclude<SignInMethod, { kind: 'new_account' }>): string {
+/** How the new sign-in notice names the method (the catalogue words it). */
+function alertWording(method: Exclude<SignInMethod, { kind: 'new_account' }>): NewSignIn['method'] {
   switch (method.kind) {
     case 'password':
-      return 'your password';
     case 'second_factor':
-      return 'your password and second factor';
+      return { kind: method.kind };
     case 'passkey':
-      return `your passkey “${method.passkeyName}”`;
+      return { kind: 'passkey', name: method.passkeyName };
     case 'provider':
-      return method.providerName;
+      return { kind: 'provider', name: method.providerName };
   }
 }
 

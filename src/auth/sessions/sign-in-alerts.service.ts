@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Settings } from '#src/config/settings-token';
 import Bowser from 'bowser';
 import { authConfig } from '#src/config/auth.config';
-import { MailService } from '#src/mail/mail.service';
+import { MailService, type NewSignIn } from '#src/mail/mail.service';
 import { SecurityNotices } from '#src/security-notices/security-notices';
 import type { RequestOrigin } from '#src/users/security-events.repository';
 import { SecurityEventsRepository } from '#src/users/security-events.repository';
@@ -11,13 +11,17 @@ import type { UserEntity } from '#src/users/user.entity';
 /** How far back a browser and IP count as known. */
 const KNOWN_FOR_DAYS = 90;
 
-/** "Chrome on Linux", from the user agent; what a person recognises, not the exact version. */
-export function describeDevice(userAgent: string | null): string {
-  if (!userAgent) return 'an unknown browser';
+/** The browser family and OS of a user agent ("Chrome", "Linux"): what a person recognises, not the exact version. */
+export function deviceOf(userAgent: string | null): { browser: string | null; os: string | null } {
+  if (!userAgent) return { browser: null, os: null };
   const parser = Bowser.getParser(userAgent);
-  const browser = parser.getBrowserName() || 'an unknown browser';
-  const os = parser.getOSName();
-  return os ? `${browser} on ${os}` : browser;
+  return { browser: parser.getBrowserName() || null, os: parser.getOSName() || null };
+}
+
+/** Two sign-ins came from the same device when browser family and OS agree. */
+function sameDevice(a: string | null, b: string | null): boolean {
+  const [x, y] = [deviceOf(a), deviceOf(b)];
+  return x.browser === y.browser && x.os === y.os;
 }
 
 /**
@@ -37,17 +41,16 @@ export class SignInAlertsService {
   ) {}
 
   /** Call before recording this sign-in's own event (only earlier sign-ins are compared). */
-  afterSignIn(user: UserEntity, sessionId: string, method: string, origin: RequestOrigin): void {
+  afterSignIn(user: UserEntity, sessionId: string, method: NewSignIn['method'], origin: RequestOrigin): void {
     if (!this.config.newSignInAlerts) return;
     this.check(user, sessionId, method, origin, new Date()).catch((error: Error) => this.logger.warn(`sign-in alert skipped: ${error.message}`));
   }
 
-  private async check(user: UserEntity, sessionId: string, method: string, origin: RequestOrigin, at: Date): Promise<void> {
+  private async check(user: UserEntity, sessionId: string, method: NewSignIn['method'], origin: RequestOrigin, at: Date): Promise<void> {
     const since = new Date(at.getTime() - KNOWN_FOR_DAYS * 24 * 3600 * 1000);
     const earlier = await this.securityEvents.recentSignIns(user.id, since, at);
     if (earlier.length === 0) return; // the account's first sign-in
-    const device = describeDevice(origin.userAgent);
-    if (earlier.some((event) => event.ip === origin.ip && describeDevice(event.userAgent) === device)) return;
-    await this.notices.send(user.id, this.mail.newSignIn(user.email, { method, at, ip: origin.ip ?? 'unknown', device, sessionId }));
+    if (earlier.some((event) => event.ip === origin.ip && sameDevice(event.userAgent, origin.userAgent))) return;
+    await this.notices.send(user.id, this.mail.newSignIn(user, { method, at, ip: origin.ip, ...deviceOf(origin.userAgent), sessionId }));
   }
 }

@@ -39,7 +39,7 @@ export class LinkedProvidersService {
       await this.outbox.record(tx, AccountEvents.profileUpdated, identityProvidersChanged(user.id));
     });
     const name = this.providers.find(providerId)?.name ?? providerId;
-    await this.notices.send(user.id, this.mail.providerUnlinked(user.email, name));
+    await this.notices.send(user.id, this.mail.providerUnlinked(user, name));
     return this.identities.listForUser(user.id);
   }
 }

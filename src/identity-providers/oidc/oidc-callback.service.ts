@@ -131,7 +131,7 @@ export class OidcCallbackService {
 
   private async refuseExistingAccount(owner: UserEntity, provider: OidcProviderConfig, origin: RequestOrigin): Promise<never> {
     await this.securityEvents.record({ userId: owner.id, type: 'provider_sign_in_refused', origin, details: { provider: provider.id } });
-    await this.mail.notify(this.mail.providerSignInRefused(owner.email, provider.name));
+    await this.mail.notify(this.mail.providerSignInRefused(owner, provider.name));
     throw new CallbackFailure('account_exists');
   }
 

@@ -36,6 +36,6 @@ export class ProviderLinking {
       if (error instanceof IdentityConflict) throw new CallbackFailure(error.reason);
       throw error;
     }
-    await this.notices.send(owner.id, this.mail.providerLinked(owner.email, provider.name));
+    await this.notices.send(owner.id, this.mail.providerLinked(owner, provider.name));
   }
 }

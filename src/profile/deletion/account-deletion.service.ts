@@ -7,7 +7,7 @@ import { TransactionRunner } from '#src/database/transaction-runner';
 import { DeletionSchedule } from '#src/erasure/deletion-schedule';
 import { Erasures } from '#src/erasure/erasures.service';
 import { MailJobs } from '#src/mail/jobs/mail-jobs';
-import { MailService } from '#src/mail/mail.service';
+import { type MailRecipient, MailService } from '#src/mail/mail.service';
 import { SecurityNotices } from '#src/security-notices/security-notices';
 import { EmailTokensService, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
 import type { RequestOrigin } from '#src/users/security-events.repository';
@@ -87,13 +87,13 @@ export class AccountDeletionService implements OnModuleInit {
       await this.users.delete(user.id, tx);
       await this.erasures.recordDeletion(user.id, tx);
     });
-    await this.afterDeletion(user.id, user.email);
+    await this.afterDeletion(user.id, user);
   }
 
   /** What follows a deletion's commit, whichever path deleted: the avatar files, then the goodbye. */
-  async afterDeletion(userId: string, email: string): Promise<void> {
+  async afterDeletion(userId: string, owner: MailRecipient): Promise<void> {
     await this.avatars.removeAllFiles(userId);
-    await this.mail.notify(this.mail.accountDeleted(email));
+    await this.mail.notify(this.mail.accountDeleted(owner));
   }
 
   /** The job: the cancel link, valid until the deletion; nothing once it was cancelled. A MAIL_UNAVAILABLE is retried. */
@@ -102,12 +102,12 @@ export class AccountDeletionService implements OnModuleInit {
     if (!user?.deleteAt || user.deleteAt <= new Date()) return;
     const token = this.emailTokens.newToken();
     const ttlSeconds = Math.max(60, Math.ceil((user.deleteAt.getTime() - Date.now()) / 1000));
-    await this.notices.sendOrThrow(user.id, this.mail.deletionScheduled(user.email, user.deleteAt, token));
+    await this.notices.sendOrThrow(user.id, this.mail.deletionScheduled(user, user.deleteAt, token));
     await this.emailTokens.store(token, user.id, 'cancel_deletion', user.email, ttlSeconds);
   }
 
   private async tellCancelled(userId: string): Promise<void> {
     const user = await this.users.findById(userId);
-    if (user) await this.notices.send(user.id, this.mail.deletionCancelled(user.email));
+    if (user) await this.notices.send(user.id, this.mail.deletionCancelled(user));
   }
 }

@@ -24,12 +24,12 @@ export class ScheduledDeletionsRetention implements OnModuleInit {
       entity: UserEntity,
       key: 'id',
       deletesAccounts: true,
-      remember: ['email'],
+      remember: ['email', 'locale', 'timezone'],
       conditions: (now) => [{ deleteAt: LessThan(new Date(now)) }],
       deleted: async (ids, tx, rows) => {
         for (const userId of ids) await this.erasures.recordDeletion(userId, tx);
         tx.afterCommit(() => {
-          for (const row of rows) void this.deletion.afterDeletion(String(row.id), String(row.email)).catch(() => undefined);
+          for (const row of rows) void this.deletion.afterDeletion(String(row.id), { email: String(row.email), locale: row.locale, timezone: row.timezone }).catch(() => undefined);
         });
       },
     });

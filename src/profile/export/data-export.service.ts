@@ -38,7 +38,7 @@ export class DataExportService {
     await this.limiter.consume(this.config.exportRateLimit, `data-export:${auth.userId}`);
     await this.securityEvents.record({ userId: auth.userId, type: 'data_exported', origin });
     // Best effort, off the download's path: the notice never delays or fails the export.
-    void this.notices.send(auth.userId, this.mail.dataExported(auth.user.email));
+    void this.notices.send(auth.userId, this.mail.dataExported(auth.user));
     const exportedAt = new Date();
     return { filename: `profile-export-${exportedAt.toISOString().slice(0, 10)}.json`, body: Readable.from(this.document(auth, exportedAt)) };
   }

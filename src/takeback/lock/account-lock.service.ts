@@ -61,9 +61,9 @@ export class AccountLockService {
       await this.securityEvents.record({ userId: user.id, type: 'account_locked', origin, details: { via } }, tx);
       await this.outbox.record(tx, AccountEvents.userLocked, { userId: user.id, at: now.toISOString() } satisfies UserEventPayload);
       const unlock = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'unlock', user.email, this.config.lockTokenTtl, tx);
-      return { email: user.email, unlockToken: unlock.token };
+      return { recipient: user, unlock };
     });
-    await this.mail.notify(this.mail.accountLocked(locked.email, locked.unlockToken, Math.round(this.config.lockTokenTtl / 86_400)));
+    await this.mail.notify(this.mail.accountLocked(locked.recipient, locked.unlock));
   }
 
   /**
@@ -84,6 +84,6 @@ export class AccountLockService {
       await this.takeback.takeBack(current, { kind: 'unlock', newPassword: newHash }, origin, tx);
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
-    await this.notices.send(user.id, this.mail.accountUnlocked(user.email));
+    await this.notices.send(user.id, this.mail.accountUnlocked(user));
   }
 }

@@ -60,7 +60,8 @@ export class PasswordResetService implements OnModuleInit {
     const user = await this.users.findByEmail(email);
     if (!user) return;
     const token = this.emailTokens.newToken();
-    await this.mail.send(this.mail.passwordReset(user.email, token, Math.round(this.config.resetTokenTtl / 60)));
+    const until = new Date(Date.now() + this.config.resetTokenTtl * 1000);
+    await this.mail.send(this.mail.passwordReset(user, token, { minutes: Math.round(this.config.resetTokenTtl / 60), until }));
     await this.emailTokens.store(token, user.id, 'reset', user.email, this.config.resetTokenTtl);
     await this.securityEvents.record({ userId: user.id, type: 'password_reset_requested', origin });
   }
@@ -86,6 +87,6 @@ export class PasswordResetService implements OnModuleInit {
       await this.outbox.record(tx, AccountEvents.passwordChanged, { userId: user.id, at: new Date().toISOString() } satisfies UserEventPayload);
     });
     const providers = (await this.identities.listForUser(user.id)).map((identity) => identity.provider);
-    await this.notices.send(user.id, this.mail.passwordWasReset(user.email, providers));
+    await this.notices.send(user.id, this.mail.passwordWasReset(user, providers));
   }
 }

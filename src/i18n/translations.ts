@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { appConfig } from '#src/config/app.config';
+import { ConfigError } from '#src/config/env-reader';
+import type { Settings } from '#src/config/settings-token';
+import { CATALOGUE_DIR, Catalogue, readCatalogues } from './catalogue';
+import { acceptedTags, localeFromAcceptLanguage, matchLanguage } from './language-match';
+
+// Compiled once per process: every app of a test run (and every instance of the module) shares them.
+let compiled: Map<string, Catalogue> | undefined;
+function catalogues(): Map<string, Catalogue> {
+  compiled ??= new Map([...readCatalogues(CATALOGUE_DIR)].map(([language, messages]) => [language, new Catalogue(language, messages)]));
+  return compiled;
+}
+
+/**
+ * The languages of mails and pages: the account's `locale` matched to the best catalogue (`de-AT` → German),
+ * else DEFAULT_LOCALE's. API errors are not translated: clients translate by code.
+ */
+@Injectable()
+export class Translations {
+  readonly languages: ReadonlySet<string>;
+  private readonly catalogues = catalogues();
+  private readonly fallback: Catalogue;
+
+  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
+    this.languages = new Set(this.catalogues.keys());
+    const fallback = matchLanguage(config.defaultLocale, this.languages);
+    if (!fallback) throw new ConfigError('DEFAULT_LOCALE', `has no catalogue; the languages are ${[...this.languages].join(', ')}`);
+    this.fallback = this.catalogues.get(fallback) as Catalogue;
+  }
+
+  /** The catalogue for an account's locale (or the default one). */
+  forLocale(locale: string | null | undefined): Catalogue {
+    const language = matchLanguage(locale, this.languages);
+    return language ? (this.catalogues.get(language) as Catalogue) : this.fallback;
+  }
+
+  /** The catalogue for a visitor we know nothing of but their browser's Accept-Language. */
+  forAcceptLanguage(header: string | undefined): Catalogue {
+    for (const tag of acceptedTags(header)) {
+      const language = matchLanguage(tag, this.languages);
+      if (language) return this.catalogues.get(language) as Catalogue;
+    }
+    return this.fallback;
+  }
+
+  /** What a new account stores when it named no locale: from Accept-Language, else DEFAULT_LOCALE. */
+  newAccountLocale(acceptLanguage: string | undefined, defaultLocale: string): string {
+    return localeFromAcceptLanguage(acceptLanguage, this.languages) ?? defaultLocale;
+  }
+}
