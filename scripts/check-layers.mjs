@@ -12,14 +12,15 @@ const BASE = ['common', 'config'];
 const STORE = [...BASE, 'database'];
 // The retention engine sits just above the database: every module that owns a table adds its rules to it.
 const TABLES = [...STORE, 'retention'];
-const FOUNDATION = [...TABLES, 'users', 'mail', 'events', 'erasure', 'rate-limit', 'security-notices'];
+const FOUNDATION = [...TABLES, 'i18n', 'users', 'mail', 'events', 'erasure', 'rate-limit', 'security-notices'];
 export const ALLOWED = {
   config: [],
   common: [],
   database: BASE,
   retention: STORE,
-  users: TABLES,
-  mail: TABLES,
+  i18n: BASE,
+  users: [...TABLES, 'i18n'],
+  mail: [...TABLES, 'i18n'],
   events: TABLES,
   erasure: [...TABLES, 'users', 'events'],
   'rate-limit': BASE,

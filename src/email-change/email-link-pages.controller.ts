@@ -1,11 +1,14 @@
 import { ServiceContract } from '#src/common/http/service-contract.decorator';
-import { Controller, Inject } from '@nestjs/common';
-import type { Settings } from '#src/config/settings-token';
+import { Controller, Headers, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '#src/common/decorators/public.decorator';
-import { appConfig } from '#src/config/app.config';
 import { LinkPage } from '#src/common/http/link-page.decorator';
-import { renderTokenPage } from '#src/common/http/token-page';
+import type { FastifyReply } from 'fastify';
+import { type LinkPageSpec, LinkPages } from '#src/i18n/link-pages';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+
+const VERIFY_PAGE: LinkPageSpec = { key: 'verify', endpoint: '/api/auth/email/verify' };
+const REVERT_PAGE: LinkPageSpec = { key: 'revert', endpoint: '/api/auth/email/revert' };
 
 /**
  * The pages of the verification and undo links, outside /api. A GET never consumes a token (mail scanners
@@ -16,33 +19,24 @@ import { renderTokenPage } from '#src/common/http/token-page';
 @ServiceContract()
 @Controller()
 export class EmailLinkPagesController {
-  private readonly verifyPage: string;
-  private readonly revertPage: string;
-
-  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
-    this.verifyPage = renderTokenPage(config.productName, {
-      title: 'Verify your email address',
-      intro: 'Press the button to confirm this address for your account.',
-      button: 'Verify my address',
-      endpoint: '/api/auth/email/verify',
-      success: 'Thank you: your address is verified.',
-    });
-    this.revertPage = renderTokenPage(config.productName, {
-      title: 'Undo the change of your email address',
-      intro: 'Press the button to bring back this address. Every device will be signed out; then choose a new password.',
-      button: 'Undo the change',
-      endpoint: '/api/auth/email/revert',
-      success: 'Done: your old address is back and every device was signed out. Choose a new password with the link just mailed to it.',
-    });
-  }
+  constructor(
+    private readonly pages: LinkPages,
+    private readonly emailTokens: EmailTokensService,
+  ) {}
 
   @LinkPage(
     'verify-email',
     'Verify an address (the page of the mailed link)',
     'The page of the verification link: it posts the token to POST /api/auth/email/verify.',
   )
-  verifyEmailPage(): string {
-    return this.verifyPage;
+  async verifyEmailPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(VERIFY_PAGE, await this.emailTokens.ownerLocale(token, ['verify', 'change']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 
   @LinkPage(
@@ -50,7 +44,13 @@ export class EmailLinkPagesController {
     'Undo an email change (the page of the mailed link)',
     'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert.',
   )
-  revertEmailPage(): string {
-    return this.revertPage;
+  async revertEmailPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(REVERT_PAGE, await this.emailTokens.ownerLocale(token, ['revert']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 }

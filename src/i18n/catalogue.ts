@@ -14,6 +14,14 @@ export type MessageValues = Record<string, string | number>;
 /** `<` is text in our messages, never a rich-text tag (a route such as `/providers/<provider>`). */
 export const PARSE_OPTIONS = { ignoreTag: true } as const;
 
+/** The languages there are catalogues for (`en`, `de`, …). */
+export function supportedLanguages(dir = CATALOGUE_DIR): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
+}
+
 /** Every catalogue file of `dir`, by language. */
 export function readCatalogues(dir = CATALOGUE_DIR): Map<string, Messages> {
   const catalogues = new Map<string, Messages>();

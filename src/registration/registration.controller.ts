@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '#src/common/errors/api-errors.decorator';
 import { Public } from '#src/common/decorators/public.decorator';
@@ -19,14 +19,14 @@ export class RegistrationController {
   @ApiOperation({
     summary: 'Create an account',
     description:
-      'Sends a verification mail. When the address is already registered the answer is the same and the owner is mailed instead, so the route cannot be used to find accounts.',
+      'Sends a verification mail. When the address is already registered the answer is the same and the owner is mailed instead, so the route cannot be used to find accounts. Without `locale`, the account takes the most wanted language of `Accept-Language` that has a catalogue (else its first tag, else `DEFAULT_LOCALE`).',
   })
   @ApiErrors('VALIDATION_FAILED', 'USERNAME_TAKEN', 'PASSWORD_POLICY_VIOLATION', 'TOO_MANY_REQUESTS')
   @UseGuards(AuthIpRateLimitGuard)
   @Post('register')
   @HttpCode(HttpStatus.CREATED)
-  async register(@Body() dto: RegisterDto): Promise<SuccessResponseDto> {
-    await this.registration.register(dto);
+  async register(@Body() dto: RegisterDto, @Headers('accept-language') acceptLanguage: string | undefined): Promise<SuccessResponseDto> {
+    await this.registration.register(dto, acceptLanguage);
     return { success: true };
   }
 

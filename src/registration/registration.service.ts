@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Settings } from '#src/config/settings-token';
+import { appConfig } from '#src/config/app.config';
 import { authConfig } from '#src/config/auth.config';
+import { Translations } from '#src/i18n/translations';
 import { MailJobs } from '#src/mail/jobs/mail-jobs';
 import { MailService } from '#src/mail/mail.service';
 import type { UserEntity } from '#src/users/user.entity';
@@ -25,20 +27,24 @@ export class RegistrationService implements OnModuleInit {
     private readonly mail: MailService,
     private readonly mailJobs: MailJobs,
     private readonly limiter: RateLimiter,
+    private readonly translations: Translations,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
+    @Inject(appConfig.KEY) private readonly app: Settings<typeof appConfig>,
   ) {}
 
   /**
    * Creates the account and mails a verification link. An address that is already registered gets the
    * same answer after the same work, and its owner is told by mail: no account enumeration.
    */
-  async register(dto: RegisterDto): Promise<void> {
+  async register(dto: RegisterDto, acceptLanguage?: string): Promise<void> {
     const username = dto.username ?? null;
     await this.usernames.assertAvailable(username);
     const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username, displayName: dto.displayName });
     let user: UserEntity;
     try {
-      user = await this.usernames.claim(() => this.users.create({ email: dto.email, password: passwordHash, username, displayName: dto.displayName ?? null }));
+      const locale = dto.locale ?? this.translations.newAccountLocale(acceptLanguage, this.app.defaultLocale);
+      const account = { email: dto.email, password: passwordHash, username, displayName: dto.displayName ?? null, locale, timezone: dto.timezone };
+      user = await this.usernames.claim(() => this.users.create(account));
     } catch (error) {
       if (!(error instanceof UniqueViolation)) throw error;
       await this.notifyExistingOwner(dto.email);

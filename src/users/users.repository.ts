@@ -27,6 +27,9 @@ export interface NewUser {
   emailVerified?: boolean;
   username?: string | null;
   displayName?: string | null;
+  /** Canonical BCP 47 tag and IANA zone; default `en` and `UTC`. */
+  locale?: string;
+  timezone?: string;
 }
 
 /** Which unique column a failed insert or update collided with. */
@@ -226,8 +229,8 @@ export class UsersRepository {
       username: data.username ?? null,
       displayName: data.displayName ?? null,
       bio: null,
-      locale: 'en',
-      timezone: 'UTC',
+      locale: data.locale ?? 'en',
+      timezone: data.timezone ?? 'UTC',
       passwordHash: data.password?.hash ?? null,
       passwordChangedAt: data.password ? now : null,
       passwordCheckedAt: data.password?.checkedAt ?? null,

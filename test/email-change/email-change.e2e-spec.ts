@@ -29,7 +29,7 @@ describe('email flows over a real SMTP server', () => {
     const since = smtp.received.length;
     await t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD });
     const mail = await smtp.nextTo(email, since);
-    assert.match(mail.raw.replace(/=\r?\n/g, ''), /https:\/\/id\.example\.test\/verify-email\?token=3D/);
+    assert.match(mail.raw, /https:\/\/id\.example\.test\/verify-email\?token=/);
     assert.match(mail.raw, /Content-Type: text\/plain/);
     assert.match(mail.raw, /Content-Type: text\/html/);
     const verified = await t.http.post('/api/auth/email/verify').send({ token: tokenIn(mail) });

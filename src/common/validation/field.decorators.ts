@@ -88,17 +88,25 @@ export function IsPasswordInput(kind: 'new' | 'current'): PropertyDecorator {
   );
 }
 
-/** A BCP 47 language tag (`en-US`, not `en_US`), stored canonicalised (`EN-us` becomes `en-US`). */
-export function IsLocaleTag(): PropertyDecorator {
+/**
+ * A BCP 47 language tag (`en-US`, not `en_US`), stored canonicalised (`EN-us` becomes `en-US`). `languages`: the
+ * languages mails and pages are written in, for the documentation.
+ */
+export function IsLocaleTag(languages: readonly string[]): PropertyDecorator {
   return canonicalised('locale', canonicalLocale, 'locale must be a valid BCP 47 language tag such as en-US', {
     example: 'en-GB',
     pattern: '^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$',
     maxLength: 35,
-    description: 'BCP 47 language tag, stored canonicalised.',
+    description: localeDescription(languages),
   });
 }
 
-/** An IANA time zone name, stored as the runtime's canonical spelling. */
+/** What the OpenAPI document says of a `locale` field. */
+export function localeDescription(languages: readonly string[]): string {
+  return `BCP 47 language tag, stored canonicalised. Mails and pages are written in ${languages.join(', ')}: the tag or its base language (de-AT → de), else DEFAULT_LOCALE.`;
+}
+
+/** An IANA time zone name the runtime knows (Intl.supportedValuesOf('timeZone'), UTC, or an alias of one). */
 export function IsTimeZone(): PropertyDecorator {
   return canonicalised('timezone', canonicalTimeZone, 'timezone must be a valid IANA time zone such as Europe/London', {
     example: 'Europe/London',
@@ -144,10 +152,21 @@ function canonicalLocale(value: string): string | undefined {
   }
 }
 
+// The runtime's zone list (it leaves out UTC), by lower-case name: a zone is stored in its IANA spelling.
+let knownZones: Map<string, string> | undefined;
+
+/**
+ * A zone of Intl.supportedValuesOf('timeZone') (or UTC), in its own spelling; or another name the runtime knows (an
+ * alias such as Europe/Kyiv where its ICU still calls it Europe/Kiev), kept as it was written.
+ */
 function canonicalTimeZone(value: string): string | undefined {
   if (!/^[A-Za-z0-9_+\-/]+$/.test(value)) return undefined;
+  knownZones ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
+  const known = knownZones.get(value.toLowerCase());
+  if (known) return known;
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return value;
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Headers, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthContext } from '#src/auth/guards/auth-context';
 import { Authenticated } from '#src/auth/guards/authenticated.decorator';
@@ -8,12 +8,14 @@ import { Public } from '#src/common/decorators/public.decorator';
 import { ClientOrigin } from '#src/common/http/client-origin.decorator';
 import { LinkPage } from '#src/common/http/link-page.decorator';
 import { ServiceContract } from '#src/common/http/service-contract.decorator';
-import { renderTokenPage } from '#src/common/http/token-page';
-import { appConfig } from '#src/config/app.config';
-import type { Settings } from '#src/config/settings-token';
+import type { FastifyReply } from 'fastify';
+import { type LinkPageSpec, LinkPages } from '#src/i18n/link-pages';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
 import { AuthIpRateLimitGuard } from '#src/rate-limit/auth-ip-rate-limit.guard';
 import { AccountDeletionService } from './account-deletion.service';
 import { CancelDeletionDto } from './deletion.dto';
+
+const CANCEL_PAGE: LinkPageSpec = { key: 'cancelDeletion', endpoint: '/api/auth/deletion/cancel' };
 
 @ApiTags('profile')
 @Authenticated()
@@ -62,24 +64,23 @@ export class DeletionLinkController {
 @ServiceContract()
 @Controller()
 export class DeletionPagesController {
-  private readonly page: string;
-
-  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
-    this.page = renderTokenPage(config.productName, {
-      title: 'Keep your account',
-      intro: 'Your account is scheduled for deletion. Keep it, and everything stored with it, by cancelling the deletion.',
-      button: 'Cancel the deletion',
-      endpoint: '/api/auth/deletion/cancel',
-      success: 'The deletion is cancelled: your account stays. Sign in as usual.',
-    });
-  }
+  constructor(
+    private readonly pages: LinkPages,
+    private readonly emailTokens: EmailTokensService,
+  ) {}
 
   @LinkPage(
     'cancel-deletion',
     'Cancel a scheduled deletion (the page of the mailed link)',
     'The page of the cancel link: it posts the token to POST /api/auth/deletion/cancel.',
   )
-  cancelDeletionPage(): string {
-    return this.page;
+  async cancelDeletionPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(CANCEL_PAGE, await this.emailTokens.ownerLocale(token, ['cancel_deletion']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 }

@@ -1,5 +1,6 @@
 import { IsOptional, ValidateIf } from 'class-validator';
 import { IsBio, IsLocaleTag, IsTimeZone } from '#src/common/validation/field.decorators';
+import { supportedLanguages } from '#src/i18n/catalogue';
 import { ProfileNameFields } from '#src/users/dto/profile-name-fields.dto';
 
 /**
@@ -13,7 +14,7 @@ export class UpdateProfileDto extends ProfileNameFields {
 
   /** Cannot be null. */
   @ValidateIf((_object, value) => value !== undefined)
-  @IsLocaleTag()
+  @IsLocaleTag(supportedLanguages())
   locale?: string;
 
   /** Cannot be null. */

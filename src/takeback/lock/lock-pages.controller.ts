@@ -1,11 +1,15 @@
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '#src/common/decorators/public.decorator';
 import { LinkPage } from '#src/common/http/link-page.decorator';
 import { ServiceContract } from '#src/common/http/service-contract.decorator';
-import { renderTokenPage } from '#src/common/http/token-page';
-import { appConfig } from '#src/config/app.config';
+import type { FastifyReply } from 'fastify';
+import { type LinkPageSpec, LinkPages } from '#src/i18n/link-pages';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+import { passwordConfig } from '#src/config/password.config';
 import type { Settings } from '#src/config/settings-token';
+
+const LOCK_PAGE: LinkPageSpec = { key: 'lock', endpoint: '/api/auth/lock' };
 
 /** The pages of the lock and unlock links, outside /api: opening one changes nothing (mail scanners follow links). */
 @ApiTags('pages')
@@ -13,26 +17,14 @@ import type { Settings } from '#src/config/settings-token';
 @ServiceContract()
 @Controller()
 export class LockPagesController {
-  private readonly lockPage: string;
-  private readonly unlockPage: string;
+  private readonly unlockPage: LinkPageSpec;
 
-  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
-    this.lockPage = renderTokenPage(config.productName, {
-      title: 'Lock your account',
-      intro:
-        'If you did not do what the mail describes, lock your account: every device is signed out at once and nobody can sign in until you unlock it with the link we then mail to your address.',
-      button: 'Lock my account',
-      endpoint: '/api/auth/lock',
-      success: 'Your account is locked. Check your mailbox for the link that unlocks it.',
-    });
-    this.unlockPage = renderTokenPage(config.productName, {
-      title: 'Unlock your account',
-      intro: 'Choose a new password to unlock your account. Sign-in methods added in the days before the lock are removed; older ones stay.',
-      button: 'Unlock with this password',
-      endpoint: '/api/auth/unlock',
-      success: 'Your account is unlocked: sign in with your new password.',
-      newPassword: true,
-    });
+  constructor(
+    private readonly pages: LinkPages,
+    private readonly emailTokens: EmailTokensService,
+    @Inject(passwordConfig.KEY) passwords: Settings<typeof passwordConfig>,
+  ) {
+    this.unlockPage = { key: 'unlock', endpoint: '/api/auth/unlock', newPassword: true, values: { min: passwords.policy.minLength } };
   }
 
   @LinkPage(
@@ -40,8 +32,14 @@ export class LockPagesController {
     'Lock an account (the page of a security notice’s link)',
     'The page of the "this wasn’t me" link: it posts the token to POST /api/auth/lock.',
   )
-  lockAccountPage(): string {
-    return this.lockPage;
+  async lockAccountPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(LOCK_PAGE, await this.emailTokens.ownerLocale(token, ['lock']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 
   @LinkPage(
@@ -49,7 +47,13 @@ export class LockPagesController {
     'Unlock an account (the page of the mailed link)',
     'The page of the unlock link: it posts the token and a new password to POST /api/auth/unlock.',
   )
-  unlockAccountPage(): string {
-    return this.unlockPage;
+  async unlockAccountPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(this.unlockPage, await this.emailTokens.ownerLocale(token, ['unlock']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 }

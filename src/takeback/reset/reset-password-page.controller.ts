@@ -1,11 +1,15 @@
 import { ServiceContract } from '#src/common/http/service-contract.decorator';
-import { Controller, Inject } from '@nestjs/common';
+import { Controller, Headers, Inject, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '#src/common/decorators/public.decorator';
 import { LinkPage } from '#src/common/http/link-page.decorator';
-import { renderTokenPage } from '#src/common/http/token-page';
-import { appConfig } from '#src/config/app.config';
+import type { FastifyReply } from 'fastify';
+import { type LinkPageSpec, LinkPages } from '#src/i18n/link-pages';
+import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service';
+import { passwordConfig } from '#src/config/password.config';
 import type { Settings } from '#src/config/settings-token';
+
+
 
 /** The page of the password-reset link, outside /api: opening it consumes nothing, its form POSTs the token. */
 @ApiTags('pages')
@@ -13,17 +17,14 @@ import type { Settings } from '#src/config/settings-token';
 @ServiceContract()
 @Controller()
 export class ResetPasswordPageController {
-  private readonly resetPage: string;
+  private readonly resetPage: LinkPageSpec;
 
-  constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
-    this.resetPage = renderTokenPage(config.productName, {
-      title: 'Choose a new password',
-      intro: 'At least 8 characters, with lower- and upper-case letters, a digit and a symbol. Every device will be signed out.',
-      button: 'Set my new password',
-      endpoint: '/api/auth/password/reset',
-      success: 'Done: sign in with your new password.',
-      newPassword: true,
-    });
+  constructor(
+    private readonly pages: LinkPages,
+    private readonly emailTokens: EmailTokensService,
+    @Inject(passwordConfig.KEY) passwords: Settings<typeof passwordConfig>,
+  ) {
+    this.resetPage = { key: 'reset', endpoint: '/api/auth/password/reset', newPassword: true, values: { min: passwords.policy.minLength } };
   }
 
   @LinkPage(
@@ -31,7 +32,13 @@ export class ResetPasswordPageController {
     'Choose a new password (the page of the mailed link)',
     'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset.',
   )
-  resetPasswordPage(): string {
-    return this.resetPage;
+  async resetPasswordPage(
+    @Query('token') token: unknown,
+    @Headers('accept-language') acceptLanguage: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const page = this.pages.render(this.resetPage, await this.emailTokens.ownerLocale(token, ['reset']), acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
   }
 }

@@ -1,4 +1,7 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { ApiTimestamp, ApiUuid } from '#src/common/decorators/api-formats.decorator';
+import { localeDescription } from '#src/common/validation/field.decorators';
+import { supportedLanguages } from '#src/i18n/catalogue';
 export class PendingEmailDto {
   /** The address waiting for verification. */
   email: string;
@@ -65,7 +68,7 @@ export class ProfileResponseDto {
 
   bio: string | null;
 
-  /** BCP 47 language tag. @example "en" */
+  @ApiProperty({ example: 'en', description: localeDescription(supportedLanguages()) })
   locale: string;
 
   /** IANA time zone. @example "Europe/London" */

@@ -99,6 +99,16 @@ export class EmailTokensService {
     return repository.findOneBy({ tokenHash: hashOpaqueToken(token), purpose: In(purposes), usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
   }
 
+  /**
+   * The locale of the account an open token belongs to, for the page its link opens; null when the token is
+   * unknown, used or expired (the page then follows the browser's Accept-Language). Uses nothing up.
+   */
+  async ownerLocale(token: unknown, purposes: EmailTokenPurpose[]): Promise<string | null> {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 200) return null;
+    const row = await this.findOpen(token, purposes);
+    return row ? ((await this.users.findById(row.userId))?.locale ?? null) : null;
+  }
+
   /** The open link of the user's pending email change, if any. */
   openChange(userId: string): Promise<EmailTokenEntity | null> {
     return this.tokens().findOneBy({ userId, purpose: 'change', usedAt: IsNull(), expiresAt: MoreThan(new Date()) });
