@@ -127,8 +127,13 @@ export class EmailChangeService {
     if (outcome.previousEmail !== null) {
       // The change is done; a lost notice must not undo it, so a send failure is only logged.
       const { locale, timezone } = outcome.user;
-      await this.notices.send(outcome.userId, this.mail.emailChangedNotice({ email: outcome.previousEmail, locale, timezone }, outcome.newEmail, outcome.revert));
-      await this.mail.notify(this.mail.emailChangedToNewAddress({ email: outcome.newEmail, locale, timezone }, outcome.previousEmail, outcome.revert.expiresAt));
+      await this.notices.send(
+        outcome.userId,
+        this.mail.emailChangedNotice({ email: outcome.previousEmail, locale, timezone }, outcome.newEmail, outcome.revert),
+      );
+      await this.mail.notify(
+        this.mail.emailChangedToNewAddress({ email: outcome.newEmail, locale, timezone }, outcome.previousEmail, outcome.revert.expiresAt),
+      );
     }
     return this.users.findById(outcome.userId) as Promise<UserEntity>;
   }

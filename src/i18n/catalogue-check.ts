@@ -35,7 +35,8 @@ export function catalogueProblems(language: string, messages: Messages, referenc
     if (have !== want) problems.push(`${language}: "${key}" has placeholders {${have}}, the reference {${want}}`);
     for (const [name, options] of expected.selects) {
       const own = [...(shape.selects.get(name) ?? [])].sort().join(', ');
-      if (own !== [...options].sort().join(', ')) problems.push(`${language}: "${key}" selects {${name}} by ${own || 'nothing'}, the reference by ${[...options].sort().join(', ')}`);
+      if (own !== [...options].sort().join(', '))
+        problems.push(`${language}: "${key}" selects {${name}} by ${own || 'nothing'}, the reference by ${[...options].sort().join(', ')}`);
     }
   }
   if (messages['meta.direction'] !== 'ltr' && messages['meta.direction'] !== 'rtl') problems.push(`${language}: "meta.direction" must be ltr or rtl`);
@@ -55,7 +56,8 @@ function shapeOf(elements: MessageFormatElement[], categories: Set<string> | nul
       } else if (element.type === TYPE.plural) {
         shape.placeholders.add(element.value);
         for (const [category, option] of Object.entries(element.options)) {
-          if (categories && !category.startsWith('=') && !categories.has(category)) report(`uses the plural category "${category}", which this language does not have`);
+          if (categories && !category.startsWith('=') && !categories.has(category))
+            report(`uses the plural category "${category}", which this language does not have`);
           walk(option.value);
         }
         if (!('other' in element.options)) report(`has a plural without "other"`);

@@ -25,7 +25,9 @@ export function supportedLanguages(dir = CATALOGUE_DIR): string[] {
 /** Every catalogue file of `dir`, by language. */
 export function readCatalogues(dir = CATALOGUE_DIR): Map<string, Messages> {
   const catalogues = new Map<string, Messages>();
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const language = file.slice(0, -'.json'.length);
     if (canonicalTag(language) !== language) throw new Error(`i18n: ${file} is not named by a canonical BCP 47 tag`);
     catalogues.set(language, JSON.parse(readFileSync(join(dir, file), 'utf8')) as Messages);
@@ -69,7 +71,7 @@ export class Catalogue {
       year: 'numeric',
       month: 'long',
       day: 'numeric',
-      hour: '2-digit',
+      hour: 'numeric',
       minute: '2-digit',
       timeZoneName: 'short',
     }).format(at);

@@ -22,8 +22,15 @@ describe('message catalogues', () => {
 
   it('finds a missing key, an extra key, a message that does not parse, a lost placeholder and a wrong plural', () => {
     const ref = { 'meta.direction': 'ltr', a: 'Hello {name}', b: '{n, plural, one {# day} other {# days}}', c: '{first, select, yes {A} other {B}}' };
-    const problems = catalogueProblems('de', { 'meta.direction': 'ltr', a: 'Hallo', b: '{n, plural, one {# Tag} few {# Tage} other {# Tage}}', x: 'Hallo {', c: '{first, select, other {B}}' }, ref);
-    assert.ok(problems.some((p) => p.includes('"a" has placeholders {}')), problems.join('\n'));
+    const problems = catalogueProblems(
+      'de',
+      { 'meta.direction': 'ltr', a: 'Hallo', b: '{n, plural, one {# Tag} few {# Tage} other {# Tage}}', x: 'Hallo {', c: '{first, select, other {B}}' },
+      ref,
+    );
+    assert.ok(
+      problems.some((p) => p.includes('"a" has placeholders {}')),
+      problems.join('\n'),
+    );
     assert.ok(problems.some((p) => p.includes('"x" does not parse')));
     assert.ok(problems.some((p) => p.includes('"x" is not in the reference')));
     assert.ok(problems.some((p) => p.includes('"few"')));

@@ -236,7 +236,9 @@ export class MailService {
       content: {
         title: catalogue.t(key('title'), values),
         paragraphs: parts.paragraphs.map((paragraph) =>
-          typeof paragraph === 'string' ? catalogue.t(key(paragraph), values) : catalogue.t(paragraph.key, { ...values, ...resolve(paragraph.values, catalogue, zone) }),
+          typeof paragraph === 'string'
+            ? catalogue.t(key(paragraph), values)
+            : catalogue.t(paragraph.key, { ...values, ...resolve(paragraph.values, catalogue, zone) }),
         ),
         action: parts.action ? { label: catalogue.t(key('action'), values), url: parts.action } : undefined,
       },
@@ -244,16 +246,21 @@ export class MailService {
     };
   }
 
-  /** Sends the mail, or throws MailUnavailableError: for a mail the operation cannot do without (a link). */
-  async send(mail: OutgoingMail): Promise<void> {
-    if (!this.config.enabled) return;
-    const { text, html } = renderMail(mail.content, {
+  /** The mail's text and HTML parts, in its language. */
+  render(mail: OutgoingMail): { text: string; html: string } {
+    return renderMail(mail.content, {
       language: mail.catalogue.language,
       direction: mail.catalogue.direction,
       footer: mail.catalogue.t('mail.footer', { product: this.config.productName, appUrl: this.config.appUrl }),
       productName: this.config.productName,
       appUrl: this.config.appUrl,
     });
+  }
+
+  /** Sends the mail, or throws MailUnavailableError: for a mail the operation cannot do without (a link). */
+  async send(mail: OutgoingMail): Promise<void> {
+    if (!this.config.enabled) return;
+    const { text, html } = this.render(mail);
     try {
       await this.transport.deliver({ to: mail.to, subject: mail.subject, text, html, link: mail.link }, this.config.from);
     } catch (error) {

@@ -5,22 +5,25 @@
 export function readableMessage(raw: string): string {
   const out: string[] = [];
   let inHeaders = true;
-  let quotedPrintable = false;
+  let encoding = '7bit';
   let part: string[] = [];
   const endPart = (): void => {
-    if (part.length > 0) out.push(quotedPrintable ? decodeQuotedPrintable(part.join('\n')) : part.join('\n'));
+    if (part.length > 0) out.push(decodeBody(part.join('\n'), encoding));
     part = [];
   };
-  for (const line of raw.replace(/\r\n/g, '\n').replace(/\n[ \t]+(?==\?)/g, ' ').split('\n')) {
+  for (const line of raw
+    .replace(/\r\n/g, '\n')
+    .replace(/\n[ \t]+(?==\?)/g, ' ')
+    .split('\n')) {
     if (/^--[^\s]{8,}$/.test(line)) {
       endPart();
       out.push(line);
       inHeaders = true;
-      quotedPrintable = false;
+      encoding = '7bit';
     } else if (inHeaders) {
       if (line === '') inHeaders = false;
-      if (/^Content-Transfer-Encoding:\s*quoted-printable/i.test(line)) quotedPrintable = true;
-      out.push(line.replace(/=\?[^?]+\?[QqBb]\?[^?]*\?=(?:\s+(?==\?))?/g, (word) => decodeEncodedWord(word.trim())));
+      encoding = /^Content-Transfer-Encoding:\s*(\S+)/i.exec(line)?.[1].toLowerCase() ?? encoding;
+      out.push(line.replace(/=\?[^?]+\?[QqBb]\?[^?]*\?=(?:\s+=\?[^?]+\?[QqBb]\?[^?]*\?=)*/g, decodeEncodedWords));
     } else {
       part.push(line);
     }
@@ -34,14 +37,29 @@ export function headerOf(message: string, name: string): string {
   return new RegExp(`^${name}: (.*)$`, 'mi').exec(message)?.[1] ?? '';
 }
 
-function decodeQuotedPrintable(text: string): string {
+/** The text part of a message (after readableMessage), or its HTML part. */
+export function partOf(message: string, type: 'text/plain' | 'text/html'): string {
+  const start = message.search(new RegExp(`^Content-Type: ${type}`, 'mi'));
+  if (start < 0) return '';
+  const body = message.slice(start).replace(/^[\s\S]*?\n\n/, '');
+  return body.split(/\n--[^\s]{8,}/)[0].trim();
+}
+
+function decodeBody(text: string, encoding: string): string {
+  if (encoding === 'base64') return Buffer.from(text.replace(/\s+/g, ''), 'base64').toString('utf8');
+  if (encoding !== 'quoted-printable') return text;
   return text.replace(/=\n/g, '').replace(/(?:=[0-9A-F]{2})+/g, (run) => Buffer.from(run.replace(/=/g, ''), 'hex').toString('utf8'));
 }
 
-function decodeEncodedWord(word: string): string {
-  const match = /^=\?([^?]+)\?([QqBb])\?([^?]*)\?=$/.exec(word);
-  if (!match) return word;
-  const [, , encoding, payload] = match;
-  if (encoding.toUpperCase() === 'B') return Buffer.from(payload, 'base64').toString('utf8');
-  return Buffer.from(payload.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+/** A run of encoded words: their bytes joined before decoding (a character may be split between two words). */
+function decodeEncodedWords(run: string): string {
+  const bytes = [...run.matchAll(/=\?[^?]+\?([QqBb])\?([^?]*)\?=/g)].map(([, encoding, payload]) =>
+    encoding.toUpperCase() === 'B'
+      ? Buffer.from(payload, 'base64')
+      : Buffer.from(
+          payload.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/g, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+          'latin1',
+        ),
+  );
+  return Buffer.concat(bytes).toString('utf8');
 }

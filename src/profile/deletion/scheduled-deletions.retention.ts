@@ -29,7 +29,8 @@ export class ScheduledDeletionsRetention implements OnModuleInit {
       deleted: async (ids, tx, rows) => {
         for (const userId of ids) await this.erasures.recordDeletion(userId, tx);
         tx.afterCommit(() => {
-          for (const row of rows) void this.deletion.afterDeletion(String(row.id), { email: String(row.email), locale: row.locale, timezone: row.timezone }).catch(() => undefined);
+          for (const row of rows)
+            void this.deletion.afterDeletion(String(row.id), { email: String(row.email), locale: row.locale, timezone: row.timezone }).catch(() => undefined);
         });
       },
     });

@@ -9,8 +9,6 @@ import { EmailTokensService } from '#src/users/email-tokens/email-tokens.service
 import { passwordConfig } from '#src/config/password.config';
 import type { Settings } from '#src/config/settings-token';
 
-
-
 /** The page of the password-reset link, outside /api: opening it consumes nothing, its form POSTs the token. */
 @ApiTags('pages')
 @Public()
