@@ -50,12 +50,12 @@ describe('the Arabic link pages in a real browser: right to left, in Arabic', { 
     assert.equal(await page.evaluate('getComputedStyle(document.body).direction'), 'rtl');
     assert.equal(await page.locator('h1').textContent(), arabic.t('page.lock.title'));
     // Right to left, the heading's text hugs the right edge of its box, and leaves the left one empty.
-    const extent = (await page.evaluate(`(() => {
+    const extent = await page.evaluate<{ textLeft: number; textRight: number; boxLeft: number; boxRight: number }>(`(() => {
       const heading = document.querySelector('h1'), range = document.createRange();
       range.selectNodeContents(heading);
       const text = range.getBoundingClientRect(), box = heading.getBoundingClientRect();
       return { textLeft: text.left, textRight: text.right, boxLeft: box.left, boxRight: box.right };
-    })()`)) as { textLeft: number; textRight: number; boxLeft: number; boxRight: number };
+    })()`);
     assert.ok(Math.abs(extent.textRight - extent.boxRight) < 2 && extent.textLeft - extent.boxLeft > 20, JSON.stringify(extent));
     await page.screenshot({ path: join(ARTIFACTS, 'ar-lock-account.png'), fullPage: true });
 
