@@ -6,6 +6,9 @@ export interface ProviderAccount {
   email?: string;
   email_verified?: boolean | string;
   name?: string;
+  /** Standard claims a new account takes its language and zone from. */
+  locale?: string;
+  zoneinfo?: string;
   /** Seconds since the epoch; default: now (a fresh login). Null leaves the claim out. */
   auth_time?: number | null;
 }

@@ -156,6 +156,18 @@ describe('OpenID Connect: sign-in, link, unlink and step-up with a real provider
     assert.deepEqual(refreshed.body.user.identityProviders, me.body.identityProviders);
     const events = await db.getRepository(SecurityEventEntity).findBy({ userId: me.body.id });
     assert.ok(events.some((event) => event.type === 'provider_signup'));
+    assert.deepEqual([me.body.locale, me.body.timezone], ['en', 'UTC'], 'no locale or zoneinfo claim: the defaults');
+  });
+
+  it('takes a new account’s language and zone from the standard locale and zoneinfo claims, when they are valid', async () => {
+    for (const [claims, expected] of [
+      [{ locale: 'de_AT', zoneinfo: 'Europe/Vienna' }, ['de-AT', 'Europe/Vienna']],
+      [{ locale: 'not a tag', zoneinfo: 'Mars/Olympus' }, ['en', 'UTC']],
+    ] as const) {
+      const { cookies } = await signIn(acme, 'acme', { ...account(), ...claims });
+      const me = await t.http.get(ME).set('Cookie', cookiePair(cookies, 'access_token'));
+      assert.deepEqual([me.body.locale, me.body.timezone], expected, JSON.stringify(claims));
+    }
   });
 
   it('signs a returning identity in to the same account, even after its address changed at the provider', async () => {

@@ -159,7 +159,7 @@ let knownZones: Map<string, string> | undefined;
  * A zone of Intl.supportedValuesOf('timeZone') (or UTC), in its own spelling; or another name the runtime knows (an
  * alias such as Europe/Kyiv where its ICU still calls it Europe/Kiev), kept as it was written.
  */
-function canonicalTimeZone(value: string): string | undefined {
+export function canonicalTimeZone(value: string): string | undefined {
   if (!/^[A-Za-z0-9_+\-/]+$/.test(value)) return undefined;
   knownZones ??= new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
   const known = knownZones.get(value.toLowerCase());

@@ -31,4 +31,7 @@ export interface ProviderIdentity {
   emailVerified: boolean;
   name: string | null;
   authTime: number | null;
+  /** The standard `locale` and `zoneinfo` claims, as sent (a new account's language and zone when valid). */
+  locale: string | null;
+  zoneinfo: string | null;
 }

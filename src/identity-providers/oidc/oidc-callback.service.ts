@@ -4,6 +4,9 @@ import type { Settings } from '#src/config/settings-token';
 import { isEmail } from 'class-validator';
 import { canonicalEmail } from '#src/common/validation/email';
 import { codePointLength, hasControlCharacters } from '#src/common/validation/text';
+import { canonicalTimeZone } from '#src/common/validation/field.decorators';
+import { appConfig } from '#src/config/app.config';
+import { canonicalTag } from '#src/i18n/language-match';
 import { type OidcProviderConfig, oidcConfig } from '#src/config/oidc.config';
 import { MailService } from '#src/mail/mail.service';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
@@ -63,6 +66,7 @@ export class OidcCallbackService {
     private readonly secondFactors: SecondFactors,
     private readonly linking: ProviderLinking,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
+    @Inject(appConfig.KEY) private readonly app: Settings<typeof appConfig>,
   ) {}
 
   async complete(providerId: string, query: URLSearchParams, browserBinding: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome> {
@@ -147,7 +151,18 @@ export class OidcCallbackService {
       return await this.database.run(async (tx) => {
         // A takeback of the address: the squat goes whole, with whatever its holder added to it.
         if (replacing) await this.takeback.removeSquatter(replacing, tx);
-        const user = await this.users.create({ email, password: null, emailVerified: true, displayName: displayNameFrom(identity.name) }, tx);
+        const user = await this.users.create(
+          {
+            email,
+            password: null,
+            emailVerified: true,
+            displayName: displayNameFrom(identity.name),
+            // Some providers write `en_US`; a claim that is no tag or zone leaves the defaults.
+            locale: canonicalTag(identity.locale?.replace(/_/g, '-') ?? '') ?? this.app.defaultLocale,
+            timezone: (identity.zoneinfo && canonicalTimeZone(identity.zoneinfo)) || undefined,
+          },
+          tx,
+        );
         await this.identities.link({ userId: user.id, provider: provider.id, subject: identity.subject, email }, tx);
         await this.securityEvents.record({ userId: user.id, type: 'provider_signup', origin, details: { provider: provider.id } }, tx);
         return user;

@@ -86,6 +86,8 @@ export class OidcClient {
         emailVerified: claims.email_verified === true || claims.email_verified === 'true',
         name: typeof claims.name === 'string' ? claims.name : null,
         authTime: typeof claims.auth_time === 'number' ? claims.auth_time : null,
+        locale: typeof claims.locale === 'string' ? claims.locale : null,
+        zoneinfo: typeof claims.zoneinfo === 'string' ? claims.zoneinfo : null,
       };
     } catch (error) {
       if (error instanceof CallbackFailure) throw error;
