@@ -1,7 +1,8 @@
 /**
  * The ceiling for GET /api/auth/users/me: plain node:http doing the same work by hand — verify the same
  * access token with the same key (imported once), look up the same session and user rows with the same
- * driver, serialise the same JSON. No framework, no ORM. Used by bench/me.ts only.
+ * driver, serialise the same JSON. No framework, no ORM. With CEILING_DB=off it answers from memory after the
+ * first lookup of a session (the no-database ceiling). Used by bench/me.ts and bench/profile-me.ts.
  */
 import { createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -33,6 +34,19 @@ if (process.env.DATABASE_URL) {
   // TypeORM stores SQLite datetimes as UTC "YYYY-MM-DD HH:MM:SS.SSS".
   const now = () => new Date().toISOString().replace('T', ' ').replace('Z', '');
   findUser = (sid, uid) => Promise.resolve(statement.all(sid, uid, now()) as Row[]);
+}
+
+// CEILING_DB=off: the no-database ceiling. The rows are read once per session, then answered from memory: what
+// is left is the token's verification, HTTP and the JSON, the work no service of this kind can skip.
+if (process.env.CEILING_DB === 'off') {
+  const fromDatabase = findUser;
+  const remembered = new Map<string, Row[]>();
+  findUser = async (sid, uid) => {
+    const key = `${sid}:${uid}`;
+    let rows = remembered.get(key);
+    if (!rows) remembered.set(key, (rows = await fromDatabase(sid, uid)));
+    return rows;
+  };
 }
 
 // pg returns Date objects; SQLite returns TypeORM's UTC strings.

@@ -4,10 +4,14 @@
  * signal, then RSS and heap after a full GC (when started with --expose-gc), so that memory growth measures
  * leaks rather than where the collector happened to be.
  *
+ * A `{"profile":"start"}` command starts a CPU profile (the V8 sampling profiler, through the inspector);
+ * `{"profile":"stop","to":"<file>"}` writes it there (a .cpuprofile), so a profile covers the load alone.
+ *
  * Monitoring is off until asked for (PROBE_FILE.cmd says `{"monitor":true}` when the signal arrives): a 1 ms
  * loop-delay timer costs a saturated server measurable throughput, so throughput rounds run without it.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { type PerformanceEntry, PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 
 const probeFile = process.env.PROBE_FILE as string;
@@ -54,6 +58,28 @@ process.on('SIGUSR2', () => {
   histogram.reset();
   scavenges = [];
   markCompacts = [];
-  const command = existsSync(`${probeFile}.cmd`) ? (JSON.parse(readFileSync(`${probeFile}.cmd`, 'utf8')) as { monitor?: boolean }) : {};
+  const command = existsSync(`${probeFile}.cmd`)
+    ? (JSON.parse(readFileSync(`${probeFile}.cmd`, 'utf8')) as { monitor?: boolean; profile?: 'start' | 'stop'; to?: string })
+    : {};
   setMonitoring(command.monitor === true);
+  if (command.profile === 'start') startProfile();
+  if (command.profile === 'stop' && command.to) stopProfile(command.to);
 });
+
+let session: Session | undefined;
+function startProfile(): void {
+  session = new Session();
+  session.connect();
+  session.post('Profiler.enable');
+  // 100 µs between samples: fine enough for a request of a few hundred µs, cheap enough not to change it much.
+  session.post('Profiler.setSamplingInterval', { interval: 100 });
+  session.post('Profiler.start');
+}
+
+function stopProfile(to: string): void {
+  session?.post('Profiler.stop', (error, result) => {
+    if (!error) writeFileSync(to, JSON.stringify(result.profile));
+    session?.disconnect();
+    session = undefined;
+  });
+}

@@ -28,6 +28,8 @@ export async function startProcess(
   env: Record<string, string>,
   readyPath = '/api/health',
   nodeArgs: string[] = [],
+  /** The Node binary to run it on (bench/node-versions.ts); default: the one running the bench. */
+  node = process.execPath,
 ): Promise<Child> {
   const url = `http://127.0.0.1:${port}`;
   // A server left over from an interrupted run would answer the readiness check below in this one's place.
@@ -36,7 +38,7 @@ export async function startProcess(
     () => false,
   );
   if (taken) throw new Error(`port ${port} is already in use: stop the process listening there`);
-  const command = [process.execPath, ...nodeArgs, join(ROOT, script)];
+  const command = [node, ...nodeArgs, join(ROOT, script)];
   const [file, ...args] = PIN ? ['/usr/bin/taskset', '-c', '1', ...command] : command;
   const child = spawn(file, args, {
     // MALLOC_ARENA_MAX as `npm run start:prod` sets it (see README): with glibc's default of one arena per
@@ -183,9 +185,9 @@ export const PROBE_ARGS = ['--expose-gc', '--require', join(ROOT, 'dist/bench/lo
  * Asks the probe in `pid` for its readings since the last call (see bench/loop-probe.ts); with `monitor`,
  * loop delay and GC pauses are recorded from now until the next call.
  */
-export async function readProbe(pid: number, file: string, monitor = false): Promise<ProbeReading> {
+export async function readProbe(pid: number, file: string, monitor = false, profile?: { profile: 'start' | 'stop'; to?: string }): Promise<ProbeReading> {
   rmSync(file, { force: true });
-  writeFileSync(`${file}.cmd`, JSON.stringify({ monitor }));
+  writeFileSync(`${file}.cmd`, JSON.stringify({ monitor, ...profile }));
   process.kill(pid, 'SIGUSR2');
   for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   return JSON.parse(readFileSync(file, 'utf8')) as ProbeReading;

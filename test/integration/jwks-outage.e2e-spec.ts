@@ -218,12 +218,17 @@ describe('a consumer of the tokens while the profile service is down, and after'
       const token = await tokenFromService();
       // Once seen on a loaded CI machine: the first JWKS fetch of a fresh app did not give the token's key (401). A
       // refetch (REFETCH_MS here) must then give it: asked again after it, the token is accepted.
-      let status = (await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
+      const fetchesBefore = front.fetches;
+      const first = await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${token}` } });
+      let status = first.status;
+      const seen = [`${status} ${await first.text()} after ${front.fetches - fetchesBefore} fetch(es)`];
       if (status === 401) {
         await new Promise((resolve) => setTimeout(resolve, REFETCH_MS + 100));
-        status = (await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${token}` } })).status;
+        const again = await fetch(`${url}/api/whoami`, { headers: { authorization: `Bearer ${token}` } });
+        status = again.status;
+        seen.push(`${status} ${await again.text()} after ${front.fetches - fetchesBefore} fetch(es)`);
       }
-      assert.equal(status, 200);
+      assert.equal(status, 200, seen.join('; '));
       assert.equal((await fetch(`${url}/api/whoami`)).status, 401);
     } finally {
       await app.close();
