@@ -95,7 +95,14 @@ async function main(): Promise<void> {
   const headers = await signIn(first.url, 'profile');
   await first.stop();
   const service = await profileTarget('service', 'dist/src/main.js', 4930, env, headers, dir);
-  const ceiling = await profileTarget('no-db-ceiling', 'dist/bench/ceiling-server.js', 4931, { ...env, CEILING_DB: 'off', SERVICE_PORT: '4930', JWT_ISSUER: 'http://localhost:4930' }, headers, dir);
+  const ceiling = await profileTarget(
+    'no-db-ceiling',
+    'dist/bench/ceiling-server.js',
+    4931,
+    { ...env, CEILING_DB: 'off', SERVICE_PORT: '4930', JWT_ISSUER: 'http://localhost:4930' },
+    headers,
+    dir,
+  );
 
   const buckets = [...new Set([...service.buckets.keys(), ...ceiling.buckets.keys()])].filter((b) => b !== 'idle');
   const rows = buckets
@@ -103,13 +110,19 @@ async function main(): Promise<void> {
     .sort((a, b) => b.service - a.service)
     .map((row) => ({ 'where the CPU goes': row.bucket, 'service µs/req': row.service.toFixed(1), 'no-db ceiling µs/req': row.ceiling.toFixed(1) }));
   const busy = (m: Map<string, number>) => [...m].filter(([b]) => b !== 'idle').reduce((sum, [, v]) => sum + v, 0);
-  rows.push({ 'where the CPU goes': 'all (profiled, main thread)', 'service µs/req': busy(service.buckets).toFixed(1), 'no-db ceiling µs/req': busy(ceiling.buckets).toFixed(1) });
+  rows.push({
+    'where the CPU goes': 'all (profiled, main thread)',
+    'service µs/req': busy(service.buckets).toFixed(1),
+    'no-db ceiling µs/req': busy(ceiling.buckets).toFixed(1),
+  });
   rows.push({
     'where the CPU goes': 'process CPU (all threads, /proc)',
     'service µs/req': service.result.cpuMicrosPerRequest.toFixed(1),
     'no-db ceiling µs/req': ceiling.result.cpuMicrosPerRequest.toFixed(1),
   });
-  console.log(`GET /api/auth/users/me, ${CONNECTIONS} connections, ${DURATION} s profiled after ${WARMUP} s of warm-up (${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`);
+  console.log(
+    `GET /api/auth/users/me, ${CONNECTIONS} connections, ${DURATION} s profiled after ${WARMUP} s of warm-up (${process.env.DATABASE_URL ? 'PostgreSQL' : 'SQLite'})`,
+  );
   console.log(`service ${Math.round(service.result.requestsPerSecond)} req/s, no-db ceiling ${Math.round(ceiling.result.requestsPerSecond)} req/s`);
   console.log(table(rows));
   console.log(`profiles: ${service.to} ${ceiling.to}`);

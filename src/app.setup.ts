@@ -8,7 +8,7 @@ import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { AppModule } from './app.module';
-import { PinoNestLogger, createLogger } from './common/logging/logger';
+import { PinoNestLogger, createLogger, lazyRequestLoggers } from './common/logging/logger';
 import { requestIdFor } from './common/http/request-id';
 import { sendError } from './common/http/send-error';
 import { isUtf8JsonType, parseJsonBody } from './common/http/json-body';
@@ -47,6 +47,7 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     requestIdHeader: false,
     genReqId: requestIdFor,
+    childLoggerFactory: lazyRequestLoggers as never,
     // Errors Fastify's router raises before any route runs get the contract's shape too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendError(error, request, reply),
     // One line per request only when debugging: at info level, logs are events, not traffic.

@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager, EntityMetadata, ObjectLiteral } from 'typeorm';
+import type { DataSource, EntityMetadata, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 interface PgPool {
@@ -16,8 +16,8 @@ export class RawRows<T extends ObjectLiteral> {
   constructor(
     private readonly dataSource: DataSource,
     private readonly metadata: EntityMetadata,
-    /** Where a read runs on SQLite: the transaction runner's plain handle. */
-    private readonly plain: EntityManager,
+    /** How a read runs outside PostgreSQL: the transaction runner's (on SQLite, SqliteSerializer.read). */
+    private readonly read: (sql: string, parameters: unknown[]) => Promise<Array<Record<string, unknown>>>,
   ) {
     // Columns marked `select: false` (secrets) are never read.
     this.columns = metadata.columns.filter((column) => column.isSelect);
@@ -47,14 +47,14 @@ export class RawRows<T extends ObjectLiteral> {
   /**
    * Runs a read by name. On PostgreSQL it goes straight to the driver's pool as a named prepared statement
    * (parsed and planned once per connection instead of on every call, and no QueryRunner per call); on
-   * SQLite TypeORM's query runner already keeps prepared statements.
+   * SQLite straight to a prepared statement of the serializer's while no transaction is open.
    */
   async query(name: string, sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
     if (this.dataSource.options.type === 'postgres') {
       const pool = (this.dataSource.driver as unknown as { master: PgPool }).master;
       return (await pool.query({ name, text: sql, values: parameters })).rows;
     }
-    return this.plain.query(sql, parameters);
+    return this.read(sql, parameters);
   }
 
   /** A reader of one column's value (for a column selected under another name); look it up once, use it per row. */

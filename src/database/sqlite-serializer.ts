@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { BetterSqlite3QueryRunner } from 'typeorm/driver/better-sqlite3/BetterSqlite3QueryRunner';
 import type { BetterSqlite3Driver } from 'typeorm/driver/better-sqlite3/BetterSqlite3Driver';
+import type { Database, Statement } from 'better-sqlite3';
 import { Semaphore } from '#src/common/concurrency/semaphore';
 
 // A plain statement waits this long for open transactions before it fails instead of hanging: waiting longer
@@ -21,15 +22,37 @@ export class SqliteSerializer {
   private readonly transactionManager: EntityManager;
   private readonly oneAtATime = new Semaphore(1);
   private open: Promise<unknown> | null = null;
+  private readonly driver: BetterSqlite3Driver;
+  /** The hot path's own prepared statements, by SQL (a handful: RawRows' named reads). */
+  private readonly statements = new Map<string, Statement>();
 
   constructor(dataSource: DataSource, maxWaitMs = DEFAULT_MAX_WAIT_MS) {
     const driver = dataSource.driver as BetterSqlite3Driver;
+    this.driver = driver;
     const transactional = new BetterSqlite3QueryRunner(driver);
     this.transactionManager = dataSource.createEntityManager(transactional);
     Object.assign(transactional, { manager: this.transactionManager });
     const plain = new WaitingQueryRunner(driver, () => this.open, maxWaitMs);
     this.plainManager = dataSource.createEntityManager(plain);
     Object.assign(plain, { manager: this.plainManager });
+  }
+
+  /**
+   * A read of the hot path (RawRows): while no transaction is open, straight to a prepared statement of its own.
+   * TypeORM's query runner around the same statement (broadcaster, logger, result objects, two clock reads) cost
+   * half as much again as the lookup itself (profiled: 18 µs of GET /me's 34 µs query). While a transaction is
+   * open it goes through the plain runner, which waits for it: on the one connection, a read now would see the
+   * transaction's uncommitted rows.
+   */
+  async read(sql: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
+    if (this.open !== null) return this.plainManager.query(sql, parameters);
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = (this.driver.databaseConnection as Database).prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    // better-sqlite3 binds no booleans: 0/1, as TypeORM's runner does.
+    return statement.all(...parameters.map((value) => (typeof value === 'boolean' ? Number(value) : value))) as Array<Record<string, unknown>>;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

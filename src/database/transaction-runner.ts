@@ -57,7 +57,11 @@ export class TransactionRunner {
 
   /** Hand-written SQL for a hot path over the entity's columns (see RawRows). */
   rawRows<E extends ObjectLiteral>(entity: EntityTarget<E>): RawRows<E> {
-    return new RawRows<E>(this.dataSource, this.dataSource.getMetadata(entity), this.plain.manager);
+    const sqlite = this.sqlite;
+    const read = sqlite
+      ? (sql: string, parameters: unknown[]) => sqlite.read(sql, parameters)
+      : (sql: string, parameters: unknown[]) => this.plain.manager.query(sql, parameters);
+    return new RawRows<E>(this.dataSource, this.dataSource.getMetadata(entity), read);
   }
 
   /**

@@ -78,3 +78,68 @@ export class PinoNestLogger implements LoggerService {
     this.logger.trace({ context }, String(message));
   }
 }
+
+type LogMethod = (...args: unknown[]) => void;
+type Level = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/**
+ * A request's logger (`request.log`) whose pino child, with the request id bound, is made on its first log line.
+ * Fastify's default makes that child for every request, and pino serialises and redacts its bindings at once
+ * (profiled: 1.2 % of GET /me's CPU), for a logger that, at the default level, almost never writes.
+ */
+export class LazyRequestLogger {
+  private made?: Logger;
+  trace: LogMethod;
+  debug: LogMethod;
+  info: LogMethod;
+  warn: LogMethod;
+  error: LogMethod;
+  fatal: LogMethod;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: Record<string, unknown>,
+    private readonly options: Record<string, unknown>,
+  ) {
+    const write = (level: Level): LogMethod =>
+      function (this: LazyRequestLogger, ...args: unknown[]): void {
+        // A level that is off costs nothing, as with pino itself.
+        if (!this.parent.isLevelEnabled(level)) return;
+        this.real()[level](...(args as [string]));
+      };
+    this.trace = write('trace');
+    this.debug = write('debug');
+    this.info = write('info');
+    this.warn = write('warn');
+    this.error = write('error');
+    this.fatal = write('fatal');
+  }
+
+  get level(): string {
+    return this.made?.level ?? this.parent.level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  silent(): void {}
+
+  child(bindings: Record<string, unknown>, options?: Record<string, unknown>): Logger {
+    return this.real().child(bindings, options);
+  }
+
+  isLevelEnabled(level: string): boolean {
+    return this.parent.isLevelEnabled(level);
+  }
+
+  private real(): Logger {
+    this.made ??= this.parent.child(this.bindings, this.options);
+    return this.made;
+  }
+}
+
+/** Fastify's `childLoggerFactory`: request loggers made lazily (LazyRequestLogger). */
+export function lazyRequestLoggers(logger: Logger, bindings: Record<string, unknown>, options: Record<string, unknown>): Logger {
+  return new LazyRequestLogger(logger, bindings, options) as unknown as Logger;
+}
