@@ -48,6 +48,9 @@ function createAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: false,
     genReqId: requestIdFor,
     childLoggerFactory: lazyRequestLoggers as never,
+    // No Nest middleware here (the service's cross-cutting work is Fastify hooks): without middie, no request pays
+    // for a pass over an empty middleware list (profiled: 1.3 % of GET /me's CPU).
+    skipMiddie: true,
     // Errors Fastify's router raises before any route runs get the contract's shape too.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendError(error, request, reply),
     // One line per request only when debugging: at info level, logs are events, not traffic.
