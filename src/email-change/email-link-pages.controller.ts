@@ -29,14 +29,12 @@ export class EmailLinkPagesController {
     'Verify an address (the page of the mailed link)',
     'The page of the verification link: it posts the token to POST /api/auth/email/verify.',
   )
-  async verifyEmailPage(
+  verifyEmailPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(VERIFY_PAGE, await this.emailTokens.ownerLocale(token, ['verify', 'change']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(VERIFY_PAGE, this.emailTokens.ownerLocale(token, ['verify', 'change']), acceptLanguage, reply);
   }
 
   @LinkPage(
@@ -44,13 +42,11 @@ export class EmailLinkPagesController {
     'Undo an email change (the page of the mailed link)',
     'The page of the undo link mailed to the old address: it posts the token to POST /api/auth/email/revert.',
   )
-  async revertEmailPage(
+  revertEmailPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(REVERT_PAGE, await this.emailTokens.ownerLocale(token, ['revert']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(REVERT_PAGE, this.emailTokens.ownerLocale(token, ['revert']), acceptLanguage, reply);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { type TokenPage, renderTokenPage } from '#src/common/http/token-page';
 import { appConfig } from '#src/config/app.config';
 import type { Settings } from '#src/config/settings-token';
@@ -35,6 +36,16 @@ export class LinkPages {
     private readonly translations: Translations,
     @Inject(appConfig.KEY) private readonly config: Settings<typeof appConfig>,
   ) {}
+
+  /**
+   * What a link page's route answers: the page for the token's account (its locale, looked up by the caller
+   * without using the token up) or, when the token is unknown to us, for the browser; `Content-Language` says which.
+   */
+  async serve(spec: LinkPageSpec, accountLocale: Promise<string | null>, acceptLanguage: string | undefined, reply: FastifyReply): Promise<string> {
+    const page = this.render(spec, await accountLocale, acceptLanguage);
+    void reply.header('Content-Language', page.language);
+    return page.html;
+  }
 
   /** `accountLocale`: the locale of the token's account, or null when the token is unknown to us. */
   render(spec: LinkPageSpec, accountLocale: string | null, acceptLanguage: string | undefined): RenderedPage {

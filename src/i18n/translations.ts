@@ -21,8 +21,11 @@ export class Translations {
   readonly languages: ReadonlySet<string>;
   private readonly catalogues = catalogues();
   private readonly fallback: Catalogue;
+  /** DEFAULT_LOCALE, as configured (a new account that names none and sends no Accept-Language stores it). */
+  readonly defaultLocale: string;
 
   constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
+    this.defaultLocale = config.defaultLocale;
     this.languages = new Set(this.catalogues.keys());
     const fallback = matchLanguage(config.defaultLocale, this.languages);
     if (!fallback) throw new ConfigError('DEFAULT_LOCALE', `has no catalogue; the languages are ${[...this.languages].join(', ')}`);
@@ -45,7 +48,7 @@ export class Translations {
   }
 
   /** What a new account stores when it named no locale: from Accept-Language, else DEFAULT_LOCALE. */
-  newAccountLocale(acceptLanguage: string | undefined, defaultLocale: string): string {
-    return localeFromAcceptLanguage(acceptLanguage, this.languages) ?? defaultLocale;
+  newAccountLocale(acceptLanguage: string | undefined): string {
+    return localeFromAcceptLanguage(acceptLanguage, this.languages) ?? this.defaultLocale;
   }
 }

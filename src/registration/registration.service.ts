@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { Settings } from '#src/config/settings-token';
-import { appConfig } from '#src/config/app.config';
 import { authConfig } from '#src/config/auth.config';
 import { Translations } from '#src/i18n/translations';
 import { MailJobs } from '#src/mail/jobs/mail-jobs';
@@ -29,7 +28,6 @@ export class RegistrationService implements OnModuleInit {
     private readonly limiter: RateLimiter,
     private readonly translations: Translations,
     @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
-    @Inject(appConfig.KEY) private readonly app: Settings<typeof appConfig>,
   ) {}
 
   /**
@@ -42,7 +40,7 @@ export class RegistrationService implements OnModuleInit {
     const passwordHash = await this.passwords.hashNew(dto.password, { email: dto.email, username, displayName: dto.displayName });
     let user: UserEntity;
     try {
-      const locale = dto.locale ?? this.translations.newAccountLocale(acceptLanguage, this.app.defaultLocale);
+      const locale = dto.locale ?? this.translations.newAccountLocale(acceptLanguage);
       const account = { email: dto.email, password: passwordHash, username, displayName: dto.displayName ?? null, locale, timezone: dto.timezone };
       user = await this.usernames.claim(() => this.users.create(account));
     } catch (error) {

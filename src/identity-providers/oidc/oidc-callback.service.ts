@@ -5,8 +5,8 @@ import { isEmail } from 'class-validator';
 import { canonicalEmail } from '#src/common/validation/email';
 import { codePointLength, hasControlCharacters } from '#src/common/validation/text';
 import { canonicalTimeZone } from '#src/common/validation/field.decorators';
-import { appConfig } from '#src/config/app.config';
 import { canonicalTag } from '#src/i18n/language-match';
+import { Translations } from '#src/i18n/translations';
 import { type OidcProviderConfig, oidcConfig } from '#src/config/oidc.config';
 import { MailService } from '#src/mail/mail.service';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
@@ -66,7 +66,7 @@ export class OidcCallbackService {
     private readonly secondFactors: SecondFactors,
     private readonly linking: ProviderLinking,
     @Inject(oidcConfig.KEY) private readonly config: Settings<typeof oidcConfig>,
-    @Inject(appConfig.KEY) private readonly app: Settings<typeof appConfig>,
+    private readonly translations: Translations,
   ) {}
 
   async complete(providerId: string, query: URLSearchParams, browserBinding: string | undefined, origin: RequestOrigin): Promise<CallbackOutcome> {
@@ -158,7 +158,7 @@ export class OidcCallbackService {
             emailVerified: true,
             displayName: displayNameFrom(identity.name),
             // Some providers write `en_US`; a claim that is no tag or zone leaves the defaults.
-            locale: canonicalTag(identity.locale?.replace(/_/g, '-') ?? '') ?? this.app.defaultLocale,
+            locale: canonicalTag(identity.locale?.replace(/_/g, '-') ?? '') ?? this.translations.defaultLocale,
             timezone: (identity.zoneinfo && canonicalTimeZone(identity.zoneinfo)) || undefined,
           },
           tx,

@@ -74,13 +74,11 @@ export class DeletionPagesController {
     'Cancel a scheduled deletion (the page of the mailed link)',
     'The page of the cancel link: it posts the token to POST /api/auth/deletion/cancel.',
   )
-  async cancelDeletionPage(
+  cancelDeletionPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(CANCEL_PAGE, await this.emailTokens.ownerLocale(token, ['cancel_deletion']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(CANCEL_PAGE, this.emailTokens.ownerLocale(token, ['cancel_deletion']), acceptLanguage, reply);
   }
 }

@@ -32,14 +32,12 @@ export class LockPagesController {
     'Lock an account (the page of a security notice’s link)',
     'The page of the "this wasn’t me" link: it posts the token to POST /api/auth/lock.',
   )
-  async lockAccountPage(
+  lockAccountPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(LOCK_PAGE, await this.emailTokens.ownerLocale(token, ['lock']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(LOCK_PAGE, this.emailTokens.ownerLocale(token, ['lock']), acceptLanguage, reply);
   }
 
   @LinkPage(
@@ -47,13 +45,11 @@ export class LockPagesController {
     'Unlock an account (the page of the mailed link)',
     'The page of the unlock link: it posts the token and a new password to POST /api/auth/unlock.',
   )
-  async unlockAccountPage(
+  unlockAccountPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(this.unlockPage, await this.emailTokens.ownerLocale(token, ['unlock']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(this.unlockPage, this.emailTokens.ownerLocale(token, ['unlock']), acceptLanguage, reply);
   }
 }

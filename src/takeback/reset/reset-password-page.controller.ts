@@ -30,13 +30,11 @@ export class ResetPasswordPageController {
     'Choose a new password (the page of the mailed link)',
     'The page of the password-reset link: it posts the token and the new password to POST /api/auth/password/reset.',
   )
-  async resetPasswordPage(
+  resetPasswordPage(
     @Query('token') token: unknown,
     @Headers('accept-language') acceptLanguage: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const page = this.pages.render(this.resetPage, await this.emailTokens.ownerLocale(token, ['reset']), acceptLanguage);
-    void reply.header('Content-Language', page.language);
-    return page.html;
+    return this.pages.serve(this.resetPage, this.emailTokens.ownerLocale(token, ['reset']), acceptLanguage, reply);
   }
 }
