@@ -10,7 +10,7 @@ import { Outbox } from '#src/events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
 import type { UserEntity } from '#src/users/user.entity';
 import { UniqueViolation, UsersRepository } from '#src/users/users.repository';
-import { EmailTokensService, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
+import { type EmailChangeAct, EmailTokensService, type StoredEmailToken, invalidEmailToken } from '#src/users/email-tokens/email-tokens.service';
 import { SecurityNotices } from '#src/security-notices/security-notices';
 import { TakebackService } from '#src/takeback/takeback.service';
 import { RateLimiter } from '#src/rate-limit/rate-limiter.service';
@@ -47,8 +47,8 @@ export class EmailChangeService {
   /**
    * With mail: the new address gets a single-use link and nothing changes until it is followed. An address
    * owned by someone else gets the same answer (its owner gets a notice instead of a link), so the route
-   * cannot be used to find accounts. The mail goes out before anything is stored: if it cannot be sent the
-   * answer is 503 MAIL_UNAVAILABLE and the previous state, including an earlier pending change, is intact.
+   * cannot be used to find accounts. The profile shows the change only once its mail went out: if it cannot be
+   * sent the answer is 503 MAIL_UNAVAILABLE and the previous state, including an earlier pending change, is intact.
    * Without mail (MAIL_ENABLED=false) the change applies at once.
    */
   async requestChange(user: UserEntity, newEmail: string, origin: RequestOrigin, stepUpAmr: readonly string[]): Promise<EmailChangeRequest> {
@@ -57,14 +57,12 @@ export class EmailChangeService {
     await this.limiter.consume(this.config.emailRateLimit, `email-change-target:${emailLookupKey(newEmail)}`);
     if (!this.mail.enabled) return { verificationRequired: false, user: await this.applyAtOnce(user, newEmail, origin) };
 
-    const token = await this.mailChangeLink(user, newEmail);
     // What its undo will take back: from now on, and the factors and password too unless a second factor made it.
     const act = { at: new Date(), secondFactor: stepUpAmr.some((method) => SECOND_FACTOR_AMR.has(method)) };
-    const stored = await this.database.run(async (tx) => {
-      const saved = await this.emailTokens.store(token, user.id, 'change', newEmail, this.config.emailTokenTtl, tx, act);
-      await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: saved.expiresAt }, tx);
+    const stored = await this.mailChangeLink(user, newEmail, act);
+    await this.database.run(async (tx) => {
+      await this.users.setPendingEmail(user.id, { email: newEmail, expiresAt: stored.expiresAt }, tx);
       await this.securityEvents.record({ userId: user.id, type: 'email_change_requested', origin }, tx);
-      return saved;
     });
     return { verificationRequired: true, pendingEmail: { email: newEmail, expiresAt: stored.expiresAt } };
   }
@@ -78,24 +76,26 @@ export class EmailChangeService {
     if (!pendingEmail || !pendingEmailExpiresAt || pendingEmailExpiresAt <= new Date()) throw new AppError('NOT_FOUND', 'No email change is pending.');
     await this.limiter.consume(this.config.emailRateLimit, `email-change-user:${user.id}`);
     const current = await this.emailTokens.openChange(user.id);
-    const token = await this.mailChangeLink(user, pendingEmail);
-    await this.database.run(async (tx) => {
-      const act = current ? { at: current.actAt ?? current.createdAt, secondFactor: current.actSecondFactor } : undefined;
-      const saved = await this.emailTokens.store(token, user.id, 'change', pendingEmail, this.config.emailTokenTtl, tx, act);
-      await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: saved.expiresAt }, tx);
-    });
+    const act = current ? { at: current.actAt ?? current.createdAt, secondFactor: current.actSecondFactor } : undefined;
+    const stored = await this.mailChangeLink(user, pendingEmail, act);
+    await this.users.setPendingEmail(user.id, { email: pendingEmail, expiresAt: stored.expiresAt });
   }
 
   /**
    * The link for a change to `newEmail`, in the account's language; an address that is someone else's gets a
-   * notice in its owner's language instead (no link works).
+   * notice in its owner's language instead (its token is mailed to nobody).
    */
-  private async mailChangeLink(user: UserEntity, newEmail: string): Promise<string> {
+  private async mailChangeLink(user: UserEntity, newEmail: string, act?: EmailChangeAct): Promise<StoredEmailToken> {
     const owner = await this.users.findByEmail(newEmail);
-    const token = this.emailTokens.newToken();
-    if (owner) await this.mail.send(this.mail.addressInUseNotice(owner));
-    else await this.mail.send(this.mail.emailChangeVerification({ email: newEmail, locale: user.locale, timezone: user.timezone }, token));
-    return token;
+    const recipient = { email: newEmail, locale: user.locale, timezone: user.timezone };
+    return this.emailTokens.mailNew(
+      user.id,
+      'change',
+      newEmail,
+      this.config.emailTokenTtl,
+      (token) => this.mail.send(owner ? this.mail.addressInUseNotice(owner) : this.mail.emailChangeVerification(recipient, token)),
+      act,
+    );
   }
 
   /** The pending change's link stops working (nothing pending: nothing to do). */
@@ -121,7 +121,7 @@ export class EmailChangeService {
       await this.switchEmail(user.id, user.email, used.email, tx);
       await this.securityEvents.record({ userId: user.id, type: 'email_changed', origin }, tx);
       const act = { at: used.actAt ?? used.createdAt, secondFactor: used.actSecondFactor };
-      const revert = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
+      const revert = await this.emailTokens.issue(user.id, 'revert', user.email, this.config.revertTokenTtl, tx, act);
       return { userId: user.id, previousEmail: user.email, newEmail: used.email, revert, user };
     });
     if (outcome.previousEmail !== null) {

@@ -68,9 +68,9 @@ export class RegistrationService implements OnModuleInit {
   private async mailVerificationAgain(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || user.emailVerified) return;
-    const token = this.emailTokens.newToken();
-    await this.mail.send(this.mail.addressVerification(user, token));
-    await this.emailTokens.store(token, user.id, 'verify', user.email, this.config.emailTokenTtl);
+    await this.emailTokens.mailNew(user.id, 'verify', user.email, this.config.emailTokenTtl, (token) =>
+      this.mail.send(this.mail.addressVerification(user, token)),
+    );
   }
 
   // The account exists either way; a mail failure is logged, never turned into a failed registration.

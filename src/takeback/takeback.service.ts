@@ -74,7 +74,7 @@ export class TakebackService {
     if (act.kind === 'revert') {
       if (!act.keepCredentials) {
         await this.users.setPassword(user.id, null, tx);
-        resetToken = (await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'reset', user.email, this.config.resetTokenTtl, tx)).token;
+        resetToken = (await this.emailTokens.issue(user.id, 'reset', user.email, this.config.resetTokenTtl, tx)).token;
       }
     } else {
       await this.users.setPassword(user.id, act.newPassword, tx);

@@ -135,7 +135,9 @@ export class UsersRepository {
 
   async setPendingEmail(userId: string, pending: { email: string; expiresAt: Date } | null, db?: Db): Promise<void> {
     const repository = this.users(db);
-    await repository.update({ id: userId }, { pendingEmail: pending?.email ?? null, pendingEmailExpiresAt: pending?.expiresAt ?? null });
+    // Never the account's own address: its link may have been followed (and the change made) a moment ago.
+    const criteria = pending ? { id: userId, emailNormalized: Not(emailLookupKey(pending.email)) } : { id: userId };
+    await repository.update(criteria, { pendingEmail: pending?.email ?? null, pendingEmailExpiresAt: pending?.expiresAt ?? null });
   }
 
   /**

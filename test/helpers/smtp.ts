@@ -14,6 +14,8 @@ export interface SmtpListener {
   received: ReceivedMail[];
   /** While true, every message is refused with 451. */
   refuse: boolean;
+  /** Runs on each message once it is kept, before the sender hears it was accepted (a reader faster than any). */
+  onArrival?: (mail: ReceivedMail) => Promise<void>;
   /** Resolves with the next mail sent to `address` (case-insensitive). */
   nextTo(address: string, since?: number): Promise<ReceivedMail>;
   close(): Promise<void>;
@@ -46,8 +48,12 @@ export async function startSmtpListener(): Promise<SmtpListener> {
       stream.on('end', () => {
         if (listener.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
         const raw = readableMessage(Buffer.concat(chunks).toString('utf8'));
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, subject: headerOf(raw, 'Subject') });
-        callback();
+        const mail = { to: session.envelope.rcptTo.map((r) => r.address), raw, subject: headerOf(raw, 'Subject') };
+        received.push(mail);
+        void (listener.onArrival?.(mail) ?? Promise.resolve()).then(
+          () => callback(),
+          (error: Error) => callback(error),
+        );
       });
     },
   });

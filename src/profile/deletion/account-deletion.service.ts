@@ -100,10 +100,11 @@ export class AccountDeletionService implements OnModuleInit {
   private async mailCancelLink(userId: string): Promise<void> {
     const user = await this.users.findById(userId);
     if (!user?.deleteAt || user.deleteAt <= new Date()) return;
-    const token = this.emailTokens.newToken();
-    const ttlSeconds = Math.max(60, Math.ceil((user.deleteAt.getTime() - Date.now()) / 1000));
-    await this.notices.sendOrThrow(user.id, this.mail.deletionScheduled(user, user.deleteAt, token));
-    await this.emailTokens.store(token, user.id, 'cancel_deletion', user.email, ttlSeconds);
+    const { deleteAt } = user;
+    const ttlSeconds = Math.max(60, Math.ceil((deleteAt.getTime() - Date.now()) / 1000));
+    await this.emailTokens.mailNew(user.id, 'cancel_deletion', user.email, ttlSeconds, (token) =>
+      this.notices.sendOrThrow(user.id, this.mail.deletionScheduled(user, deleteAt, token)),
+    );
   }
 
   private async tellCancelled(userId: string): Promise<void> {

@@ -60,7 +60,7 @@ export class AccountLockService {
       await this.emailTokens.cancel(user.id, 'lock', tx);
       await this.securityEvents.record({ userId: user.id, type: 'account_locked', origin, details: { via } }, tx);
       await this.outbox.record(tx, AccountEvents.userLocked, { userId: user.id, at: now.toISOString() } satisfies UserEventPayload);
-      const unlock = await this.emailTokens.store(this.emailTokens.newToken(), user.id, 'unlock', user.email, this.config.lockTokenTtl, tx);
+      const unlock = await this.emailTokens.issue(user.id, 'unlock', user.email, this.config.lockTokenTtl, tx);
       return { recipient: user, unlock };
     });
     await this.mail.notify(this.mail.accountLocked(locked.recipient, locked.unlock));

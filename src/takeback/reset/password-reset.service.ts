@@ -59,10 +59,10 @@ export class PasswordResetService implements OnModuleInit {
   private async mailResetLink(email: string, origin: RequestOrigin): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user) return;
-    const token = this.emailTokens.newToken();
-    const until = new Date(Date.now() + this.config.resetTokenTtl * 1000);
-    await this.mail.send(this.mail.passwordReset(user, token, { minutes: Math.round(this.config.resetTokenTtl / 60), until }));
-    await this.emailTokens.store(token, user.id, 'reset', user.email, this.config.resetTokenTtl);
+    const minutes = Math.round(this.config.resetTokenTtl / 60);
+    await this.emailTokens.mailNew(user.id, 'reset', user.email, this.config.resetTokenTtl, (token, until) =>
+      this.mail.send(this.mail.passwordReset(user, token, { minutes, until })),
+    );
     await this.securityEvents.record({ userId: user.id, type: 'password_reset_requested', origin });
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, MoreThan, type Repository } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, type Repository } from 'typeorm';
 import { AppError } from '#src/common/errors/app-error';
 import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { UsersRepository } from '../users.repository';
@@ -37,18 +37,12 @@ export class EmailTokensService {
     return this.database.repository(EmailTokenEntity, db);
   }
 
-  /** A fresh token value: made before it is stored, so that mail can be sent first. */
-  newToken(): string {
-    return newOpaqueToken();
-  }
-
   /**
-   * Stores the token's hash, superseding the user's earlier tokens of this purpose, except revert and lock tokens:
+   * A new token, stored, superseding the user's earlier tokens of this purpose, except revert and lock tokens:
    * each undoes one change (or locks the account) and stays valid for its whole life, whatever follows (an
    * attacker's second change must not kill the owner's undo link). `act`: what a change or revert token is about.
    */
-  async store(
-    token: string,
+  async issue(
     userId: string,
     purpose: EmailTokenPurpose,
     email: string,
@@ -56,28 +50,71 @@ export class EmailTokensService {
     within?: Transaction,
     act?: EmailChangeAct,
   ): Promise<StoredEmailToken> {
-    const now = new Date();
-    const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    await this.database.run(async (tx) => {
-      if (!NEVER_SUPERSEDED.includes(purpose)) await this.tokens(tx).update({ userId, purpose, usedAt: IsNull() }, { usedAt: now });
-      await this.tokens(tx).insert({
-        id: randomUUID(),
-        userId,
-        purpose,
-        tokenHash: hashOpaqueToken(token),
-        email,
-        createdAt: now,
-        expiresAt,
-        usedAt: null,
-        actAt: act?.at ?? null,
-        actSecondFactor: act?.secondFactor ?? false,
-      });
+    return this.database.run(async (tx) => {
+      const stored = await this.insert(newOpaqueToken(), userId, purpose, email, ttlSeconds, tx, act);
+      await this.supersedeBefore(stored, tx);
+      return stored;
     }, within);
-    return { token, expiresAt };
   }
 
-  issue(userId: string, purpose: EmailTokenPurpose, email: string, ttlSeconds: number): Promise<StoredEmailToken> {
-    return this.store(this.newToken(), userId, purpose, email, ttlSeconds);
+  /**
+   * A new link, mailed by `send`: stored beside the user's earlier links of this purpose before it goes out, so it
+   * works the moment it arrives; the earlier ones stop working once it was sent. When `send` throws, the new one
+   * is withdrawn and the earlier ones keep working: the newest link that reached the mailbox always works.
+   */
+  async mailNew(
+    userId: string,
+    purpose: EmailTokenPurpose,
+    email: string,
+    ttlSeconds: number,
+    send: (token: string, expiresAt: Date) => Promise<void>,
+    act?: EmailChangeAct,
+  ): Promise<StoredEmailToken> {
+    const stored = await this.insert(newOpaqueToken(), userId, purpose, email, ttlSeconds, undefined, act);
+    try {
+      await send(stored.token, stored.expiresAt);
+    } catch (error) {
+      await this.tokens().update({ id: stored.id }, { usedAt: new Date() });
+      throw error;
+    }
+    await this.supersedeBefore(stored);
+    return stored;
+  }
+
+  private async insert(
+    token: string,
+    userId: string,
+    purpose: EmailTokenPurpose,
+    email: string,
+    ttlSeconds: number,
+    db?: Db,
+    act?: EmailChangeAct,
+  ): Promise<StoredEmailToken & Pick<EmailTokenEntity, 'id' | 'userId' | 'purpose' | 'createdAt'>> {
+    const createdAt = new Date();
+    const expiresAt = new Date(createdAt.getTime() + ttlSeconds * 1000);
+    const id = randomUUID();
+    await this.tokens(db).insert({
+      id,
+      userId,
+      purpose,
+      tokenHash: hashOpaqueToken(token),
+      email,
+      createdAt,
+      expiresAt,
+      usedAt: null,
+      actAt: act?.at ?? null,
+      actSecondFactor: act?.secondFactor ?? false,
+    });
+    return { id, token, userId, purpose, createdAt, expiresAt };
+  }
+
+  /** The user's open tokens of the new one's purpose made before it stop working (never revert and lock tokens). */
+  private async supersedeBefore(newer: Pick<EmailTokenEntity, 'id' | 'userId' | 'purpose' | 'createdAt'>, db?: Db): Promise<void> {
+    if (NEVER_SUPERSEDED.includes(newer.purpose)) return;
+    await this.tokens(db).update(
+      { userId: newer.userId, purpose: newer.purpose, usedAt: IsNull(), id: Not(newer.id), createdAt: LessThanOrEqual(newer.createdAt) },
+      { usedAt: new Date() },
+    );
   }
 
   /**
