@@ -10,6 +10,7 @@ import { AuthMessagesController } from './auth-messages.controller';
 import { AccessTokenAuthenticator } from './guards/access-token.authenticator';
 import { AccessGuard } from './guards/access.guard';
 import { AccessStrategy } from './guards/access.strategy';
+import { VerifiedAccessTokens } from './guards/verified-access-tokens';
 import { StepUpGuard } from './guards/step-up.guard';
 import { StepUpStrategy } from './guards/step-up.strategy';
 import { JwksController } from './keys/jwks.controller';
@@ -28,7 +29,7 @@ import { AuthCookies } from './tokens/auth-cookies';
 import { TokenService } from './tokens/token.service';
 
 const KEYS_AND_TOKENS = [SigningKeysService, TokenService, AuthCookies];
-const GUARDS = [AccessTokenAuthenticator, AccessStrategy, StepUpStrategy, AccessGuard, StepUpGuard];
+const GUARDS = [AccessTokenAuthenticator, VerifiedAccessTokens, AccessStrategy, StepUpStrategy, AccessGuard, StepUpGuard];
 const SESSIONS = [SessionsRepository, SessionsService, SessionIssuer, SessionReply, SignInAlertsService, MySessionsService, SessionsRetention];
 
 /**
@@ -46,6 +47,7 @@ const SESSIONS = [SessionsRepository, SessionsService, SessionIssuer, SessionRep
   ],
   controllers: [JwksController, MySessionsController, AuthMessagesController],
   providers: [...KEYS_AND_TOKENS, ...GUARDS, ...SESSIONS],
-  exports: [AccessGuard, StepUpGuard, AuthCookies, TokenService, SessionsService, SessionIssuer, SessionReply],
+  // AccessGuard is made in each module that uses it: what it is made of comes from here.
+  exports: [AccessGuard, StepUpGuard, VerifiedAccessTokens, AccessTokenAuthenticator, AuthCookies, TokenService, SessionsService, SessionIssuer, SessionReply],
 })
 export class AuthModule {}

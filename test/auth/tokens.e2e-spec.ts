@@ -61,10 +61,23 @@ describe('access tokens', () => {
     assertError(await bearer(user.refreshToken), 401, 'ACCESS_TOKEN_INVALID');
   });
 
-  it('fails with SESSION_REVOKED once its session has ended', async () => {
+  it('fails with SESSION_REVOKED once its session has ended, though it was accepted a moment before', async () => {
     const other = await registerAndLogin(t);
+    assert.equal((await bearer(other.accessToken)).status, 200);
     assert.equal((await t.http.post('/api/auth/logout').set('Authorization', `Bearer ${other.accessToken}`)).status, 204);
     assertError(await bearer(other.accessToken), 401, 'SESSION_REVOKED');
+  });
+
+  it('reports expiry of a token it accepted until then (a verified token is remembered, never past its exp)', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await forgeFrom(user.accessToken, t.dataDir, { exp });
+    assert.equal((await bearer(shortLived)).status, 200);
+    assert.equal((await bearer(shortLived)).status, 200);
+    // One character of the remembered token's signature changed is another token, verified afresh.
+    const last = shortLived.at(-2) === 'A' ? 'B' : 'A';
+    assertError(await bearer(`${shortLived.slice(0, -2)}${last}${shortLived.slice(-1)}`), 401, 'ACCESS_TOKEN_INVALID');
+    while (Date.now() < exp * 1000) await new Promise((resolve) => setTimeout(resolve, 100));
+    assertError(await bearer(shortLived), 401, 'ACCESS_TOKEN_EXPIRED');
   });
 
   it('verifies in another process with jose and the published JWKS alone', async () => {

@@ -4,9 +4,11 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from '#src/common/decorators/public.decorator';
 import { TokenRejected, accessTokenError } from '../tokens/token.service';
+import { AccessTokenAuthenticator } from './access-token.authenticator';
 import { ACCESS_STRATEGY, type AccessUser } from './access.strategy';
-import type { AuthContext } from './auth-context';
+import type { AuthContext, AuthenticatedRequest } from './auth-context';
 import { AuthErrors } from '../auth.errors';
+import { VerifiedAccessTokens } from './verified-access-tokens';
 
 /** passport-jwt's reason for a failure, as the contract's error. */
 function accessFailure(info: unknown): AppError {
@@ -20,7 +22,8 @@ function accessFailure(info: unknown): AppError {
 /**
  * @nestjs/passport's AuthGuard over the `access` strategy: lets a request through only with a verified access
  * token of a live session, unless the route is @Public(), and puts what the strategy established on
- * `request.auth` (`stepUp` is StepUpGuard's to fill).
+ * `request.auth` (`stepUp` is StepUpGuard's to fill). A token the strategy verified before (VerifiedAccessTokens)
+ * skips passport and goes straight to the live-session check, which every request passes.
  */
 /** One object for every request (the guard asks for it per request). */
 const ACCESS_GUARD_OPTIONS = Object.freeze({ property: 'auth', session: false });
@@ -29,7 +32,11 @@ const ACCESS_GUARD_OPTIONS = Object.freeze({ property: 'auth', session: false })
 export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
   // @Inject: the mixin's constructor declares its own first parameter (passport's module options), and Nest
   // would read that declaration for this constructor's first parameter too.
-  constructor(@Inject(Reflector) private readonly reflector: Reflector) {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(VerifiedAccessTokens) private readonly verified: VerifiedAccessTokens,
+    @Inject(AccessTokenAuthenticator) private readonly authenticator: AccessTokenAuthenticator,
+  ) {
     super();
   }
 
@@ -39,7 +46,13 @@ export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
 
   override canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
-    return super.canActivate(context) as Promise<boolean>;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const known = this.verified.recall(request);
+    if (known === undefined) return super.canActivate(context) as Promise<boolean>;
+    return this.authenticator.liveSession(known).then((user) => {
+      request.auth = { ...user, stepUp: null };
+      return true;
+    });
   }
 
   override handleRequest<TUser = AuthContext>(error: unknown, user: AccessUser | false, info: unknown): TUser {

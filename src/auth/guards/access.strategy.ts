@@ -10,7 +10,8 @@ import { ACCESS_TOKEN_TYPE, TokenRejected, TokenService, checkedClaims } from '.
 import { readAccessToken } from '../tokens/token-transport';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
 import type { AuthContext } from './auth-context';
-import { jwtHeader, jwtStrategyOptions } from './jwt-strategy-options';
+import { jwtHeader, jwtStrategyOptionsWithRequest } from './jwt-strategy-options';
+import { VerifiedAccessTokens } from './verified-access-tokens';
 
 export const ACCESS_STRATEGY = 'access';
 
@@ -20,7 +21,7 @@ export type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
 /** What passport-jwt passes on with `complete: true`. */
 interface Decoded {
-  header: { typ?: unknown };
+  header: { typ?: unknown; kid?: unknown };
   payload: string | JwtPayload;
 }
 
@@ -28,7 +29,8 @@ interface Decoded {
  * The `access` strategy: the token from `Authorization: Bearer` or the `access_token` cookie (readAccessToken: the
  * header wins, a malformed header is an error and never falls back to the cookie, never the query string);
  * passport-jwt verifies it (jwt-strategy-options.ts); validate() checks `typ` and the claims and loads the live
- * session with its user and identities in one query.
+ * session with its user and identities in one query, and remembers the verified token (VerifiedAccessTokens), so
+ * that AccessGuard takes its next request straight to the session check.
  */
 @Injectable()
 export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) {
@@ -40,14 +42,20 @@ export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) 
     @Inject(authConfig.KEY) config: Settings<typeof authConfig>,
     private readonly tokens: TokenService,
     private readonly authenticator: AccessTokenAuthenticator,
+    private readonly verified: VerifiedAccessTokens,
   ) {
-    super(jwtStrategyOptions(keys, { issuer: config.issuer, audience: config.audience }, (request: FastifyRequest) => readAccessToken(request) ?? null));
+    super(
+      jwtStrategyOptionsWithRequest(keys, { issuer: config.issuer, audience: config.audience }, (request: FastifyRequest) => readAccessToken(request) ?? null),
+    );
     this.verifiesEdDsa = keys.algorithms.includes('EdDSA');
   }
 
-  async validate(decoded: Decoded): Promise<AccessUser> {
+  /** After passport-jwt verified the token: its type and claims, then the live session. */
+  async validate(request: FastifyRequest, decoded: Decoded): Promise<AccessUser> {
     const claims = checkedClaims(ACCESS_TOKEN_TYPE, decoded.header, decoded.payload);
-    return this.authenticator.liveSession({ userId: claims.sub, sessionId: claims.sid });
+    const accessClaims = { userId: claims.sub, sessionId: claims.sid };
+    this.verified.remember(request, decoded.header.kid, claims.exp as number, accessClaims);
+    return this.authenticator.liveSession(accessClaims);
   }
 
   /**

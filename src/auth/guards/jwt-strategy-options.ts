@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { JwtFromRequestFunction, StrategyOptionsWithoutRequest, StrategyOptionsWithRequest } from 'passport-jwt';
+import type { JwtFromRequestFunction, StrategyOptionsWithRequest } from 'passport-jwt';
 import type { SigningKeysService } from '../keys/signing-keys.service';
 import { TokenRejected } from '../tokens/token.service';
 
@@ -45,10 +45,6 @@ function baseOptions(keys: SigningKeysService, kind: TokenKind, extract: JwtFrom
     secretOrKeyProvider: (_request: unknown, _rawJwtToken: string, done: (error: unknown, key?: string | Buffer) => void) =>
       done(null, keyForHeader as unknown as Buffer),
   };
-}
-
-export function jwtStrategyOptions(keys: SigningKeysService, kind: TokenKind, extract: JwtFromRequestFunction): StrategyOptionsWithoutRequest {
-  return baseOptions(keys, kind, extract);
 }
 
 export function jwtStrategyOptionsWithRequest(keys: SigningKeysService, kind: TokenKind, extract: JwtFromRequestFunction): StrategyOptionsWithRequest {
