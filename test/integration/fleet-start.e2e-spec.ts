@@ -129,10 +129,11 @@ describe('a fleet that starts together: migrations under a lock', () => {
     },
   );
 
-  // Its instances run on SQLite whatever database this run is on (DATABASE_URL is emptied for them).
+  // Its instances run on SQLite and their own rate limits whatever this run is on: with the run's Redis they
+  // would spend the registration limit later specs register under.
   it('on SQLite, instances started at once on one shared DATA_DIR wait for each other’s migrations', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'profile-fleet-sqlite-'));
-    const instances = await startAtOnce(3, { ...fleetSettings(), DATA_DIR: dataDir, DATABASE_URL: '' });
+    const instances = await startAtOnce(3, { ...fleetSettings(), DATA_DIR: dataDir, DATABASE_URL: '', REDIS_URL: '' });
     running.push(...instances);
     await assertTokensValidEverywhere(instances);
   });
