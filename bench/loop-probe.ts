@@ -6,6 +6,8 @@
  *
  * A `{"profile":"start"}` command starts a CPU profile (the V8 sampling profiler, through the inspector);
  * `{"profile":"stop","to":"<file>"}` writes it there (a .cpuprofile), so a profile covers the load alone.
+ * `{"profile":"allocations"}` starts the sampling heap profiler instead, counting what the collector has already
+ * freed too (every byte a request allocates, not only what survives); the same stop writes it (a .heapprofile).
  *
  * Monitoring is off until asked for (PROBE_FILE.cmd says `{"monitor":true}` when the signal arrives): a 1 ms
  * loop-delay timer costs a saturated server measurable throughput, so throughput rounds run without it.
@@ -59,15 +61,18 @@ process.on('SIGUSR2', () => {
   scavenges = [];
   markCompacts = [];
   const command = existsSync(`${probeFile}.cmd`)
-    ? (JSON.parse(readFileSync(`${probeFile}.cmd`, 'utf8')) as { monitor?: boolean; profile?: 'start' | 'stop'; to?: string })
+    ? (JSON.parse(readFileSync(`${probeFile}.cmd`, 'utf8')) as { monitor?: boolean; profile?: 'start' | 'allocations' | 'stop'; to?: string })
     : {};
   setMonitoring(command.monitor === true);
   if (command.profile === 'start') startProfile();
+  if (command.profile === 'allocations') startAllocationProfile();
   if (command.profile === 'stop' && command.to) stopProfile(command.to);
 });
 
 let session: Session | undefined;
+let profiling: 'cpu' | 'allocations' = 'cpu';
 function startProfile(): void {
+  profiling = 'cpu';
   session = new Session();
   session.connect();
   session.post('Profiler.enable');
@@ -76,7 +81,27 @@ function startProfile(): void {
   session.post('Profiler.start');
 }
 
+function startAllocationProfile(): void {
+  profiling = 'allocations';
+  session = new Session();
+  session.connect();
+  // One sample per 1 KiB allocated on average: a GET /me allocates tens of KiB, so each request is seen.
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 1024,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as never);
+}
+
 function stopProfile(to: string): void {
+  if (profiling === 'allocations') {
+    session?.post('HeapProfiler.stopSampling', (error, result) => {
+      if (!error) writeFileSync(to, JSON.stringify(result.profile));
+      session?.disconnect();
+      session = undefined;
+    });
+    return;
+  }
   session?.post('Profiler.stop', (error, result) => {
     if (!error) writeFileSync(to, JSON.stringify(result.profile));
     session?.disconnect();

@@ -3,6 +3,9 @@
  * with a CPU profile (the V8 sampling profiler, 100 µs, through the probe) taken over the load alone, after a
  * warm-up; every sample is put in one bucket by the code it is in (its innermost frame with a known home) and each
  * bucket is shown as µs per request. The no-database ceiling runs the same way beside it.
+ * A second round samples what each request allocates (the sampling heap profiler, freed objects counted too), by
+ * the same buckets as bytes per request, beside the young-generation collections that allocation causes: on
+ * GET /me those pauses, not the code, are what set the p99 (BENCHMARKS.md, session 15).
  * Usage: node dist/bench/profile-me.js   (BENCH_DURATION=10 BENCH_WARMUP=10; DATABASE_URL=… for PostgreSQL)
  * Writes the profiles to DATA_DIR (printed), to open in Chrome's DevTools.
  */
@@ -19,6 +22,13 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string };
   children?: number[];
+}
+/** A node of a sampling heap profile: a tree of frames, each with the bytes allocated in it. */
+interface HeapProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: HeapProfileNode[];
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -41,14 +51,17 @@ const BUCKETS: Array<[string, RegExp]> = [
   ['Node: HTTP, sockets, streams, timers', /^node:/],
 ];
 
-function bucketOf(node: ProfileNode, parents: Map<number, ProfileNode>): string {
+/** What bucketOf reads of a CPU or heap profile's node. */
+type Frame = Pick<ProfileNode, 'id' | 'callFrame'>;
+
+function bucketOf(node: Frame, parents: Map<number, Frame>): string {
   const name = node.callFrame.functionName;
   if (name === '(garbage collector)') return 'garbage collection';
   if (name === '(idle)') return 'idle';
   if (name === '(program)') return 'V8 and native (program)';
   if (/^(stringify|JSON\.stringify)$/.test(name) && node.callFrame.url === '') return 'serialisation';
   // The innermost frame with a home: a builtin (no url) counts for the code that called it.
-  for (let at: ProfileNode | undefined = node; at; at = parents.get(at.id)) {
+  for (let at: Frame | undefined = node; at; at = parents.get(at.id)) {
     const url = at.callFrame.url;
     if (!url) continue;
     for (const [bucket, pattern] of BUCKETS) if (pattern.test(url)) return bucket;
@@ -71,6 +84,23 @@ function summarise(profile: CpuProfile, requests: number): Map<string, number> {
   return new Map([...micros].map(([bucket, total]) => [bucket, total / requests]));
 }
 
+/** Bytes allocated per request, by bucket (the innermost frame with a home, as for the CPU). */
+function summariseAllocations(head: HeapProfileNode, requests: number): Map<string, number> {
+  const parents = new Map<number, Frame>();
+  const bytes = new Map<string, number>();
+  const visit = (node: HeapProfileNode): void => {
+    for (const child of node.children) {
+      parents.set(child.id, node);
+      visit(child);
+    }
+    if (node.selfSize === 0) return;
+    const bucket = bucketOf(node, parents);
+    bytes.set(bucket, (bytes.get(bucket) ?? 0) + node.selfSize);
+  };
+  visit(head);
+  return new Map([...bytes].map(([bucket, total]) => [bucket, total / requests]));
+}
+
 async function profileTarget(name: string, script: string, port: number, env: Record<string, string>, headers: Record<string, string>, dir: string) {
   const probe = join(dir, `${name}-probe.json`);
   const target = await startProcess(script, port, { ...env, PROBE_FILE: probe }, '/api/health', PROBE_ARGS);
@@ -81,10 +111,24 @@ async function profileTarget(name: string, script: string, port: number, env: Re
   await readProbe(pid, probe, false, { profile: 'start' });
   const result = await load(url, pid, { connections: CONNECTIONS, duration: DURATION, headers });
   await readProbe(pid, probe, false, { profile: 'stop', to });
-  for (let i = 0; i < 250 && !existsSync(to); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const written = (file: string) => existsSync(file);
+  for (let i = 0; i < 250 && !written(to); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The allocation round, monitored: the probe counts the young-generation pauses of the same load.
+  const heapTo = join(dir, `${name}.heapprofile`);
+  await readProbe(pid, probe, true, { profile: 'allocations' });
+  const allocating = await load(url, pid, { connections: CONNECTIONS, duration: DURATION, headers });
+  const gc = (await readProbe(pid, probe, false, { profile: 'stop', to: heapTo })).gc;
+  for (let i = 0; i < 250 && !written(heapTo); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   await target.stop();
-  if (result.non2xx > 0) throw new Error(`${name}: ${result.non2xx} answers were not 2xx`);
-  return { result, buckets: summarise(JSON.parse(readFileSync(to, 'utf8')) as CpuProfile, result.requests), to };
+  if (result.non2xx + allocating.non2xx > 0) throw new Error(`${name}: ${result.non2xx + allocating.non2xx} answers were not 2xx`);
+  const heapProfile = JSON.parse(readFileSync(heapTo, 'utf8')) as { head: HeapProfileNode };
+  return {
+    result,
+    buckets: summarise(JSON.parse(readFileSync(to, 'utf8')) as CpuProfile, result.requests),
+    allocations: summariseAllocations(heapProfile.head, allocating.requests),
+    scavenges: { perThousandRequests: (gc.scavenge.count / allocating.requests) * 1000, p50: gc.scavenge.p50, max: gc.scavenge.max },
+    to: [to, heapTo],
+  };
 }
 
 async function main(): Promise<void> {
@@ -125,7 +169,29 @@ async function main(): Promise<void> {
   );
   console.log(`service ${Math.round(service.result.requestsPerSecond)} req/s, no-db ceiling ${Math.round(ceiling.result.requestsPerSecond)} req/s`);
   console.log(table(rows));
-  console.log(`profiles: ${service.to} ${ceiling.to}`);
+
+  const allocationBuckets = [...new Set([...service.allocations.keys(), ...ceiling.allocations.keys()])];
+  const allocationRows = allocationBuckets
+    .map((bucket) => ({ bucket, service: service.allocations.get(bucket) ?? 0, ceiling: ceiling.allocations.get(bucket) ?? 0 }))
+    .sort((a, b) => b.service - a.service)
+    .map((row) => ({ 'what allocates': row.bucket, 'service bytes/req': Math.round(row.service), 'no-db ceiling bytes/req': Math.round(row.ceiling) }));
+  const allocated = (m: Map<string, number>) => [...m.values()].reduce((sum, v) => sum + v, 0);
+  allocationRows.push({
+    'what allocates': 'all (sampled, freed objects too)',
+    'service bytes/req': Math.round(allocated(service.allocations)),
+    'no-db ceiling bytes/req': Math.round(allocated(ceiling.allocations)),
+  });
+  console.log(table(allocationRows));
+  for (const [name, target] of [
+    ['service', service],
+    ['no-db ceiling', ceiling],
+  ] as const) {
+    const { perThousandRequests, p50, max } = target.scavenges;
+    console.log(
+      `${name}: ${perThousandRequests.toFixed(2)} young-generation collections per 1 000 requests, pause p50 ${p50.toFixed(2)} ms, max ${max.toFixed(2)} ms`,
+    );
+  }
+  console.log(`profiles: ${[...service.to, ...ceiling.to].join(' ')}`);
 }
 
 void main().catch((error: unknown) => {

@@ -199,7 +199,12 @@ export const PROBE_ARGS = ['--expose-gc', '--require', join(ROOT, 'dist/bench/lo
  * Asks the probe in `pid` for its readings since the last call (see bench/loop-probe.ts); with `monitor`,
  * loop delay and GC pauses are recorded from now until the next call.
  */
-export async function readProbe(pid: number, file: string, monitor = false, profile?: { profile: 'start' | 'stop'; to?: string }): Promise<ProbeReading> {
+export async function readProbe(
+  pid: number,
+  file: string,
+  monitor = false,
+  profile?: { profile: 'start' | 'allocations' | 'stop'; to?: string },
+): Promise<ProbeReading> {
   rmSync(file, { force: true });
   writeFileSync(`${file}.cmd`, JSON.stringify({ monitor, ...profile }));
   process.kill(pid, 'SIGUSR2');
