@@ -27,6 +27,8 @@ export interface RenderedPage {
 /**
  * The HTML of the link pages, in the language of the account the link's token belongs to, else the visitor's
  * Accept-Language (an unknown, used or expired token). Each page is rendered once per language.
+ * Shortly after a change of the account's language its pages take the one before it when the browser asks for
+ * that one: whoever took the account over cannot make its "this wasn't me" page unreadable to the owner.
  */
 @Injectable()
 export class LinkPages {
@@ -38,18 +40,22 @@ export class LinkPages {
   ) {}
 
   /**
-   * What a link page's route answers: the page for the token's account (its locale, looked up by the caller
+   * What a link page's route answers: the page for the token's account (its locales, looked up by the caller
    * without using the token up) or, when the token is unknown to us, for the browser; `Content-Language` says which.
    */
-  async serve(spec: LinkPageSpec, accountLocale: Promise<string | null>, acceptLanguage: string | undefined, reply: FastifyReply): Promise<string> {
-    const page = this.render(spec, await accountLocale, acceptLanguage);
+  async serve(spec: LinkPageSpec, accountLocales: Promise<string[] | null>, acceptLanguage: string | undefined, reply: FastifyReply): Promise<string> {
+    const page = this.render(spec, await accountLocales, acceptLanguage);
     void reply.header('Content-Language', page.language);
     return page.html;
   }
 
-  /** `accountLocale`: the locale of the token's account, or null when the token is unknown to us. */
-  render(spec: LinkPageSpec, accountLocale: string | null, acceptLanguage: string | undefined): RenderedPage {
-    const catalogue = accountLocale !== null ? this.translations.forLocale(accountLocale) : this.translations.forAcceptLanguage(acceptLanguage);
+  /**
+   * `accountLocales`: the token's account's locale, then the one before a recent change (EmailTokensService
+   * .ownerLocale), or null when the token is unknown to us. The first is taken unless the browser asks for the other.
+   */
+  render(spec: LinkPageSpec, accountLocales: string[] | null, acceptLanguage: string | undefined): RenderedPage {
+    const catalogue =
+      accountLocales === null ? this.translations.forAcceptLanguage(acceptLanguage) : this.translations.forAccount(accountLocales, acceptLanguage);
     const cacheKey = `${spec.key}\u0000${catalogue.language}`;
     let page = this.rendered.get(cacheKey);
     if (!page) {

@@ -47,6 +47,21 @@ export class Translations {
     return this.fallback;
   }
 
+  /**
+   * For a page of an account with more than one language (its locale, then the one before a recent change): the
+   * first of them the browser asks for, else the account's locale.
+   */
+  forAccount(locales: string[], acceptLanguage: string | undefined): Catalogue {
+    if (locales.length > 1) {
+      const own = new Set(locales.map((locale) => matchLanguage(locale, this.languages)));
+      for (const tag of acceptedTags(acceptLanguage)) {
+        const language = matchLanguage(tag, this.languages);
+        if (language !== null && own.has(language)) return this.catalogues.get(language) as Catalogue;
+      }
+    }
+    return this.forLocale(locales[0]);
+  }
+
   /** What a new account stores when it named no locale: from Accept-Language, else DEFAULT_LOCALE. */
   newAccountLocale(acceptLanguage: string | undefined): string {
     return localeFromAcceptLanguage(acceptLanguage, this.languages) ?? this.defaultLocale;

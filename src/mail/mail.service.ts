@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AppError } from '#src/common/errors/app-error';
 import type { Settings } from '#src/config/settings-token';
 import { mailConfig } from '#src/config/mail.config';
-import { type MailContent, renderMail } from './mail-layout';
+import { type MailContent, type MailFrame, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
 import type { Catalogue, MessageValues } from '#src/i18n/catalogue';
 import { Translations } from '#src/i18n/translations';
@@ -22,6 +22,9 @@ export interface MailRecipient {
   email: string;
   locale?: string | null;
   timezone?: string | null;
+  /** The account's language before a recent change: its mails carry that one too (`localeChange`). */
+  previousLocale?: string | null;
+  previousLocaleUntil?: Date | null;
 }
 
 /** How the owner signed in, for the new sign-in notice; the catalogue words each kind. */
@@ -38,6 +41,19 @@ type Values = MessageValues | ((catalogue: Catalogue, timeZone: string) => Messa
 /** A paragraph key relative to the mail's kind (`p1`), or an absolute one with its own values. */
 type Paragraph = string | { key: string; values?: Values };
 
+/** What a mail kind's words are made of: its values, its paragraphs, and the link of its action. */
+interface MailParts {
+  values?: Values;
+  paragraphs: Paragraph[];
+  action?: string;
+}
+
+/** The language an account's mail also carries now: the one before a change, until `previousLocaleUntil`. */
+function localeAlsoShown(to: MailRecipient, now = new Date()): string | null {
+  if (!to.previousLocale || !to.previousLocaleUntil || to.previousLocaleUntil <= now) return null;
+  return to.previousLocale;
+}
+
 function resolve(values: Values | undefined, catalogue: Catalogue, timeZone: string): MessageValues {
   return typeof values === 'function' ? values(catalogue, timeZone) : (values ?? {});
 }
@@ -48,6 +64,8 @@ export interface OutgoingMail {
   subject: string;
   content: MailContent;
   catalogue: Catalogue;
+  /** The same mail in the account's language before a recent change, below the first. */
+  also?: { subject: string; content: MailContent; catalogue: Catalogue };
   /** The link a test transport (and the outbox folder) records. */
   link?: string;
 }
@@ -187,7 +205,13 @@ export class MailService {
 
   /** The notice with its "this wasn't me" link (the page of `token`, a lock token). */
   withLockLink(mail: OutgoingMail, token: string): OutgoingMail {
-    return { ...mail, content: { ...mail.content, lock: { label: mail.catalogue.t('mail.lockLink'), url: this.link('lock-account', { token }) } } };
+    const url = this.link('lock-account', { token });
+    const withLock = (content: MailContent, catalogue: Catalogue): MailContent => ({ ...content, lock: { label: catalogue.t('mail.lockLink'), url } });
+    return {
+      ...mail,
+      content: withLock(mail.content, mail.catalogue),
+      also: mail.also && { ...mail.also, content: withLock(mail.also.content, mail.also.catalogue) },
+    };
   }
 
   /** To the address that just became the account's: from when on, and until when, the previous one can undo it. */
@@ -221,17 +245,30 @@ export class MailService {
   }
 
   /**
-   * The mail `kind` in the recipient's language: `mail.<kind>.subject`, `.title`, the paragraphs (keys relative to
-   * the kind, or absolute), and `.action` as the label of `action`, a link. No text is put together here.
+   * The mail `kind` in the recipient's language, and below it in the account's language before a recent change
+   * (`localeChange`), when that is another catalogue.
    */
-  private compose(to: MailRecipient, kind: string, parts: { values?: Values; paragraphs: Paragraph[]; action?: string }): OutgoingMail {
+  private compose(to: MailRecipient, kind: string, parts: MailParts): OutgoingMail {
     const catalogue = this.translations.forLocale(to.locale);
+    const { subject, content } = this.composeIn(catalogue, to, kind, parts);
+    const previous = localeAlsoShown(to);
+    const previousCatalogue = previous === null ? null : this.translations.forLocale(previous);
+    const also =
+      previousCatalogue && previousCatalogue !== catalogue
+        ? { ...this.composeIn(previousCatalogue, to, kind, parts), catalogue: previousCatalogue }
+        : undefined;
+    return { to: to.email, catalogue, subject, content, also, link: parts.action };
+  }
+
+  /**
+   * `mail.<kind>.subject`, `.title`, the paragraphs (keys relative to the kind, or absolute), and `.action` as the
+   * label of `action`, a link, in one catalogue and the recipient's zone. No text is put together here.
+   */
+  private composeIn(catalogue: Catalogue, to: MailRecipient, kind: string, parts: MailParts): { subject: string; content: MailContent } {
     const zone = to.timezone || 'UTC';
     const values = { product: this.config.productName, appUrl: this.config.appUrl, ...resolve(parts.values, catalogue, zone) };
     const key = (relative: string): string => `mail.${kind}.${relative}`;
     return {
-      to: to.email,
-      catalogue,
       subject: catalogue.t(key('subject'), values),
       content: {
         title: catalogue.t(key('title'), values),
@@ -242,29 +279,37 @@ export class MailService {
         ),
         action: parts.action ? { label: catalogue.t(key('action'), values), url: parts.action } : undefined,
       },
-      link: parts.action,
     };
   }
 
-  /** The mail's text and HTML parts, in its language. */
+  /** The mail's text and HTML parts, in its language (then in the one before, when it carries that too). */
   render(mail: OutgoingMail): { text: string; html: string } {
-    return renderMail(mail.content, {
-      language: mail.catalogue.language,
-      direction: mail.catalogue.direction,
-      footer: mail.catalogue.t('mail.footer', { product: this.config.productName, appUrl: this.config.appUrl }),
+    const frame = (catalogue: Catalogue): MailFrame => ({
+      language: catalogue.language,
+      direction: catalogue.direction,
+      footer: catalogue.t('mail.footer', { product: this.config.productName, appUrl: this.config.appUrl }),
       productName: this.config.productName,
       appUrl: this.config.appUrl,
     });
+    const sections = [{ content: mail.content, frame: frame(mail.catalogue) }];
+    if (mail.also) sections.push({ content: mail.also.content, frame: frame(mail.also.catalogue) });
+    return renderMail(sections);
+  }
+
+  /** The subject line: both languages' subjects when the mail carries two. */
+  subjectLine(mail: OutgoingMail): string {
+    return mail.also ? `${mail.subject} / ${mail.also.subject}` : mail.subject;
   }
 
   /** Sends the mail, or throws MailUnavailableError: for a mail the operation cannot do without (a link). */
   async send(mail: OutgoingMail): Promise<void> {
     if (!this.config.enabled) return;
     const { text, html } = this.render(mail);
+    const subject = this.subjectLine(mail);
     try {
-      await this.transport.deliver({ to: mail.to, subject: mail.subject, text, html, link: mail.link }, this.config.from);
+      await this.transport.deliver({ to: mail.to, subject, text, html, link: mail.link }, this.config.from);
     } catch (error) {
-      this.logger.error(`mail "${mail.subject}" could not be sent: ${(error as Error).message}`);
+      this.logger.error(`mail "${subject}" could not be sent: ${(error as Error).message}`);
       throw new MailUnavailableError();
     }
   }

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { authConfig } from '#src/config/auth.config';
+import type { Settings } from '#src/config/settings-token';
 import { TransactionRunner } from '#src/database/transaction-runner';
 import { AccountEvents, type ProfileUpdatedEvent } from '#src/events/account-events';
 import { Outbox } from '#src/events/outbox';
 import { type RequestOrigin, SecurityEventsRepository } from '#src/users/security-events.repository';
+import { localeChange } from '#src/users/locale-change';
 import type { UserEntity } from '#src/users/user.entity';
 import { UsernamePolicy } from '#src/users/username-policy';
 import { type ProfileChanges, UsersRepository } from '#src/users/users.repository';
@@ -19,6 +22,7 @@ export class ProfileService {
     private readonly usernames: UsernamePolicy,
     private readonly securityEvents: SecurityEventsRepository,
     private readonly outbox: Outbox,
+    @Inject(authConfig.KEY) private readonly config: Settings<typeof authConfig>,
   ) {}
 
   /**
@@ -36,7 +40,8 @@ export class ProfileService {
     await this.usernames.assertAvailable(changes.username, false);
     return this.usernames.claim(() =>
       this.database.run(async (tx) => {
-        const updated = await this.users.updateProfile(user.id, changes, tx);
+        const remembered = changes.locale === undefined ? {} : localeChange(user, changes.locale, new Date(), this.config.lockLookback);
+        const updated = await this.users.updateProfile(user.id, { ...changes, ...remembered }, tx);
         await this.securityEvents.record({ userId: user.id, type: 'profile_updated', origin }, tx);
         const before = Object.fromEntries(changed.map((field) => [field, user[field as keyof ProfileChanges]]));
         await this.outbox.record(

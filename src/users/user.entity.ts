@@ -40,6 +40,13 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 64, default: 'UTC' })
   timezone: string;
 
+  /** The locale before the latest change, while its mails still carry it too (see `localeChange`). */
+  @Column({ name: 'previous_locale', type: 'varchar', length: 35, nullable: true })
+  previousLocale: string | null;
+
+  @TimestampColumn({ name: 'previous_locale_until', nullable: true })
+  previousLocaleUntil: Date | null;
+
   /** The current avatar's version; null without an avatar. */
   @Column({ name: 'avatar_version', type: 'varchar', length: 40, nullable: true })
   avatarVersion: string | null;

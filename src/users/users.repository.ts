@@ -12,6 +12,9 @@ export interface ProfileChanges {
   bio?: string | null;
   locale?: string;
   timezone?: string;
+  /** Set with `locale` (see `localeChange`). */
+  previousLocale?: string | null;
+  previousLocaleUntil?: Date | null;
 }
 
 /** A new password's hash, and when it was checked against the breach corpus (null: the check could not run). */

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { escapeHtml } from '../../src/common/http/html';
+import { emailLookupKey } from '../../src/common/validation/email';
 import { Catalogue, type MessageValues, readCatalogues } from '../../src/i18n/catalogue';
 import { EmailTokenEntity, type EmailTokenPurpose } from '../../src/users/email-tokens/email-token.entity';
+import { UserEntity } from '../../src/users/user.entity';
 import { OTHER_STRONG_PASSWORD, STRONG_PASSWORD, type SignedIn, login, stepUp, uniqueEmail } from '../helpers/factories';
 import { partOf } from '../helpers/mime-text';
 import { type ReceivedMail, type SmtpListener, startSmtpListener, tokenIn } from '../helpers/smtp';
@@ -181,13 +183,67 @@ describe('mails and pages in the account’s language and time zone, over real S
     });
   }
 
-  it('a change of locale on PUT /me changes the next mail’s language', async () => {
+  /** A mail in the account's language with, below it, the same words in the language it had before. */
+  function assertTwoLanguages(mail: ReceivedMail, language: string, before: string, kind: string, paragraphs: string[]): void {
+    const [first, second] = [catalogue(language), catalogue(before)];
+    const values = { product: PRODUCT, appUrl: APP_URL };
+    assert.equal(mail.subject, `${first.t(`mail.${kind}.subject`, values)} / ${second.t(`mail.${kind}.subject`, values)}`, 'both subjects');
+    const [text, html] = [partOf(mail.raw, 'text/plain'), partOf(mail.raw, 'text/html')];
+    const [firstPart, secondPart] = text.split('\n----\n');
+    for (const [part, c] of [
+      [firstPart, first],
+      [secondPart, second],
+    ] as const) {
+      for (const key of ['title', ...paragraphs]) assert.ok(part.includes(c.t(`mail.${kind}.${key}`, values)), `${c.language} ${kind}.${key}:\n${part}`);
+      assert.ok(part.includes(`${c.t('mail.lockLink')}: https://id.example.test/lock-account?token=`), `${c.language}: the lock link`);
+    }
+    assert.match(html, new RegExp(`<html lang="${language}" dir="${first.direction}">`));
+    assert.match(html, new RegExp(`<div lang="${before}" dir="${second.direction}"`));
+  }
+
+  it('a change of locale on PUT /me changes the next mail’s language; for LOCK_LOOKBACK the mails carry the one before too', async () => {
     const email = uniqueEmail('switch');
     await mailTo(mailbox(email), () => t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, locale: 'de' }));
     const user = await login(t, email, STRONG_PASSWORD);
-    assertMail(await mailTo(mailbox(email), () => t.http.delete(`${ME}/sessions`).set(auth(user))), 'de', 'signedOutEverywhere', ['p1']);
+    const signOutEverywhere = () => mailTo(mailbox(email), () => t.http.delete(`${ME}/sessions`).set(auth(user)));
+    assertMail(await signOutEverywhere(), 'de', 'signedOutEverywhere', ['p1']);
+
+    // Someone in the account switches it to a language its owner may not read: the owner's stays below.
     assert.equal((await t.http.put(ME).set(auth(user)).send({ locale: 'ja-JP', timezone: 'Asia/Tokyo' })).status, 200);
-    assertMail(await mailTo(mailbox(email), () => t.http.delete(`${ME}/sessions`).set(auth(user))), 'ja', 'signedOutEverywhere', ['p1']);
+    const afterSwitch = await signOutEverywhere();
+    assertTwoLanguages(afterSwitch, 'ja', 'de', 'signedOutEverywhere', ['p1']);
+    // Its "this wasn't me" page: in the owner's former language when the browser asks for it, else the account's.
+    const lockToken = /lock-account\?token=([\w-]+)/.exec(partOf(afterSwitch.raw, 'text/plain'))?.[1] as string;
+    for (const [header, language] of [
+      ['de-DE,de;q=0.9,en;q=0.5', 'de'],
+      ['en', 'ja'],
+      ['', 'ja'],
+    ]) {
+      const page = await t.http.get(`/lock-account?token=${lockToken}`).set('Accept-Language', header);
+      assert.equal(page.headers['content-language'], language, `the lock page with Accept-Language "${header}"`);
+      assert.ok(page.text.includes(`<h1>${escapeHtml(catalogue(language).t('page.lock.title'))}</h1>`));
+    }
+    // A second switch keeps the language before the first, the owner's, not the intruder's step.
+    assert.equal((await t.http.put(ME).set(auth(user)).send({ locale: 'ar' })).status, 200);
+    assertTwoLanguages(await signOutEverywhere(), 'ar', 'de', 'signedOutEverywhere', ['p1']);
+    // Back to German: one language again.
+    assert.equal((await t.http.put(ME).set(auth(user)).send({ locale: 'de' })).status, 200);
+    const back = await signOutEverywhere();
+    assertMail(back, 'de', 'signedOutEverywhere', ['p1']);
+    assert.ok(!partOf(back.raw, 'text/plain').includes('\n----\n'), 'one language');
+    const row = await t.db.getRepository(UserEntity).findOneByOrFail({ emailNormalized: emailLookupKey(email) });
+    assert.deepEqual([row.previousLocale, row.previousLocaleUntil], [null, null]);
+  });
+
+  it('a change of locale older than LOCK_LOOKBACK leaves the mails in one language', async () => {
+    const email = uniqueEmail('switch-old');
+    await mailTo(mailbox(email), () => t.http.post('/api/auth/register').send({ email, password: STRONG_PASSWORD, locale: 'fr' }));
+    const user = await login(t, email, STRONG_PASSWORD);
+    assert.equal((await t.http.put(ME).set(auth(user)).send({ locale: 'es' })).status, 200);
+    await t.db.getRepository(UserEntity).update({ emailNormalized: emailLookupKey(email) }, { previousLocaleUntil: new Date(Date.now() - 1000) });
+    const mail = await mailTo(mailbox(email), () => t.http.delete(`${ME}/sessions`).set(auth(user)));
+    assertMail(mail, 'es', 'signedOutEverywhere', ['p1']);
+    assert.ok(!partOf(mail.raw, 'text/plain').includes('\n----\n'), 'one language');
   });
 
   it('registration without a locale takes the best language of Accept-Language, stored canonicalised; else its first tag', async () => {

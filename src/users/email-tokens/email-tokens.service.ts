@@ -137,13 +137,17 @@ export class EmailTokensService {
   }
 
   /**
-   * The locale of the account an open token belongs to, for the page its link opens; null when the token is
-   * unknown, used or expired (the page then follows the browser's Accept-Language). Uses nothing up.
+   * The locales of the account an open token belongs to, for the page its link opens: its locale, then the one
+   * before a recent change while its mails still carry that too (`localeChange`). Null when the token is unknown,
+   * used or expired (the page then follows the browser's Accept-Language). Uses nothing up.
    */
-  async ownerLocale(token: unknown, purposes: EmailTokenPurpose[]): Promise<string | null> {
+  async ownerLocale(token: unknown, purposes: EmailTokenPurpose[]): Promise<string[] | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return null;
     const row = await this.findOpen(token, purposes);
-    return row ? ((await this.users.findById(row.userId))?.locale ?? null) : null;
+    const owner = row ? await this.users.findById(row.userId) : null;
+    if (!owner) return null;
+    const recent = owner.previousLocale !== null && owner.previousLocaleUntil !== null && owner.previousLocaleUntil > new Date();
+    return recent ? [owner.locale, owner.previousLocale as string] : [owner.locale];
   }
 
   /** The open link of the user's pending email change, if any. */
