@@ -43,17 +43,22 @@ export class LinkPages {
    * What a link page's route answers: the page for the token's account (its locales, looked up by the caller
    * without using the token up) or, when the token is unknown to us, for the browser; `Content-Language` says which.
    */
-  async serve(spec: LinkPageSpec, accountLocales: Promise<string[] | null>, acceptLanguage: string | undefined, reply: FastifyReply): Promise<string> {
+  async serve(
+    spec: LinkPageSpec,
+    accountLocales: Promise<Array<string | null | undefined> | null>,
+    acceptLanguage: string | undefined,
+    reply: FastifyReply,
+  ): Promise<string> {
     const page = this.render(spec, await accountLocales, acceptLanguage);
     void reply.header('Content-Language', page.language);
     return page.html;
   }
 
   /**
-   * `accountLocales`: the token's account's locale, then the one before a recent change (EmailTokensService
-   * .ownerLocale), or null when the token is unknown to us. The first is taken unless the browser asks for the other.
+   * `accountLocales`: the token's account's locales (`accountLocales()`: its locale, then the one before a recent
+   * change), or null when the token is unknown to us. The first is taken unless the browser asks for the other.
    */
-  render(spec: LinkPageSpec, accountLocales: string[] | null, acceptLanguage: string | undefined): RenderedPage {
+  render(spec: LinkPageSpec, accountLocales: Array<string | null | undefined> | null, acceptLanguage: string | undefined): RenderedPage {
     const catalogue =
       accountLocales === null ? this.translations.forAcceptLanguage(acceptLanguage) : this.translations.forAccount(accountLocales, acceptLanguage);
     const cacheKey = `${spec.key}\u0000${catalogue.language}`;

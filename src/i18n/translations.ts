@@ -51,7 +51,7 @@ export class Translations {
    * For a page of an account with more than one language (its locale, then the one before a recent change): the
    * first of them the browser asks for, else the account's locale.
    */
-  forAccount(locales: string[], acceptLanguage: string | undefined): Catalogue {
+  forAccount(locales: Array<string | null | undefined>, acceptLanguage: string | undefined): Catalogue {
     if (locales.length > 1) {
       const own = new Set(locales.map((locale) => matchLanguage(locale, this.languages)));
       for (const tag of acceptedTags(acceptLanguage)) {

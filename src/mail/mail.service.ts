@@ -6,6 +6,7 @@ import { type MailContent, type MailFrame, renderMail } from './mail-layout';
 import { MailTransport } from './mail.transport';
 import type { Catalogue, MessageValues } from '#src/i18n/catalogue';
 import { Translations } from '#src/i18n/translations';
+import { type AccountLocales, accountLocales } from '#src/i18n/account-languages';
 
 /** The mail could not be handed to the transport; callers decide whether that fails their operation. */
 export class MailUnavailableError extends AppError {
@@ -18,13 +19,9 @@ export class MailUnavailableError extends AppError {
 export type SecondFactorChange = 'totp_added' | 'totp_removed' | 'passkey_added' | 'passkey_removed' | 'recovery_codes_regenerated';
 
 /** Whom a mail goes to, and in which language and zone: an account (or its address with the account's locale). */
-export interface MailRecipient {
+export interface MailRecipient extends AccountLocales {
   email: string;
-  locale?: string | null;
   timezone?: string | null;
-  /** The account's language before a recent change: its mails carry that one too (`localeChange`). */
-  previousLocale?: string | null;
-  previousLocaleUntil?: Date | null;
 }
 
 /** How the owner signed in, for the new sign-in notice; the catalogue words each kind. */
@@ -46,12 +43,6 @@ interface MailParts {
   values?: Values;
   paragraphs: Paragraph[];
   action?: string;
-}
-
-/** The language an account's mail also carries now: the one before a change, until `previousLocaleUntil`. */
-function localeAlsoShown(to: MailRecipient, now = new Date()): string | null {
-  if (!to.previousLocale || !to.previousLocaleUntil || to.previousLocaleUntil <= now) return null;
-  return to.previousLocale;
 }
 
 function resolve(values: Values | undefined, catalogue: Catalogue, timeZone: string): MessageValues {
@@ -249,10 +240,10 @@ export class MailService {
    * (`localeChange`), when that is another catalogue.
    */
   private compose(to: MailRecipient, kind: string, parts: MailParts): OutgoingMail {
-    const catalogue = this.translations.forLocale(to.locale);
+    const [locale, previous] = accountLocales(to);
+    const catalogue = this.translations.forLocale(locale);
     const { subject, content } = this.composeIn(catalogue, to, kind, parts);
-    const previous = localeAlsoShown(to);
-    const previousCatalogue = previous === null ? null : this.translations.forLocale(previous);
+    const previousCatalogue = previous === undefined ? null : this.translations.forLocale(previous);
     const also =
       previousCatalogue && previousCatalogue !== catalogue
         ? { ...this.composeIn(previousCatalogue, to, kind, parts), catalogue: previousCatalogue }

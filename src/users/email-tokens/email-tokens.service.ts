@@ -5,6 +5,7 @@ import { AppError } from '#src/common/errors/app-error';
 import { type Db, type Transaction, TransactionRunner } from '#src/database/transaction-runner';
 import { UsersRepository } from '../users.repository';
 import { hashOpaqueToken, newOpaqueToken } from '#src/common/crypto/opaque-token';
+import { accountLocales } from '#src/i18n/account-languages';
 import { EmailTokenEntity, type EmailTokenPurpose } from './email-token.entity';
 
 /** What an email change (and so its undo) was: when it began, and whether its step-up used a second factor. */
@@ -141,13 +142,11 @@ export class EmailTokensService {
    * before a recent change while its mails still carry that too (`localeChange`). Null when the token is unknown,
    * used or expired (the page then follows the browser's Accept-Language). Uses nothing up.
    */
-  async ownerLocale(token: unknown, purposes: EmailTokenPurpose[]): Promise<string[] | null> {
+  async ownerLocale(token: unknown, purposes: EmailTokenPurpose[]): Promise<Array<string | null | undefined> | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > 200) return null;
     const row = await this.findOpen(token, purposes);
     const owner = row ? await this.users.findById(row.userId) : null;
-    if (!owner) return null;
-    const recent = owner.previousLocale !== null && owner.previousLocaleUntil !== null && owner.previousLocaleUntil > new Date();
-    return recent ? [owner.locale, owner.previousLocale as string] : [owner.locale];
+    return owner ? accountLocales(owner) : null;
   }
 
   /** The open link of the user's pending email change, if any. */
