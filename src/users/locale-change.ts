@@ -1,3 +1,5 @@
+import { accountLocales } from '#src/i18n/account-languages';
+
 /** What an account remembers of its language when `locale` changes. */
 export interface LocaleMemory {
   previousLocale: string | null;
@@ -16,8 +18,8 @@ export function localeChange(
   now: Date,
   lookbackSeconds: number,
 ): LocaleMemory {
-  const overlapping = account.previousLocale !== null && account.previousLocaleUntil !== null && account.previousLocaleUntil > now;
-  const before = overlapping ? (account.previousLocale as string) : account.locale;
+  const [, earlier] = accountLocales(account, now);
+  const before = earlier ?? account.locale;
   if (before === newLocale) return { previousLocale: null, previousLocaleUntil: null };
   return { previousLocale: before, previousLocaleUntil: new Date(now.getTime() + lookbackSeconds * 1000) };
 }
