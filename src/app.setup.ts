@@ -21,6 +21,7 @@ import type { Env } from './config/env-reader';
 import { type EventsConfig, parseEventsConfig } from './config/events.config';
 import { natsConnectionOptions } from './events/nats-options';
 import { setupSwagger } from './openapi/swagger-ui';
+import { defaultLanguage } from './i18n/translations';
 
 export const JSON_BODY_LIMIT = 100 * 1024;
 
@@ -174,6 +175,7 @@ function keepDataPrivate(dataDir: string): void {
 /** Builds the application on these settings (main.ts passes the environment); the caller listens or injects. */
 export async function createApp(settings: Env): Promise<NestFastifyApplication> {
   const config = parseAppConfig(settings);
+  defaultLanguage(config.defaultLocale);
   keepDataPrivate(config.dataDir);
   const adapter = createAdapter(config);
   const logger = new PinoNestLogger(adapter.getInstance().log as never);

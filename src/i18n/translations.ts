@@ -13,6 +13,17 @@ function catalogues(): Map<string, Catalogue> {
 }
 
 /**
+ * The catalogue language DEFAULT_LOCALE falls back to, or a ConfigError naming the languages there are. createApp
+ * asks before Nest builds anything: a start that fails inside Nest leaves the other providers still being built.
+ */
+export function defaultLanguage(defaultLocale: string): string {
+  const languages = [...catalogues().keys()];
+  const language = matchLanguage(defaultLocale, new Set(languages));
+  if (!language) throw new ConfigError('DEFAULT_LOCALE', `has no catalogue; the languages are ${languages.join(', ')}`);
+  return language;
+}
+
+/**
  * The languages of mails and pages: the account's `locale` matched to the best catalogue (`de-AT` → German),
  * else DEFAULT_LOCALE's. API errors are not translated: clients translate by code.
  */
@@ -27,9 +38,7 @@ export class Translations {
   constructor(@Inject(appConfig.KEY) config: Settings<typeof appConfig>) {
     this.defaultLocale = config.defaultLocale;
     this.languages = new Set(this.catalogues.keys());
-    const fallback = matchLanguage(config.defaultLocale, this.languages);
-    if (!fallback) throw new ConfigError('DEFAULT_LOCALE', `has no catalogue; the languages are ${[...this.languages].join(', ')}`);
-    this.fallback = this.catalogues.get(fallback) as Catalogue;
+    this.fallback = this.catalogues.get(defaultLanguage(config.defaultLocale)) as Catalogue;
   }
 
   /** The catalogue for an account's locale (or the default one). */

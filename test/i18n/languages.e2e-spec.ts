@@ -149,7 +149,8 @@ describe('mails and pages in the account’s language and time zone, over real S
       );
       assertMail(changeLink, language, 'emailChangeVerification', ['p1', 'p2']);
       const since = smtp.received.length;
-      assert.equal((await t.http.post('/api/auth/email/verify').send({ token: tokenIn(changeLink) })).status, 200);
+      const verified = await t.http.post('/api/auth/email/verify').send({ token: tokenIn(changeLink) });
+      assert.equal(verified.status, 200, JSON.stringify(verified.body));
       const notice = await smtp.nextTo(mailbox(email), since);
       const undoUntil = c.dateTime(await expiryOf(user.userId, 'revert'), timezone);
       assertMail(notice, language, 'emailChanged', ['p1', 'p2'], { newAddress: mailbox(newEmail), undoUntil });
@@ -329,11 +330,9 @@ describe('DEFAULT_LOCALE', () => {
       const email2 = uniqueEmail('fallback');
       await t.http.post('/api/auth/register').send({ email: email2, password: STRONG_PASSWORD });
       const user = await login(t, email2, STRONG_PASSWORD);
-      assert.equal(
-        (await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`)).body.locale,
-        'de-CH',
-        'no Accept-Language: DEFAULT_LOCALE is stored',
-      );
+      const me = await t.http.get(ME).set('Authorization', `Bearer ${user.accessToken}`);
+      assert.equal(me.status, 200, JSON.stringify(me.body));
+      assert.equal(me.body.locale, 'de-CH', 'no Accept-Language: DEFAULT_LOCALE is stored');
     } finally {
       await t.close();
       await smtp.close();
