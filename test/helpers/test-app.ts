@@ -86,12 +86,12 @@ export function readOutbox(dataDir: string): OutboxMail[] {
 }
 
 /**
- * The token of the last link to `page` in a mail (decoding quoted-printable soft breaks); without `page`, of the
- * last link that is not a notice's "this wasn't me" lock link.
+ * The token of the last link to `page` in a mail; without `page`, of the last link that is not a notice's "this
+ * wasn't me" lock link. `raw` is already decoded (readableMessage): decoding `=3D` again cut a token that begins
+ * with "3D" (1 link in 4 096).
  */
 export function linkToken(mail: { raw: string; subject?: string }, page?: string): string {
-  const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-  const matches = [...text.matchAll(/\/([a-z-]+)\?token=([A-Za-z0-9_-]+)/g)].filter(([, path]) =>
+  const matches = [...mail.raw.matchAll(/\/([a-z-]+)\?token=([A-Za-z0-9_-]+)/g)].filter(([, path]) =>
     page === undefined ? path !== 'lock-account' : path === page,
   );
   if (matches.length === 0) throw new Error(`no ${page ?? ''} link token in mail "${mail.subject ?? ''}"`);
