@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /** An opaque bearer secret (refresh tokens, email link tokens): 256 random bits, URL-safe. */
 export function newOpaqueToken(): string {
@@ -7,5 +7,5 @@ export function newOpaqueToken(): string {
 
 /** The secrets carry 256 bits of entropy, so a plain SHA-256 is a safe storage and lookup key. */
 export function hashOpaqueToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
 }
