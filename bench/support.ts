@@ -10,6 +10,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
 export interface Child {
   process: ChildProcess;
   url: string;
+  /** What the process wrote to stdout so far, when it was started with `captureStdout` (else empty). */
+  stdout(): string;
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,8 @@ export async function startProcess(
   nodeArgs: string[] = [],
   /** The Node binary to run it on (bench/node-versions.ts); default: the one running the bench. */
   node = process.execPath,
+  /** Keep stdout for `Child.stdout()` (V8's --trace-gc-nvp lines, bench/scavenges.ts) instead of passing it through. */
+  captureStdout = false,
 ): Promise<Child> {
   const url = `http://127.0.0.1:${port}`;
   // A server left over from an interrupted run would answer the readiness check below in this one's place.
@@ -54,8 +58,10 @@ export async function startProcess(
       PWNED_PASSWORDS_URL: '',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', captureStdout ? 'pipe' : 'inherit', 'inherit'],
   });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`${script} exited with ${child.exitCode}`);
     const ok = await fetch(url + readyPath).then(
@@ -66,6 +72,7 @@ export async function startProcess(
       return {
         process: child,
         url,
+        stdout: () => output,
         stop: () =>
           new Promise((resolve) => {
             child.once('exit', () => resolve());
