@@ -5,7 +5,7 @@ import { AuthGuard } from '@nestjs/passport';
 import { IS_PUBLIC } from '#src/common/decorators/public.decorator';
 import { TokenRejected, accessTokenError } from '../tokens/token.service';
 import { AccessTokenAuthenticator } from './access-token.authenticator';
-import { ACCESS_STRATEGY, type AccessUser } from './access.strategy';
+import { ACCESS_STRATEGY } from './access.strategy';
 import type { AuthContext, AuthenticatedRequest } from './auth-context';
 import { AuthErrors } from '../auth.errors';
 import { VerifiedAccessTokens } from './verified-access-tokens';
@@ -49,18 +49,18 @@ export class AccessGuard extends AuthGuard(ACCESS_STRATEGY) {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const known = this.verified.recall(request);
     if (known === undefined) return super.canActivate(context) as Promise<boolean>;
-    return this.authenticator.liveSession(known).then((user) => {
-      request.auth = { ...user, stepUp: null };
+    return this.authenticator.liveSession(known).then((auth) => {
+      request.auth = auth;
       return true;
     });
   }
 
-  override handleRequest<TUser = AuthContext>(error: unknown, user: AccessUser | false, info: unknown): TUser {
+  override handleRequest<TUser = AuthContext>(error: unknown, user: AuthContext | false, info: unknown): TUser {
     // validate() refuses a verified token of the wrong `typ` or claims by throwing, which passport reports as an error.
     if (error instanceof TokenRejected) throw accessTokenError(error);
     if (error instanceof Error) throw error;
     if (error) throw new Error(`authentication failed: ${JSON.stringify(error)}`);
     if (!user) throw accessFailure(info);
-    return { ...user, stepUp: null } as TUser;
+    return user as TUser;
   }
 }

@@ -15,8 +15,6 @@ import { VerifiedAccessTokens } from './verified-access-tokens';
 
 export const ACCESS_STRATEGY = 'access';
 
-export type AccessUser = Omit<AuthContext, 'stepUp'>;
-
 export type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
 /** What passport-jwt passes on with `complete: true`. */
@@ -51,7 +49,7 @@ export class AccessStrategy extends PassportStrategy(Strategy, ACCESS_STRATEGY) 
   }
 
   /** After passport-jwt verified the token: its type and claims, then the live session. */
-  async validate(request: FastifyRequest, decoded: Decoded): Promise<AccessUser> {
+  async validate(request: FastifyRequest, decoded: Decoded): Promise<AuthContext> {
     const claims = checkedClaims(ACCESS_TOKEN_TYPE, decoded.header, decoded.payload);
     const accessClaims = { userId: claims.sub, sessionId: claims.sid };
     this.verified.remember(request, decoded.header.kid, claims.exp as number, accessClaims);
