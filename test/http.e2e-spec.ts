@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { type ChildService, startChildService } from './helpers/child-service';
 import { assertError, registerAndLogin } from './helpers/factories';
@@ -17,6 +18,29 @@ describe('HTTP surface', () => {
   it('answers unknown routes and wrong methods with NOT_FOUND in the error shape', async () => {
     assertError(await t.http.get('/api/nope'), 404, 'NOT_FOUND');
     assertError(await t.http.delete('/api/auth/login'), 404, 'NOT_FOUND');
+  });
+
+  it('keeps the keep-alive connection of a body-less request it refuses as the headers arrive', async () => {
+    // Such an answer is decided before node:http marks the request complete; it has no body to drain.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const ask = () =>
+        new Promise<{ status?: number; connection?: string; reused: boolean }>((resolve, reject) => {
+          const outgoing = httpRequest(`${t.url}/api/nope`, { agent }, (response) => {
+            response.resume();
+            response.on('end', () => resolve({ status: response.statusCode, connection: response.headers.connection, reused: outgoing.reusedSocket }));
+          });
+          outgoing.on('error', reject);
+          outgoing.end();
+        });
+      const first = await ask();
+      const second = await ask();
+      assert.deepEqual([first.status, second.status], [404, 404]);
+      assert.equal(first.connection, 'keep-alive');
+      assert.equal(second.reused, true, 'the second request went over the first one’s connection');
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('answers router errors (a path parameter too long to be an id, an undecodable URL) in the error shape too', async () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** How much of a refused body is read and thrown away, and for how long, before the answer goes out anyway. */
@@ -13,7 +14,7 @@ export const DISCARD_MAX_MS = 5_000;
  */
 export function sendAfterUnreadBody(request: FastifyRequest, reply: FastifyReply, send: () => void): void {
   const incoming = request.raw;
-  if (incoming.complete || incoming.destroyed) return send();
+  if (incoming.complete || incoming.destroyed || !hasBody(incoming)) return send();
   void reply.header('connection', 'close');
   let discarded = 0;
   let sent = false;
@@ -34,4 +35,14 @@ export function sendAfterUnreadBody(request: FastifyRequest, reply: FastifyReply
   incoming.once('close', finish);
   // Whoever read the body so far (Fastify's parser, busboy) has let go of it: let it flow.
   incoming.resume();
+}
+
+/**
+ * Whether the request has a body at all (RFC 9112: a Content-Length or a Transfer-Encoding). An answer decided
+ * as the headers arrive (an unknown path) comes before node:http marks even a body-less request complete; it
+ * has nothing to drain, and closing its keep-alive connection would cost the client a new one per answer.
+ */
+function hasBody(incoming: IncomingMessage): boolean {
+  const length = incoming.headers['content-length'];
+  return incoming.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
