@@ -91,7 +91,8 @@ export class SessionsService {
       // The common case in one round trip: the token is the live session's current one.
       const refreshUntil = new Date(now.getTime() + this.config.refreshTokenTtl * 1000);
       const rotated = await this.rows.rotateAtomically(presented, hashOpaqueToken(next), now, refreshUntil, this.config.sessionMaxAge);
-      if (rotated) return { ...rotated, refreshToken: next };
+      // Written out, not `{ ...rotated, refreshToken }`: see AccessTokenAuthenticator.liveSession.
+      if (rotated) return { session: rotated.session, user: rotated.user, refreshToken: next };
       return this.refuse(presented, origin);
     }
     const session = await this.rows.findByRefreshTokenHash(presented);
