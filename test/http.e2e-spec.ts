@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Agent, request as httpRequest } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { type ChildService, startChildService } from './helpers/child-service';
 import { assertError, registerAndLogin } from './helpers/factories';
@@ -40,6 +41,32 @@ describe('HTTP surface', () => {
       assert.equal(second.reused, true, 'the second request went over the first one’s connection');
     } finally {
       agent.destroy();
+    }
+  });
+
+  it('never answers a request hidden in the body of one it refuses, whoever refuses it', async () => {
+    // The keep-alive shortcut above is for body-less requests only: a body left unread on the connection would be
+    // read as the next request (request smuggling). With no content type the body reaches no parser.
+    const hidden = 'GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n';
+    const { hostname, port } = new URL(t.url);
+    const exchange = (contentType: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), hostname, () => {
+          socket.write(`POST /api/nope HTTP/1.1\r\nHost: 127.0.0.1\r\n${contentType}Content-Length: ${hidden.length}\r\n\r\n${hidden}`);
+        });
+        let received = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (received += chunk));
+        socket.on('end', () => resolve(received));
+        socket.on('error', reject);
+        socket.setTimeout(5000, () => socket.destroy(new Error(`the connection stayed open after: ${received}`)));
+      });
+    for (const contentType of ['', 'Content-Type: application/json\r\n', 'Content-Type: text/plain\r\n']) {
+      const raw = await exchange(contentType);
+      const answers = raw.match(/^HTTP\/1\.1 \d{3}/gm) ?? [];
+      assert.equal(answers.length, 1, raw);
+      assert.match(answers[0], /^HTTP\/1\.1 4\d\d$/, raw);
+      assert.match(raw, /^connection: close/im);
     }
   });
 
